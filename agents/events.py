@@ -1,0 +1,30 @@
+"""The events the coach emits (the JSONL protocol's objects), built in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.state import Event
+from skillcoach.curriculum.models import Item, Objective
+from skillcoach.grading import Grade, display_choices
+
+
+def event(event_type: str, text: str, *, awaiting: bool = False, **fields: Any) -> Event:
+    return {"type": event_type, "text": text, "awaiting": awaiting, **fields}
+
+
+def question(item: Item, objective: Objective, number: int, mode: str) -> Event:
+    return event("question", item.prompt, awaiting=True, objective_id=objective.id, item_id=item.id,
+                 kind=item.kind.value, choices=display_choices(item), difficulty=item.difficulty,
+                 number=number, mode=mode, has_hint=bool(item.hint))
+
+
+def lesson(objective: Objective, text: str, *, awaiting: bool, remediation: bool = False) -> Event:
+    return event("lesson", text, awaiting=awaiting, objective_id=objective.id, title=objective.title,
+                 remediation=remediation)
+
+
+def feedback(item: Item, grade: Grade, text: str, mastery: float, mastered: bool, newly: bool) -> Event:
+    return event("feedback", text, verdict=grade.verdict.value, score=grade.score, mastery=round(mastery, 3),
+                 mastered=mastered, newly_mastered=newly, correct_answer=grade.correct_answer,
+                 item_id=item.id, grader=grade.grader)

@@ -1,0 +1,33 @@
+"""The learner's seat: the graph waits here (``interrupt``) for an answer, a question or a command.
+
+Nothing else happens in this node, so when LangGraph re-runs it on resume no
+work is repeated: the lesson or question was prepared by the node before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.types import interrupt
+
+from agents.state import CoachState
+
+COMMANDS = {"continue", "hint", "skip", "progress", "quit"}
+
+
+def learner(state: CoachState) -> dict[str, Any]:
+    reply = interrupt(state.get("pending"))
+    return {"inbox": normalise_reply(reply), "turn": state.get("turn", 0) + 1}
+
+
+def normalise_reply(reply: Any) -> dict[str, str]:
+    """{'answer': ...} | {'ask': ...} | {'command': ...}; a bare string starting with '/' is a command."""
+    if isinstance(reply, dict):
+        for key in ("answer", "ask", "command"):
+            if key in reply:
+                return {key: str(reply[key])}
+        return {"command": "unknown"}
+    text = str(reply or "")
+    if text.startswith("/"):
+        return {"command": text[1:].strip().lower()}
+    return {"answer": text}

@@ -1,0 +1,51 @@
+"""Quiz: puts the next practice question on the table (the learner node waits for the answer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.runtime import Runtime
+
+from agents.context import CoachContext
+from agents.events import question
+from agents.state import CoachState
+from skillcoach.curriculum.models import Item, Objective
+
+
+def quiz(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+    ctx = runtime.context
+    oid = state["objective_id"]
+    assert oid, "the quiz asks only about a chosen objective"
+    objective = ctx.curriculum.objective(oid)
+    asked = list(state.get("asked", []))
+    seen = ctx.store.item_counts(state["learner_id"], oid)
+    p_mastery = _p_mastery(ctx, state["learner_id"], oid)
+    item = pick_item(objective, asked, seen, p_mastery)
+    number = state.get("questions", 0) + 1
+    return {
+        "item_id": item.id,
+        "asked": [*asked, item.id],
+        "items_left": len(objective.items) - len(asked) - 1,
+        "pending": question(item, objective, number, state.get("mode", "learn")),
+    }
+
+
+def _p_mastery(ctx: CoachContext, learner_id: str, oid: str) -> float:
+    known = ctx.store.knowledge(learner_id).get(oid)
+    return known.p_mastery if known else 0.0
+
+
+def target_difficulty(p_mastery: float) -> int:
+    """Easy items while the coach believes little is known, harder ones as belief grows."""
+    if p_mastery < 0.4:
+        return 1
+    return 2 if p_mastery < 0.8 else 3
+
+
+def pick_item(objective: Objective, asked: list[str], seen: dict[str, int], p_mastery: float) -> Item:
+    """Least-seen item not asked this session, closest to the target difficulty, bank order last."""
+    fresh = [i for i in objective.items if i.id not in asked] or list(objective.items)
+    target = target_difficulty(p_mastery)
+    position = {i.id: n for n, i in enumerate(objective.items)}
+    return min(fresh, key=lambda i: (seen.get(i.id, 0), abs(i.difficulty - target), position[i.id]))

@@ -1,0 +1,59 @@
+"""Tutor: teaches the objective, re-teaches after wrong answers, answers the learner's questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.runtime import Runtime
+
+from agents.context import CoachContext
+from agents.events import event, lesson
+from agents.state import CoachState
+from skillcoach.curriculum.search import Passage
+from skillcoach.pacing import lesson_minutes
+
+MAX_QUESTION_CHARS = 500
+
+
+def tutor(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+    inbox = state.get("inbox") or {}
+    if "ask" in inbox:
+        return _answer_question(state, runtime, config, inbox["ask"])
+    if state.get("wrong_streak", 0) > 0 and state.get("last"):
+        return _remediate(state, runtime, config)
+    return _teach(state, runtime, config)
+
+
+def _teach(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+    ctx = runtime.context
+    oid = state["objective_id"]
+    assert oid, "the tutor teaches only after the planner chose an objective"
+    ctx.use_tool("get_objective", {"objective_id": oid}, config)
+    objective = ctx.curriculum.objective(oid)
+    text = ctx.composer.lesson(objective, reason="New objective")
+    return {"pending": lesson(objective, text, awaiting=True),
+            "spent": state.get("spent", 0.0) + lesson_minutes(objective)}
+
+
+def _remediate(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+    ctx = runtime.context
+    oid = state["objective_id"]
+    assert oid, "remediation needs a current objective"
+    ctx.use_tool("get_objective", {"objective_id": oid}, config)
+    objective = ctx.curriculum.objective(oid)
+    item = ctx.curriculum.items.get(state.get("item_id") or "")
+    text = ctx.composer.remediation(objective, item, state.get("last"))
+    runtime.stream_writer(lesson(objective, text, awaiting=False, remediation=True))
+    return {"pending": None, "wrong_streak": 0}
+
+
+def _answer_question(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig,
+                     question: str) -> dict[str, Any]:
+    ctx = runtime.context
+    question = question[:MAX_QUESTION_CHARS]
+    found = ctx.use_tool("search_curriculum", {"query": question, "k": 3}, config)
+    passages = [Passage(kind="", **p) for p in found]
+    text = ctx.composer.answer(question, passages)
+    runtime.stream_writer(event("answer", text, citations=found, question=question))
+    return {"inbox": None}

@@ -1,0 +1,1 @@
+"""LangGraph wiring: state-graph builders and their routers (no business rules)."""

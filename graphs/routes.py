@@ -1,0 +1,50 @@
+"""Routers of the coach graph: small pure functions of state, unit-tested."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from agents.state import CoachState
+from skillcoach.pacing import MAX_QUESTIONS_PER_OBJECTIVE, REMEDIATE_AFTER_WRONG, REVIEW_QUESTIONS
+
+
+def route_after_planner(state: CoachState) -> Literal["tutor", "quiz", "wrap_up"]:
+    if not state.get("objective_id"):
+        return "wrap_up"
+    return "quiz" if state.get("mode") == "review" else "tutor"
+
+
+def route_after_tutor(state: CoachState) -> Literal["learner", "quiz"]:
+    """A lesson or an answer leaves something awaiting the learner; remediation goes on to practice."""
+    return "learner" if state.get("pending") else "quiz"
+
+
+def route_after_reviewer(state: CoachState) -> Literal["quiz", "tutor", "planner", "learner", "wrap_up"]:
+    outcome = state.get("outcome")
+    if outcome == "quit":
+        return "wrap_up"
+    if outcome == "ask":
+        return "tutor"
+    if outcome == "wait":
+        return "learner"
+    if outcome == "continue":
+        return "quiz"
+    if outcome not in ("graded", "skipped"):
+        raise ValueError(f"reviewer left an impossible outcome: {outcome!r}")
+    if state.get("spent", 0.0) >= state["minutes"]:
+        return "wrap_up"
+    if objective_done(state):
+        return "planner"
+    if state.get("wrong_streak", 0) >= REMEDIATE_AFTER_WRONG:
+        return "tutor"
+    return "quiz"
+
+
+def objective_done(state: CoachState) -> bool:
+    """Mastered, reviewed, out of questions, or out of fresh items."""
+    last = state.get("last") or {}
+    questions = state.get("questions", 0)
+    if state.get("mode") == "review":
+        return questions >= REVIEW_QUESTIONS
+    return bool(last.get("newly_mastered")) or questions >= MAX_QUESTIONS_PER_OBJECTIVE \
+        or state.get("items_left", 1) <= 0

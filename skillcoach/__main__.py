@@ -1,0 +1,3 @@
+from skillcoach.cli import main
+
+main()

@@ -1,0 +1,204 @@
+"""The Python API: ``Coach`` opens the coach; ``CoachSession`` drives one learner's session.
+
+    from skillcoach import Coach
+
+    with Coach() as coach:
+        session = coach.session("ada", minutes=15)
+        events = session.start()
+        while not session.finished:
+            question = session.pending
+            events = session.answer("b")
+
+Every method returns the events the coach produced (dicts of the JSONL protocol).
+Bad input returns an ``error`` event and leaves the session untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from datetime import datetime
+from typing import Any
+
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+
+from agents.composer import Composer, OfflineComposer
+from agents.context import CoachContext
+from agents.events import event
+from agents.learner import COMMANDS
+from graphs.coach import build_coach_graph
+from skillcoach.checkpoints import open_checkpointer
+from skillcoach.curriculum.catalog import Curriculum, load_curriculum
+from skillcoach.curriculum.search import CurriculumIndex
+from skillcoach.grading import InvalidAnswer, clean_text, parse_response
+from skillcoach.learner.review import utcnow
+from skillcoach.progress import progress_report
+from skillcoach.settings import Settings
+from skillcoach.storage.store import Store, check_learner_id
+from skillcoach.tracing import Tracer, make_tracer
+from tools import curriculum_tools, progress_tools
+
+Event = dict[str, Any]
+MAX_ASK_CHARS = 500
+
+
+class Coach:
+    """The coach on one database, curriculum and checkpointer. Use as a context manager."""
+
+    def __init__(self, settings: Settings | None = None, *, composer: Composer | None = None,
+                 clock: Callable[[], datetime] = utcnow, tracer: Tracer | None = None):
+        self.settings = settings or Settings()
+        self._stack = ExitStack()
+        self.curriculum: Curriculum = load_curriculum(self.settings.curriculum_dir, self.settings.locale)
+        self.store = Store(self.settings.resolved_database_url)
+        self.index = CurriculumIndex(self.curriculum)
+        self.clock = clock
+        tools = curriculum_tools(self.curriculum, self.index) + progress_tools(self.curriculum, self.store, clock)
+        self.context = CoachContext(curriculum=self.curriculum, store=self.store, index=self.index,
+                                    tools={t.name: t for t in tools}, composer=composer or OfflineComposer(),
+                                    clock=clock, max_answer_chars=self.settings.max_answer_chars)
+        checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
+        self.graph: CompiledStateGraph = build_coach_graph().compile(checkpointer=checkpointer)
+        self.tracer = tracer or make_tracer(self.settings)
+        self._stack.callback(self.tracer.shutdown)
+
+    def __enter__(self) -> Coach:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def session(self, learner_id: str, minutes: int | None = None, *, new: bool = False) -> CoachSession:
+        """The learner's open session (resumed), or a new one; a new learner id creates the learner."""
+        check_learner_id(learner_id)
+        self.store.ensure_learner(learner_id)
+        active = None if new else self.store.active_session(learner_id)
+        if active is None:
+            active = self.store.open_session(learner_id, minutes or self.settings.session_minutes)
+        return CoachSession(self, active.id, learner_id, active.minutes)
+
+    def progress(self, learner_id: str) -> dict[str, Any]:
+        check_learner_id(learner_id)
+        return progress_report(self.curriculum, self.store, learner_id, self.clock())
+
+
+class CoachSession:
+    """One coaching session; its thread id in the checkpointer is the session id."""
+
+    def __init__(self, coach: Coach, session_id: str, learner_id: str, minutes: int):
+        self.coach, self.id, self.learner_id, self.minutes = coach, session_id, learner_id, minutes
+        self.pending: Event | None = None
+        self.finished = False
+        self.config: dict[str, Any] = {"configurable": {"thread_id": session_id}}
+
+    # -- driving --------------------------------------------------------------
+    def start(self) -> list[Event]:
+        """Begin the session, or pick it up where it stopped (after a crash too)."""
+        snapshot = self.coach.graph.get_state(self.config)
+        if not snapshot.values:
+            return self._run({"learner_id": self.learner_id, "session_id": self.id, "minutes": self.minutes})
+        if snapshot.values.get("finished"):
+            self.finished = True
+            return [event("notice", "This session is already finished.")]
+        waiting = [i.value for task in snapshot.tasks for i in task.interrupts]
+        if waiting:
+            self.pending = waiting[0]
+            return [event("notice", "Welcome back: picking up where you stopped."), self.pending]
+        return [event("notice", "Welcome back: finishing the last step."), *self._run(None)]
+
+    def send(self, message: dict[str, Any]) -> list[Event]:
+        """A JSONL-protocol message: {'answer': ...}, {'ask': ...} or {'command': ...}."""
+        if "answer" in message:
+            return self.answer(str(message["answer"]))
+        if "ask" in message:
+            return self.ask(str(message["ask"]))
+        if "command" in message:
+            return self.command(str(message["command"]))
+        return [event("error", "Send {\"answer\": ...}, {\"ask\": ...} or {\"command\": ...}.")]
+
+    def answer(self, text: str) -> list[Event]:
+        problem = self._check_answer(text)
+        if problem:
+            return [event("error", problem)]
+        return self._run(Command(resume={"answer": text}))
+
+    def ask(self, text: str) -> list[Event]:
+        try:
+            question = clean_text(text, max_chars=10 * MAX_ASK_CHARS)
+        except InvalidAnswer as exc:
+            return [event("error", str(exc).replace("answer", "question"))]
+        notices = []
+        if len(question) > MAX_ASK_CHARS:
+            question = question[:MAX_ASK_CHARS]
+            notices.append(event("notice", f"Your question was cut to its first {MAX_ASK_CHARS} characters."))
+        if not self._waiting():
+            return [event("error", "The session is not waiting for input.")]
+        return notices + self._run(Command(resume={"ask": question}))
+
+    def command(self, name: str) -> list[Event]:
+        name = name.strip().lstrip("/").lower()
+        if name not in COMMANDS:
+            return [event("error", f"Unknown command {name!r}. Commands: {', '.join(sorted(COMMANDS))}.")]
+        if not self._waiting():
+            return [event("error", "The session is not waiting for input.")]
+        return self._run(Command(resume={"command": name}))
+
+    # -- internals ------------------------------------------------------------
+    def _waiting(self) -> bool:
+        return self.pending is not None and not self.finished
+
+    def _check_answer(self, text: str) -> str | None:
+        """Validate before touching the graph, so a bad answer changes nothing."""
+        if not self._waiting():
+            return "The session is not waiting for an answer."
+        assert self.pending is not None
+        if self.pending.get("type") != "question":
+            return "Nothing to answer yet: send {\"command\": \"continue\"} or ask a question."
+        item = self.coach.curriculum.item(self.pending["item_id"])
+        try:
+            parse_response(item, text, self.coach.settings.max_answer_chars)
+        except InvalidAnswer as exc:
+            return str(exc)
+        return None
+
+    def _run(self, graph_input: Any) -> list[Event]:
+        before = self.coach.graph.get_state(self.config).values.get("turn", 0)
+        turn = before + 1 if isinstance(graph_input, Command) else before
+        learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
+        events, route = self._stream(graph_input, turn, learner_input)
+        self._record(turn, learner_input, route, events)
+        return events
+
+    def _stream(self, graph_input: Any, turn: int, learner_input: Any) -> tuple[list[Event], list[str]]:
+        events: list[Event] = []
+        route: list[str] = []
+        self.pending = None
+        config = self.coach.tracer.config(self.config, session_id=self.id, learner_id=self.learner_id,
+                                          turn=turn, mode="interactive", learner_input=learner_input)
+        for mode, chunk in self.coach.graph.stream(graph_input, config, context=self.coach.context,
+                                                   stream_mode=["custom", "updates"], durability="sync"):
+            if mode == "custom":
+                events.append(chunk)
+                continue
+            for node, update in chunk.items():
+                if node == "__interrupt__":
+                    self.pending = update[0].value
+                    events.append(self.pending)
+                else:
+                    route.append(node)
+                    self.finished = self.finished or bool(update and update.get("finished"))
+        return events, route
+
+    def _record(self, turn: int, learner_input: Any, route: list[str], events: list[Event]) -> None:
+        recorded = self.coach.context.recorder.take()
+        graded = next((e for e in events if e["type"] == "feedback"), None)
+        record = {"route": route, **recorded, "grade": graded and {k: graded[k] for k in (
+            "item_id", "verdict", "score", "mastery", "mastered")}, "events": [e["type"] for e in events]}
+        trace_id = self.coach.tracer.trace_id(self.id, turn)
+        self.coach.store.record_turn(self.id, turn, trace_id, learner_input or {}, record,
+                                     tokens=recorded["tokens"], llm_calls=len(recorded["llm"]))
+        self.coach.tracer.after_turn(trace_id, events, finished=self.finished)

@@ -1,0 +1,36 @@
+"""Command tree and global options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(name="skillcoach", help="A coach for the AI skills of 2026.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+curriculum_app = typer.Typer(help="Validate, list and show the curriculum.", no_args_is_help=True)
+app.add_typer(curriculum_app, name="curriculum")
+
+_overrides: dict[str, Any] = {}
+
+
+@app.callback()
+def global_options(
+    data_dir: Annotated[Path | None, typer.Option(help="Where the SQLite files live [env SKILLCOACH_DATA_DIR].")] = None,
+    database_url: Annotated[str | None, typer.Option(help="SQLAlchemy URL [env SKILLCOACH_DATABASE_URL].")] = None,
+    model: Annotated[str | None, typer.Option(help="'offline' or provider:model [env SKILLCOACH_MODEL].")] = None,
+) -> None:
+    for key, value in {"data_dir": data_dir, "database_url": database_url, "model": model}.items():
+        if value is not None:
+            _overrides[key] = value
+
+
+def settings() -> Any:
+    from skillcoach.settings import Settings
+
+    return Settings(**_overrides)
+
+
+# Register the commands (each module adds its own to ``app``).
+from skillcoach.cli import chat, curriculum  # noqa: E402,F401

@@ -1,0 +1,74 @@
+"""``skillcoach chat`` (terminal or JSONL) and ``skillcoach progress``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from skillcoach.cli.app import app, settings
+
+
+@app.command()
+def chat(
+    learner: Annotated[str, typer.Option("--learner", "-l", help="Learner id; a new id creates the learner.")],
+    minutes: Annotated[int | None, typer.Option(min=1, max=600, help="Session time budget.")] = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Speak the JSONL protocol on stdin/stdout.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Start a new session even if one is open.")] = False,
+) -> None:
+    """Start or resume a coaching session."""
+    from skillcoach.api import Coach
+
+    with Coach(settings()) as coach:
+        session = coach.session(learner, minutes, new=new)
+        if jsonl:
+            _jsonl_loop(session)
+        else:
+            from skillcoach.cli.terminal import terminal_loop
+
+            terminal_loop(session)
+
+
+def _jsonl_loop(session: Any) -> None:
+    _emit(session.start())
+    while not session.finished:
+        line = sys.stdin.readline()
+        if not line:
+            _emit([{"type": "notice", "text": "Input closed; the session is saved.", "awaiting": False}])
+            return
+        if not line.strip():
+            continue
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            message = None
+        if not isinstance(message, dict):
+            _emit([{"type": "error", "text": "Each line must be a JSON object.", "awaiting": False}])
+            continue
+        _emit(session.send(message))
+
+
+def _emit(events: list[dict[str, Any]]) -> None:
+    for ev in events:
+        sys.stdout.write(json.dumps(ev, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+@app.command()
+def progress(
+    learner: Annotated[str, typer.Option("--learner", "-l", help="Learner id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a learner's mastery per skill and the reviews due."""
+    from skillcoach.api import Coach
+
+    with Coach(settings()) as coach:
+        report = coach.progress(learner)
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    from skillcoach.cli.terminal import print_progress
+
+    print_progress(report)

@@ -1,0 +1,95 @@
+"""The loaded curriculum, indexed by id, with the prerequisite order precomputed."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from skillcoach.curriculum.loader import CurriculumError, Problem, read_dir
+from skillcoach.curriculum.models import Item, Objective, Skill
+from skillcoach.curriculum.validate import check
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    skills: tuple[Skill, ...]
+    objectives: dict[str, Objective] = field(repr=False)
+    items: dict[str, Item] = field(repr=False)
+    item_objective: dict[str, str] = field(repr=False)
+    order: tuple[str, ...] = field(repr=False)  # objective ids, prerequisites first
+
+    @classmethod
+    def from_skills(cls, skills: list[Skill]) -> Curriculum:
+        ordered = sorted(skills, key=lambda s: (s.order, s.id))
+        objectives = {o.id: o for s in ordered for o in s.objectives}
+        items = {i.id: i for o in objectives.values() for i in o.items}
+        item_objective = {i.id: o.id for o in objectives.values() for i in o.items}
+        return cls(tuple(ordered), objectives, items, item_objective, _teaching_order(ordered))
+
+    def skill(self, skill_id: str) -> Skill | None:
+        return next((s for s in self.skills if s.id == skill_id), None)
+
+    def objective(self, objective_id: str) -> Objective:
+        try:
+            return self.objectives[objective_id]
+        except KeyError:
+            raise KeyError(f"unknown objective {objective_id!r}") from None
+
+    def item(self, item_id: str) -> Item:
+        try:
+            return self.items[item_id]
+        except KeyError:
+            raise KeyError(f"unknown item {item_id!r}") from None
+
+    def objectives_of(self, skill_ids: list[str] | None) -> list[str]:
+        """Objective ids of these skills (all when None or empty), in teaching order."""
+        if not skill_ids:
+            return list(self.order)
+        wanted = set(skill_ids)
+        return [oid for oid in self.order if oid.split("/", 1)[0] in wanted]
+
+    def with_prerequisites(self, objective_ids: list[str]) -> set[str]:
+        """The objectives plus everything they transitively need."""
+        seen: set[str] = set()
+        stack = list(objective_ids)
+        while stack:
+            oid = stack.pop()
+            if oid not in seen:
+                seen.add(oid)
+                stack.extend(self.objectives[oid].prerequisites)
+        return seen
+
+
+def _teaching_order(skills: list[Skill]) -> tuple[str, ...]:
+    """Prerequisites first; otherwise the authors' order (skill order, then file order)."""
+    objectives = [o for s in skills for o in s.objectives]
+    position = {o.id: i for i, o in enumerate(objectives)}
+    waiting = {o.id: {d for d in o.prerequisites if d in position} for o in objectives}
+    ready = [position[oid] for oid, deps in waiting.items() if not deps]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        oid = objectives[heapq.heappop(ready)].id
+        order.append(oid)
+        for other, deps in waiting.items():
+            if oid in deps:
+                deps.discard(oid)
+                if not deps:
+                    heapq.heappush(ready, position[other])
+    return tuple(order)
+
+
+def load_curriculum(directory: Path, locale: str = "en") -> Curriculum:
+    """Load and check a curriculum; raise CurriculumError naming file and field on any problem."""
+    return _load_cached(directory.resolve(), locale)
+
+
+@cache
+def _load_cached(directory: Path, locale: str) -> Curriculum:
+    raw = read_dir(directory, locale)
+    problems: list[Problem] = check(raw, authoring_rules=False)
+    if problems:
+        raise CurriculumError(problems)
+    return Curriculum.from_skills(list(raw.skills.values()))

@@ -1,0 +1,130 @@
+"""Cross-file checks of a curriculum: ids, sources, prerequisite DAG, authoring rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from graphlib import CycleError, TopologicalSorter
+
+from skillcoach.curriculum.loader import Problem, RawCurriculum
+from skillcoach.curriculum.models import ItemKind, Objective, Skill
+
+MIN_OBJECTIVES = 3
+MIN_ITEMS = 6
+EXPLANATION_WORDS = (150, 500)
+
+
+def check(raw: RawCurriculum, *, authoring_rules: bool = True) -> list[Problem]:
+    """Every problem of the curriculum; an empty list means it is fit to teach from."""
+    problems = list(raw.problems)
+    seeds = {s.file for s in raw.sources.seeds} if raw.sources else set()
+    problems += _duplicate_ids(raw.skills)
+    for file, skill in raw.skills.items():
+        problems += _skill_problems(file, skill, seeds, authoring_rules)
+    problems += _graph_problems(raw.skills)
+    return problems
+
+
+def _duplicate_ids(skills: dict[str, Skill]) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for file, skill in skills.items():
+        ids = [("id", skill.id)]
+        for obj in skill.objectives:
+            ids.append((f"objectives[{obj.id}].id", obj.id))
+            ids += [(f"objectives[{obj.id}].items[{it.id}].id", it.id) for it in obj.items]
+        for field, ident in ids:
+            if ident in seen:
+                yield Problem(file, field, f"duplicate id {ident!r} (also in {seen[ident]})")
+            else:
+                seen[ident] = file
+
+
+def _skill_problems(file: str, skill: Skill, seeds: set[str], rules: bool) -> Iterator[Problem]:
+    if file.removesuffix(".yaml") != skill.id:
+        yield Problem(file, "id", f"skill id {skill.id!r} must match the file name")
+    if rules and len(skill.objectives) < MIN_OBJECTIVES:
+        yield Problem(file, "objectives", f"needs at least {MIN_OBJECTIVES} objectives")
+    for obj in skill.objectives:
+        where = f"objectives[{obj.id}]"
+        if obj.skill_id != skill.id:
+            yield Problem(file, f"{where}.id", f"objective id must start with '{skill.id}/'")
+        for item in obj.items:
+            if not item.id.startswith(obj.id + "/"):
+                yield Problem(file, f"{where}.items[{item.id}].id", f"item id must start with '{obj.id}/'")
+        yield from _source_problems(file, where, obj, seeds)
+        if rules:
+            yield from _authoring_problems(file, where, obj)
+
+
+def _source_problems(file: str, where: str, obj: Objective, seeds: set[str]) -> Iterator[Problem]:
+    refs = [(f"{where}.sources", s) for s in obj.sources]
+    refs += [(f"{where}.facts[{i}].source", f.source) for i, f in enumerate(obj.facts)]
+    for field, ref in refs:
+        if ref.seed not in seeds:
+            yield Problem(file, field, f"unknown seed {ref.seed!r} (not in sources.yaml)")
+
+
+def _authoring_problems(file: str, where: str, obj: Objective) -> Iterator[Problem]:
+    low, high = EXPLANATION_WORDS
+    if not low <= obj.word_count <= high:
+        yield Problem(file, f"{where}.explanation", f"{obj.word_count} words; needs {low}-{high}")
+    if len(obj.items) < MIN_ITEMS:
+        yield Problem(file, f"{where}.items", f"{len(obj.items)} items; needs at least {MIN_ITEMS}")
+    kinds = {item.kind for item in obj.items}
+    if ItemKind.SHORT_ANSWER not in kinds:
+        yield Problem(file, f"{where}.items", "needs at least one short_answer item with a rubric")
+    if len(kinds) < 3:
+        yield Problem(file, f"{where}.items", "mix at least three item kinds")
+
+
+def _graph_problems(skills: dict[str, Skill]) -> Iterator[Problem]:
+    files = {s.id: f for f, s in skills.items()}
+    objectives = {o.id: (files[s.id], o) for s in skills.values() for o in s.objectives}
+    for file, skill in skills.items():
+        for dep in skill.prerequisites:
+            if dep not in files:
+                yield Problem(file, "prerequisites", f"unknown skill {dep!r}")
+    for oid, (file, obj) in objectives.items():
+        for dep in obj.prerequisites:
+            if dep not in objectives:
+                yield Problem(file, f"objectives[{oid}].prerequisites", f"unknown objective {dep!r}")
+    yield from _cycle_problems(skills, objectives)
+
+
+def _cycle_problems(skills: dict[str, Skill], objectives: dict[str, tuple[str, Objective]]) -> Iterator[Problem]:
+    graph = {oid: [d for d in o.prerequisites if d in objectives] for oid, (_, o) in objectives.items()}
+    cycle = find_cycle(graph)
+    if cycle:
+        file = objectives[cycle[0]][0]
+        yield Problem(file, f"objectives[{cycle[0]}].prerequisites", "prerequisite cycle: " + " -> ".join(cycle))
+        for oid in sorted(unreachable(graph)):
+            yield Problem(objectives[oid][0], f"objectives[{oid}]", "unreachable: depends on a prerequisite cycle")
+    skill_graph = {s.id: [d for d in s.prerequisites if d in {x.id for x in skills.values()}] for s in skills.values()}
+    skill_cycle = find_cycle(skill_graph)
+    if skill_cycle:
+        file = next(f for f, s in skills.items() if s.id == skill_cycle[0])
+        yield Problem(file, "prerequisites", "skill prerequisite cycle: " + " -> ".join(skill_cycle))
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    try:
+        tuple(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        return list(exc.args[1])
+    return None
+
+
+def unreachable(graph: dict[str, list[str]]) -> set[str]:
+    """Nodes that can never be started: on a cycle or behind one."""
+    done: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for node, deps in graph.items():
+            if node not in done and all(d in done for d in deps):
+                done.add(node)
+                changed = True
+    return set(graph) - done
+
+
+def format_problems(problems: Iterable[Problem]) -> str:
+    return "\n".join(str(p) for p in problems)

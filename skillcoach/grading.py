@@ -1,0 +1,167 @@
+"""Turn a learner's raw text into a response, and grade it.
+
+Closed items are graded exactly; short answers by their rubric's concept groups.
+``parse_response`` raises InvalidAnswer with a message fit to show the learner, so
+a bad answer never reaches the grader or the learner model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from skillcoach.curriculum.models import Item, ItemKind
+
+TRUE_WORDS = {"t", "true", "yes", "y", "1"}
+FALSE_WORDS = {"f", "false", "no", "n", "2"}
+TRUE_FALSE_CHOICES = [{"key": "t", "text": "True"}, {"key": "f", "text": "False"}]
+PARTIAL_CAP_WITH_MISCONCEPTION = 0.5
+
+
+class Verdict(StrEnum):
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    WRONG = "wrong"
+
+
+class InvalidAnswer(ValueError):
+    """The text is not an answer to this item; nothing is recorded."""
+
+
+@dataclass(frozen=True)
+class Grade:
+    verdict: Verdict
+    score: float
+    feedback: str
+    correct_answer: str
+    grader: str
+    missing: list[str] = field(default_factory=list)
+    misconceptions: list[str] = field(default_factory=list)
+
+
+def display_choices(item: Item) -> list[dict[str, str]]:
+    """Choices as shown to the learner (true/false gets its two)."""
+    if item.kind is ItemKind.TRUE_FALSE:
+        return list(TRUE_FALSE_CHOICES)
+    return [{"key": c.key, "text": c.text} for c in item.choices]
+
+
+def clean_text(text: str, max_chars: int) -> str:
+    """Reject empty, over-long or control-character input; fold white space."""
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text):
+        raise InvalidAnswer("Your answer contains control characters; please type it again as plain text.")
+    folded = " ".join(text.split())
+    if not folded:
+        raise InvalidAnswer("The answer is empty: type an answer, or /skip to move on.")
+    if len(folded) > max_chars:
+        raise InvalidAnswer(f"The answer is {len(folded)} characters long; the limit is {max_chars}.")
+    return folded
+
+
+def parse_response(item: Item, text: str, max_chars: int = 2000) -> str:
+    """The canonical response for ``item`` ('b', 'a,c', 'true', or free text)."""
+    folded = clean_text(text, max_chars)
+    if item.kind is ItemKind.SHORT_ANSWER:
+        return folded
+    keys = [c["key"] for c in display_choices(item)]
+    if item.kind is ItemKind.TRUE_FALSE:
+        return _parse_true_false(folded)
+    picked = _parse_keys(folded, keys)
+    if item.kind is ItemKind.MCQ and len(picked) != 1:
+        raise InvalidAnswer(f"Pick exactly one choice: {_key_list(keys)}.")
+    return ",".join(sorted(picked))
+
+
+def _parse_true_false(text: str) -> str:
+    word = text.lower().strip(" .!")
+    if word in TRUE_WORDS:
+        return "true"
+    if word in FALSE_WORDS:
+        return "false"
+    raise InvalidAnswer("Answer true or false (t/f, or 1/2).")
+
+
+def _parse_keys(text: str, keys: list[str]) -> set[str]:
+    tokens = [t for t in re.split(r"[\s,;/]+", text.lower().replace(")", " ").replace(".", " ")) if t]
+    if len(tokens) == 1 and len(tokens[0]) > 1 and tokens[0].isalpha():
+        tokens = list(tokens[0])  # "ac" -> a, c
+    picked: set[str] = set()
+    for token in tokens:
+        if token.isdigit() and 1 <= int(token) <= len(keys):
+            picked.add(keys[int(token) - 1])
+        elif token in keys:
+            picked.add(token)
+        else:
+            raise InvalidAnswer(f"{token!r} is not one of the choices: {_key_list(keys)}.")
+    return picked
+
+
+def _key_list(keys: list[str]) -> str:
+    return ", ".join(f"{k} ({i})" for i, k in enumerate(keys, 1))
+
+
+def grade(item: Item, response: str) -> Grade:
+    """Grade a parsed response exactly (closed items) or by rubric (short answers)."""
+    if item.kind is ItemKind.SHORT_ANSWER:
+        return grade_by_rubric(item, response)
+    if item.kind is ItemKind.TRUE_FALSE:
+        return _grade_true_false(item, response)
+    if item.kind is ItemKind.MCQ:
+        return _grade_mcq(item, response)
+    return _grade_multi(item, response)
+
+
+def _grade_true_false(item: Item, response: str) -> Grade:
+    right = "true" if item.answer else "false"
+    if response == right:
+        return Grade(Verdict.CORRECT, 1.0, item.explanation, right, "exact")
+    return Grade(Verdict.WRONG, 0.0, f"{item.wrong_feedback} {item.explanation}", right, "exact")
+
+
+def _grade_mcq(item: Item, response: str) -> Grade:
+    right = str(item.answer)
+    chosen = next(c for c in item.choices if c.key == response)
+    if response == right:
+        text = " ".join(filter(None, [chosen.feedback, item.explanation]))
+        return Grade(Verdict.CORRECT, 1.0, text, right, "exact")
+    return Grade(Verdict.WRONG, 0.0, f"{chosen.feedback} {item.explanation}", right, "exact")
+
+
+def _grade_multi(item: Item, response: str) -> Grade:
+    right, chosen = set(item.correct_keys), set(response.split(","))
+    answer = ",".join(sorted(right))
+    if chosen == right:
+        return Grade(Verdict.CORRECT, 1.0, item.explanation, answer, "exact")
+    hits, false_picks = len(chosen & right), chosen - right
+    score = max(0.0, (hits - len(false_picks)) / len(right))
+    notes = [c.feedback for c in item.choices if c.key in false_picks and c.feedback]
+    missed = sorted(right - chosen)
+    if missed:
+        notes.append(f"You left out: {', '.join(missed)}.")
+    verdict = Verdict.PARTIAL if score > 0 else Verdict.WRONG
+    return Grade(verdict, round(score, 2), " ".join([*notes, item.explanation]), answer, "exact")
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def grade_by_rubric(item: Item, response: str) -> Grade:
+    """Offline short-answer grading: share of required concept groups present."""
+    rubric = item.rubric
+    assert rubric is not None, "short answers always carry a rubric (validated on load)"
+    text = normalise(response)
+    missing = [g.name for g in rubric.required if not any(p.lower() in text for p in g.any)]
+    ratio = 1 - len(missing) / len(rubric.required)
+    wrong_ideas = [m.feedback for m in rubric.forbidden if any(p.lower() in text for p in m.any)]
+    if ratio >= rubric.pass_ratio and not wrong_ideas:
+        return Grade(Verdict.CORRECT, 1.0, item.explanation, str(item.answer), "rubric")
+    score = min(ratio, PARTIAL_CAP_WITH_MISCONCEPTION) if wrong_ideas else ratio
+    verdict = Verdict.PARTIAL if score > 0 else Verdict.WRONG
+    notes = list(wrong_ideas)
+    if missing:
+        notes.append("Missing: " + ", ".join(missing) + ".")
+    return Grade(verdict, round(score, 2), " ".join([*notes, item.explanation]), str(item.answer), "rubric",
+                 missing=missing, misconceptions=wrong_ideas)

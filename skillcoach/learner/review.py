@@ -1,0 +1,50 @@
+"""FSRS-6 review cards per mastered objective, through the ``fsrs`` package."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from fsrs import Card, Rating, Scheduler
+
+from skillcoach.grading import Verdict
+
+DESIRED_RETENTION = 0.9
+
+RATING_FOR_VERDICT = {Verdict.WRONG: Rating.Again, Verdict.PARTIAL: Rating.Hard, Verdict.CORRECT: Rating.Good}
+
+
+@cache
+def scheduler() -> Scheduler:
+    # No same-day learning steps (an objective is studied in a session, reviewed days later)
+    # and no fuzzing, so schedules are reproducible.
+    return Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(), enable_fuzzing=False)
+
+
+def new_card(learner_id: str, objective_id: str, now: datetime) -> dict[str, Any]:
+    """The card given when an objective is first mastered: a 'Good' review at ``now``."""
+    digest = hashlib.sha256(f"{learner_id}|{objective_id}".encode()).digest()
+    card = Card(card_id=int.from_bytes(digest[:6], "big"), due=now)
+    card, _ = scheduler().review_card(card, Rating.Good, review_datetime=now)
+    return card.to_dict()
+
+
+def review(card: dict[str, Any], verdict: Verdict, now: datetime) -> dict[str, Any]:
+    """The card after a review graded ``verdict`` at ``now``."""
+    updated, _ = scheduler().review_card(Card.from_dict(card), RATING_FOR_VERDICT[verdict], review_datetime=now)
+    return updated.to_dict()
+
+
+def due_at(card: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(card["due"])
+
+
+def retrievability(card: dict[str, Any], at: datetime) -> float:
+    """Probability the learner still recalls the objective at ``at``."""
+    return float(scheduler().get_card_retrievability(Card.from_dict(card), current_datetime=at))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,58 @@
+"""Process-wide settings: environment (SKILLCOACH_*, LANGFUSE_*) or explicit arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    return Path.home() / ".skillcoach"
+
+
+class Settings(BaseSettings):
+    """Everything a run needs to know about its surroundings; per-run values live elsewhere."""
+
+    model_config = SettingsConfigDict(env_prefix="SKILLCOACH_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None  # default: SQLite file in data_dir
+    checkpoint_url: str | None = None  # default: follows database_url
+    curriculum_dir: Path = REPO_ROOT / "config" / "curriculum"
+    prompts_dir: Path = REPO_ROOT / "prompts"
+    locale: str = "en"
+    model: str = "offline"
+    session_minutes: int = Field(default=20, ge=1, le=600)
+    max_answer_chars: int = Field(default=2000, ge=100)
+    mask_pii: bool = True
+
+    langfuse_public_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("LANGFUSE_PUBLIC_KEY", "SKILLCOACH_LANGFUSE_PUBLIC_KEY")
+    )
+    langfuse_secret_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("LANGFUSE_SECRET_KEY", "SKILLCOACH_LANGFUSE_SECRET_KEY")
+    )
+    langfuse_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "SKILLCOACH_LANGFUSE_BASE_URL"),
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'skillcoach.db'}"
+
+    @property
+    def resolved_checkpoint_url(self) -> str:
+        if self.checkpoint_url:
+            return self.checkpoint_url
+        if self.database_url and not self.database_url.startswith("sqlite"):
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'checkpoints.db'}"
+
+    @property
+    def tracing_enabled(self) -> bool:
+        return bool(self.langfuse_public_key and self.langfuse_secret_key)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+
+from skillcoach.learner.bkt import ObjectiveKnowledge, guess_rate, posterior, update
+from tests.unit.factories import mcq, multi, short, true_false
+
+
+def test_guess_rate_follows_the_item_kind() -> None:
+    assert guess_rate(mcq(n_choices=4)) == pytest.approx(0.25)
+    assert guess_rate(mcq(n_choices=2)) == pytest.approx(0.5)
+    assert guess_rate(true_false()) == pytest.approx(0.5)
+    assert guess_rate(multi()) == pytest.approx(1 / 15)  # 2^4 - 1 non-empty subsets
+    assert guess_rate(short()) == pytest.approx(0.05)
+
+
+def test_correct_answer_matches_hand_computation() -> None:
+    # P(L)=0.2, guess=.25, slip=.1: posterior = .18/(.18+.2) = .473684; learn .15 -> .552632
+    after = update(ObjectiveKnowledge(), mcq(), 1.0)
+    assert after.p_mastery == pytest.approx(0.552632, abs=1e-6)
+    assert after.responses == 1 and after.items == {"s/o/q1"}
+
+
+def test_wrong_answer_matches_hand_computation() -> None:
+    # posterior = .02/(.02+.6) = .032258; learn -> .032258 + .967742*.15 = .177419
+    after = update(ObjectiveKnowledge(), mcq(), 0.0)
+    assert after.p_mastery == pytest.approx(0.177419, abs=1e-6)
+
+
+def test_partial_credit_is_soft_evidence() -> None:
+    # .5*.473684 + .5*.032258 = .252971; learn -> .365025
+    after = update(ObjectiveKnowledge(), mcq(), 0.5)
+    assert after.p_mastery == pytest.approx(0.365025, abs=1e-6)
+
+
+def test_posterior_is_bayes_rule() -> None:
+    assert posterior(0.5, True, 0.2, 0.1) == pytest.approx(0.45 / 0.55)
+    assert posterior(0.5, False, 0.2, 0.1) == pytest.approx(0.05 / 0.45)
+
+
+def test_mastery_needs_threshold_three_responses_and_two_items() -> None:
+    state = ObjectiveKnowledge()
+    item = mcq()
+    for _ in range(6):
+        state = update(state, item, 1.0)
+    assert state.p_mastery >= 0.95
+    assert not state.mastered, "one distinct item is not enough"
+    state = update(state, mcq("s/o/q9"), 1.0)
+    assert state.mastered
+
+
+def test_two_right_answers_are_not_mastery() -> None:
+    state = update(update(ObjectiveKnowledge(), short("s/o/a"), 1.0), short("s/o/b"), 1.0)
+    assert state.p_mastery >= 0.95 and state.responses == 2
+    assert not state.mastered
+
+
+def test_three_right_mcq_answers_on_two_items_reach_mastery() -> None:
+    state = ObjectiveKnowledge()
+    for item_id in ("s/o/a", "s/o/b", "s/o/c"):
+        state = update(state, mcq(item_id), 1.0)
+    # .552632 -> .844... -> .958...
+    assert state.p_mastery == pytest.approx(0.9580, abs=1e-3)
+    assert state.mastered
+
+
+def test_score_is_clamped() -> None:
+    assert update(ObjectiveKnowledge(), mcq(), 7.0) == update(ObjectiveKnowledge(), mcq(), 1.0)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fsrs import State
+
+from skillcoach.grading import Verdict
+from skillcoach.learner import review
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def test_new_card_is_a_good_review_due_in_days() -> None:
+    card = review.new_card("ada", "rag/why-rag", NOW)
+    assert card["state"] == State.Review.value
+    assert review.due_at(card) >= NOW + timedelta(days=1)
+    assert card == review.new_card("ada", "rag/why-rag", NOW), "deterministic (no fuzz, stable id)"
+
+
+def test_verdicts_map_to_ratings() -> None:
+    card = review.new_card("ada", "rag/why-rag", NOW)
+    later = review.due_at(card)
+    good = review.review(card, Verdict.CORRECT, later)
+    hard = review.review(card, Verdict.PARTIAL, later)
+    again = review.review(card, Verdict.WRONG, later)
+    assert review.due_at(good) > review.due_at(hard) > review.due_at(again)
+    assert again["stability"] < card["stability"] < good["stability"]
+
+
+def test_retrievability_falls_with_time() -> None:
+    card = review.new_card("ada", "rag/why-rag", NOW)
+    soon = review.retrievability(card, NOW + timedelta(days=1))
+    late = review.retrievability(card, NOW + timedelta(days=30))
+    assert 1.0 >= soon > late > 0.0

@@ -1,0 +1,44 @@
+"""Tools over the learner's progress. ``learner_id`` is injected by the agent, never by a model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from langchain_core.tools import BaseTool, InjectedToolArg, tool
+
+from skillcoach.curriculum.catalog import Curriculum
+from skillcoach.planning.next_step import due_reviews, next_step
+from skillcoach.planning.weeks import iso_week
+from skillcoach.progress import progress_report
+from skillcoach.storage.store import Store
+
+
+def progress_tools(curriculum: Curriculum, store: Store, clock: Callable[[], datetime]) -> list[BaseTool]:
+    @tool
+    def get_learner_progress(learner_id: Annotated[str, InjectedToolArg]) -> dict[str, Any]:
+        """The learner's mastery per skill and objective, and what is due for review."""
+        return progress_report(curriculum, store, learner_id, clock())
+
+    @tool
+    def list_due_reviews(learner_id: Annotated[str, InjectedToolArg], within_days: int = 0) -> list[dict[str, Any]]:
+        """Mastered objectives whose spaced review is due (now, or within the given days)."""
+        until = clock() + timedelta(days=max(0, within_days))
+        return [{"objective_id": oid, "recall": round(recall, 3)}
+                for oid, recall in due_reviews(store.review_cards(learner_id), until)]
+
+    @tool
+    def plan_next_objective(learner_id: Annotated[str, InjectedToolArg], exclude: list[str]) -> dict[str, Any]:
+        """The next objective to study or review (due reviews first, then the weekly plan, then the fringe)."""
+        now = clock()
+        learner = store.get_learner(learner_id)
+        week = iso_week(now)
+        plan = store.weekly_plan(learner_id, week)
+        step = next_step(curriculum, mastered=store.mastered(learner_id), cards=store.review_cards(learner_id),
+                         now=now, exclude=set(exclude), goals=list(learner.goals) if learner else None,
+                         planned=plan["blocks"] if plan else None)
+        return asdict(step) if step else {}
+
+    return [get_learner_progress, list_due_reviews, plan_next_objective]
