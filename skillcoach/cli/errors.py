@@ -25,13 +25,14 @@ class UserError(Exception):
 
 def run_friendly(app: Callable[..., Any]) -> int:
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns an Exit's code instead of exiting.
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
         print("\nStopped. Your progress is saved.", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last guard before a user would see a traceback
         return _report(exc)
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _report(exc: Exception) -> int:
