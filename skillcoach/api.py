@@ -201,4 +201,4 @@ class CoachSession:
         trace_id = self.coach.tracer.trace_id(self.id, turn)
         self.coach.store.record_turn(self.id, turn, trace_id, learner_input or {}, record,
                                      tokens=recorded["tokens"], llm_calls=len(recorded["llm"]))
-        self.coach.tracer.after_turn(trace_id, events, finished=self.finished)
+        self.coach.tracer.after_turn(trace_id, events, finished=self.finished, session_id=self.id)

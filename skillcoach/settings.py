@@ -17,7 +17,7 @@ def default_data_dir() -> Path:
 class Settings(BaseSettings):
     """Everything a run needs to know about its surroundings; per-run values live elsewhere."""
 
-    model_config = SettingsConfigDict(env_prefix="SKILLCOACH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SKILLCOACH_", extra="ignore", populate_by_name=True)
 
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None  # default: SQLite file in data_dir

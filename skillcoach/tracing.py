@@ -21,7 +21,8 @@ class Tracer(Protocol):
     def trace_id(self, session_id: str, turn: int) -> str: ...
     def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
                learner_input: Any = None) -> dict[str, Any]: ...
-    def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool) -> None: ...
+    def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
+                   session_id: str | None = None) -> None: ...
     def trace_url(self, trace_id: str) -> str | None: ...
     def shutdown(self) -> None: ...
 
@@ -37,7 +38,8 @@ class NullTracer:
         return {**base, "run_name": f"coach-turn-{turn}",
                 "metadata": {"session_id": session_id, "learner_id": learner_id, "turn": turn, "mode": mode}}
 
-    def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool) -> None:
+    def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
+                   session_id: str | None = None) -> None:
         return None
 
     def trace_url(self, trace_id: str) -> str | None:

@@ -1,0 +1,98 @@
+"""Langfuse tracing through the SDK's LangChain ``CallbackHandler``, attached at invoke time.
+
+One trace per learner turn: the handler gets a deterministic trace id from
+(session id, turn), so a step re-run after a crash lands in the same trace.
+Export happens in the SDK's background threads; a down or slow Langfuse costs a
+turn nothing, is reported once, and the flush at exit is bounded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from langfuse import Langfuse
+from langfuse.langchain import CallbackHandler
+
+from skillcoach.masking import langfuse_mask
+from skillcoach.settings import Settings
+from skillcoach.tracing import turn_trace_id
+
+log = logging.getLogger("skillcoach.tracing")
+FLUSH_SECONDS = 3.0
+EXPORT_TIMEOUT_SECONDS = 5
+NOISY_LOGGERS = ("langfuse", "opentelemetry.exporter.otlp.proto.http", "opentelemetry.sdk._shared_internal")
+
+
+class LangfuseTracer:
+    def __init__(self, settings: Settings, *, span_exporter: Any = None):
+        assert settings.langfuse_public_key and settings.langfuse_secret_key
+        self.public_key = settings.langfuse_public_key.get_secret_value()
+        self.base_url = settings.langfuse_base_url or "https://cloud.langfuse.com"
+        for name in NOISY_LOGGERS:  # the SDK logs every failed export; we warn once ourselves
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        self.client = Langfuse(public_key=self.public_key,
+                               secret_key=settings.langfuse_secret_key.get_secret_value(),
+                               base_url=self.base_url, timeout=EXPORT_TIMEOUT_SECONDS,
+                               mask=langfuse_mask if settings.mask_pii else None, span_exporter=span_exporter)
+        self.reachable: bool | None = None  # unknown until the background check answers
+        if span_exporter is None:
+            threading.Thread(target=self._check_reachable, daemon=True, name="langfuse-check").start()
+
+    def _check_reachable(self) -> None:
+        try:
+            ok = self.client.auth_check()
+        except Exception as exc:  # noqa: BLE001 - any failure means the same: traces won't arrive
+            self.reachable = False
+            log.warning("Langfuse at %s is not reachable (%s); coaching goes on, traces may be lost.",
+                        self.base_url, type(exc).__name__)
+            return
+        self.reachable = bool(ok)
+        if not ok:
+            log.warning("Langfuse at %s rejected the keys; coaching goes on without traces.", self.base_url)
+
+    def trace_id(self, session_id: str, turn: int) -> str:
+        return turn_trace_id(session_id, turn)
+
+    def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
+               learner_input: Any = None) -> dict[str, Any]:
+        handler = CallbackHandler(public_key=self.public_key,
+                                  trace_context={"trace_id": self.trace_id(session_id, turn)})
+        metadata = {"langfuse_session_id": session_id, "langfuse_user_id": learner_id, "langfuse_tags": [mode],
+                    "langfuse_trace_name": f"{mode} turn {turn}", "turn": turn, "mode": mode}
+        return {**base, "callbacks": [handler], "run_name": f"{mode}-turn-{turn}", "metadata": metadata}
+
+    def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
+                   session_id: str | None = None) -> None:
+        for ev in events:
+            if ev["type"] == "feedback":
+                self.client.create_score(name="correctness", value=float(ev["score"]), trace_id=trace_id,
+                                         data_type="NUMERIC", comment=f"{ev['item_id']}: {ev['verdict']}")
+                self.client.create_score(name="mastery", value=float(ev["mastery"]), trace_id=trace_id,
+                                         data_type="NUMERIC", comment=ev["item_id"])
+            if ev["type"] == "summary" and session_id:
+                stats = ev.get("stats", {})
+                answered = stats.get("answered", 0)
+                accuracy = (stats.get("correct", 0) + 0.5 * stats.get("partial", 0)) / answered if answered else 0.0
+                self.client.create_score(name="session_accuracy", value=round(accuracy, 3), session_id=session_id,
+                                         data_type="NUMERIC",
+                                         comment=f"{answered} answers, mastered {len(stats.get('mastered', []))}")
+
+    def trace_url(self, trace_id: str) -> str | None:
+        try:
+            return self.client.get_trace_url(trace_id=trace_id)
+        except Exception:  # noqa: BLE001 - the URL is a convenience; never fail a command for it
+            return None
+
+    def flush(self) -> None:
+        self.client.flush()
+
+    def shutdown(self) -> None:
+        """Flush what is queued, but never hold the process longer than FLUSH_SECONDS."""
+        worker = threading.Thread(target=self.client.shutdown, daemon=True, name="langfuse-shutdown")
+        worker.start()
+        # Known unreachable: it was reported already, and waiting would only delay the exit.
+        worker.join(0.2 if self.reachable is False else FLUSH_SECONDS)
+        if worker.is_alive() and self.reachable is not False:
+            log.warning("Langfuse did not take the last traces within %.0f s; they are dropped.", FLUSH_SECONDS)

@@ -1,0 +1,149 @@
+"""Every step traced to Langfuse, through the real SDK, never beyond loopback."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langfuse import Langfuse
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from skillcoach.api import Coach
+from skillcoach.langfuse_tracing import FLUSH_SECONDS, LangfuseTracer
+from skillcoach.settings import Settings
+from skillcoach.tracing import NullTracer
+from tests.helpers import reply_for
+from tests.langfuse_sink import LangfuseSink
+
+pytestmark = pytest.mark.integration
+NODES = {"planner", "tutor", "quiz", "learner", "reviewer", "wrap_up"}
+
+
+def traced_settings(tmp_path: Path, url: str, key: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", langfuse_public_key=f"pk-lf-{key}",
+                    langfuse_secret_key=f"sk-lf-{key}", langfuse_base_url=url)
+
+
+def scripted_session(coach: Coach, learner: str, turns: int, secret: str = "") -> Any:
+    session = coach.session(learner, minutes=6)
+    session.start()
+    for n in range(turns):
+        if session.finished:
+            break
+        if n == 1:  # a question to the tutor, with personal data that must not leave the process
+            session.ask(f"what is a structured prompt? mail me at ada@example.com {secret}")
+            continue
+        session.send(reply_for(coach.curriculum, session.pending, wrong=(n == 2)))
+    if not session.finished:
+        session.command("quit")
+    return session
+
+
+def test_in_memory_export_one_trace_per_turn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    exporter = InMemorySpanExporter()
+    settings = traced_settings(tmp_path, "http://127.0.0.1:9", "memory")
+    tracer = LangfuseTracer(settings, span_exporter=exporter)
+    scores: list[dict[str, Any]] = []
+    monkeypatch.setattr(tracer.client, "create_score", lambda **kw: scores.append(kw))
+    with Coach(settings, tracer=tracer) as coach:
+        session = scripted_session(coach, "ada", turns=5)
+        tracer.flush()
+        turns = coach.store.turns(session.id)
+    spans = exporter.get_finished_spans()
+    by_trace: dict[str, list[Any]] = defaultdict(list)
+    for span in spans:
+        by_trace[format(span.context.trace_id, "032x")].append(span)
+    assert set(by_trace) == {t.trace_id for t in turns}, "the DB records each turn's trace id"
+    for turn in turns:
+        assert turn.trace_id == Langfuse.create_trace_id(seed=f"{session.id}:{turn.number}")
+        names = {s.name for s in by_trace[turn.trace_id]}
+        assert names & NODES, f"turn {turn.number} has node observations"
+        assert f"interactive-turn-{turn.number}" in names
+        root = next(s for s in by_trace[turn.trace_id] if s.name == f"interactive-turn-{turn.number}")
+        assert root.attributes["session.id"] == session.id
+        assert root.attributes["user.id"] == "ada"
+        assert list(root.attributes["langfuse.trace.tags"]) == ["interactive"]
+    tools = {s.name for s in spans if s.attributes.get("langfuse.observation.type") == "tool"}
+    assert {"plan_next_objective", "get_objective", "search_curriculum"} <= tools
+    assert {"planner", "tutor", "quiz", "reviewer", "wrap_up"} <= {s.name for s in spans}
+    graded = [t for t in turns if t.record.get("grade")]
+    assert {(s["name"], s["trace_id"]) for s in scores if s.get("trace_id")} == {
+        (name, t.trace_id) for t in graded for name in ("correctness", "mastery")}
+    summary = [s for s in scores if s["name"] == "session_accuracy"]
+    assert len(summary) == 1 and summary[0]["session_id"] == session.id
+    exported = " ".join(str(dict(s.attributes)) for s in spans)
+    assert "ada@example.com" not in exported and "[email]" in exported, "learner text is masked"
+
+
+def test_real_http_export_to_a_loopback_sink(tmp_path: Path) -> None:
+    with LangfuseSink() as sink:
+        settings = traced_settings(tmp_path, sink.url, "http")
+        secret = "sk-proj-ABCdef0123456789ABCdef0123"
+        with Coach(settings) as coach:
+            session = scripted_session(coach, "bo", turns=4, secret=secret)
+            turns = coach.store.turns(session.id)
+        # Coach.close() flushed (bounded) through the SDK's real exporter.
+    assert any(p.startswith("/api/public/otel/v1/traces") for p in sink.paths)
+    trace_ids = {s["trace_id"] for s in sink.spans}
+    assert {t.trace_id for t in turns} <= trace_ids
+    names = {s["name"] for s in sink.spans}
+    assert {"planner", "tutor", "quiz", "reviewer", "wrap_up", "get_objective"} <= names
+    assert {s["attributes"].get("user.id") for s in sink.spans} >= {"bo"}
+    score_names = {s.get("name") for s in sink.scores}
+    assert {"correctness", "mastery", "session_accuracy"} <= score_names
+    dumped = str(sink.spans)
+    assert secret not in dumped and "ada@example.com" not in dumped
+
+
+def test_unreachable_langfuse_changes_nothing_for_the_learner(tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="skillcoach.tracing")
+    settings = traced_settings(tmp_path, "http://127.0.0.1:1", "down")  # nothing listens on port 1
+    started = time.perf_counter()
+    with Coach(settings) as coach:
+        session = coach.session("cy", minutes=6)
+        session.start()
+        slowest = 0.0
+        while not session.finished:
+            t0 = time.perf_counter()
+            session.send(reply_for(coach.curriculum, session.pending))
+            slowest = max(slowest, time.perf_counter() - t0)
+        time.sleep(0.5)  # let the background reachability check report
+        trace_id = coach.store.turns(session.id)[-1].trace_id
+    total = time.perf_counter() - started
+    assert session.finished and trace_id
+    # Export is in the background: a turn never waits for the network (5 s timeout if it did).
+    assert slowest < 2.0
+    assert total < 30 + FLUSH_SECONDS
+    warnings = [r for r in caplog.records if r.name == "skillcoach.tracing"]
+    assert len(warnings) == 1 and "not reachable" in warnings[0].getMessage()
+
+
+def test_slow_langfuse_does_not_slow_turns_and_exit_is_bounded(tmp_path: Path) -> None:
+    with LangfuseSink(delay=20.0) as sink:
+        settings = traced_settings(tmp_path, sink.url, "slow")
+        coach = Coach(settings)
+        session = coach.session("di", minutes=4)
+        session.start()
+        slowest = 0.0
+        while not session.finished:
+            t0 = time.perf_counter()
+            session.send(reply_for(coach.curriculum, session.pending))
+            slowest = max(slowest, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        coach.close()
+        closing = time.perf_counter() - t0
+    assert slowest < 2.0
+    assert closing < FLUSH_SECONDS + 1.0
+
+
+def test_without_keys_tracing_is_off(settings: Settings) -> None:
+    with Coach(settings) as coach:
+        assert isinstance(coach.tracer, NullTracer)
+        session = coach.session("ed", minutes=3)
+        session.start()
+        assert coach.store.turns(session.id)[0].trace_id == Langfuse.create_trace_id(seed=f"{session.id}:0")

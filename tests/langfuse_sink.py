@@ -1,0 +1,85 @@
+"""A loopback stand-in for Langfuse's ingestion endpoints: decodes what the SDK posts."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+OTEL_PATH = "/api/public/otel/v1/traces"
+SCORES_PATH = "/api/public/scores"
+
+
+class LangfuseSink:
+    """Start with ``with LangfuseSink() as sink``; ``sink.url`` is the base URL to configure."""
+
+    def __init__(self, delay: float = 0.0):
+        self.spans: list[dict[str, Any]] = []
+        self.scores: list[dict[str, Any]] = []
+        self.paths: list[str] = []
+        self.delay = delay
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                return None
+
+            def do_GET(self) -> None:  # auth_check -> GET /api/public/projects
+                sink.paths.append(self.path)
+                self._reply({"data": [{"id": "project-1", "name": "test"}]})
+
+            def do_POST(self) -> None:
+                time.sleep(sink.delay)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                sink.paths.append(self.path)
+                if self.path.startswith(OTEL_PATH):
+                    sink.spans += decode_spans(body)
+                elif self.path.startswith(SCORES_PATH):
+                    data = json.loads(body)
+                    sink.scores += data if isinstance(data, list) else data.get("batch", [data])
+                self._reply({})
+
+            def _reply(self, payload: dict[str, Any]) -> None:
+                raw = json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> LangfuseSink:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def decode_spans(body: bytes) -> list[dict[str, Any]]:
+    request = ExportTraceServiceRequest()
+    request.ParseFromString(body)
+    spans = []
+    for resource in request.resource_spans:
+        for scope in resource.scope_spans:
+            for span in scope.spans:
+                attrs = {a.key: _value(a.value) for a in span.attributes}
+                spans.append({"name": span.name, "trace_id": span.trace_id.hex(), "attributes": attrs})
+    return spans
+
+
+def _value(value: Any) -> Any:
+    kind = value.WhichOneof("value")
+    if kind == "array_value":
+        return [_value(v) for v in value.array_value.values]
+    return getattr(value, kind) if kind else None
