@@ -6,11 +6,14 @@ model-backed composer implements the same protocol; nothing else changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from skillcoach.curriculum.models import Item, Objective
 from skillcoach.curriculum.search import Passage
 from skillcoach.grading import Grade, Verdict
+
+UseTool = Callable[[str, dict[str, Any]], Any]  # (tool name, arguments) -> result, traced and recorded
 
 HEADLINES = {Verdict.CORRECT: "Correct.", Verdict.PARTIAL: "Partly right.", Verdict.WRONG: "Not quite."}
 
@@ -20,8 +23,11 @@ class Composer(Protocol):
 
     def lesson(self, objective: Objective, reason: str) -> str: ...
     def remediation(self, objective: Objective, item: Item | None, grade: dict[str, Any] | None) -> str: ...
-    def answer(self, question: str, passages: list[Passage]) -> str: ...
+    def answer_question(self, question: str, objective_id: str | None,
+                        use_tool: UseTool) -> tuple[str, list[dict[str, str]]]: ...
     def feedback(self, item: Item, grade: Grade, mastery: float, mastered: bool) -> str: ...
+    def judge(self, item: Item, answer: str) -> Grade | None: ...
+    def variant(self, item: Item, objective: Objective) -> Item | None: ...
     def summary(self, stats: dict[str, Any]) -> str: ...
 
 
@@ -46,6 +52,17 @@ class OfflineComposer:
             parts.append(f"About the last question: {item.explanation}")
         parts.append(f"**Example**\n\n{objective.example.strip()}")
         return "\n\n".join(parts)
+
+    def answer_question(self, question: str, objective_id: str | None,
+                        use_tool: UseTool) -> tuple[str, list[dict[str, str]]]:
+        found = use_tool("search_curriculum", {"query": question, "k": 3})
+        return self.answer(question, [Passage(kind="", **p) for p in found]), found
+
+    def judge(self, item: Item, answer: str) -> Grade | None:
+        return None  # short answers are graded by their rubric
+
+    def variant(self, item: Item, objective: Objective) -> Item | None:
+        return None  # the bank item is used as it is
 
     def answer(self, question: str, passages: list[Passage]) -> str:
         if not passages:

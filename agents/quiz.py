@@ -22,12 +22,16 @@ def quiz(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConf
     seen = ctx.store.item_counts(state["learner_id"], oid)
     p_mastery = _p_mastery(ctx, state["learner_id"], oid)
     item = pick_item(objective, asked, seen, p_mastery)
+    # A learner who has met this item before gets a fresh variant when a model can write one.
+    variant = ctx.composer.variant(item, objective) if seen.get(item.id) else None
+    shown = variant or item
     number = state.get("questions", 0) + 1
     return {
         "item_id": item.id,
+        "variant": variant.model_dump(mode="json") if variant else None,
         "asked": [*asked, item.id],
         "items_left": len(objective.items) - len(asked) - 1,
-        "pending": question(item, objective, number, state.get("mode", "learn")),
+        "pending": question(shown, objective, number, state.get("mode", "learn")),
     }
 
 

@@ -11,7 +11,9 @@ from agents.context import CoachContext
 from agents.events import event, feedback
 from agents.learner import COMMANDS
 from agents.state import CoachState
-from skillcoach.grading import InvalidAnswer, grade, parse_response
+from skillcoach.curriculum.models import Item, ItemKind
+from skillcoach.grading import Grade, InvalidAnswer, grade, parse_response
+from skillcoach.guard import instructs_the_model
 from skillcoach.pacing import question_minutes
 
 
@@ -37,7 +39,7 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], config: Runnable
     if command == "quit":
         return {"outcome": "quit", "inbox": None}
     if command == "hint":
-        item = runtime.context.curriculum.items.get(pending.get("item_id") or "")
+        item = current_item(state, runtime.context) if pending.get("type") == "question" else None
         hint = item.hint if item and item.hint else "No hint for this one: re-read the key points above."
         write(event("notice", f"Hint: {hint}"))
         return {"outcome": "wait", "inbox": None}
@@ -47,7 +49,7 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], config: Runnable
         return {"outcome": "wait", "inbox": None}
     if pending.get("type") == "question":  # skip or continue on a question skips it
         write(event("notice", "Skipped; no answer recorded."))
-        item = runtime.context.curriculum.item(pending["item_id"])
+        item = current_item(state, runtime.context)
         return {"outcome": "skipped", "pending": None, "inbox": None,
                 "questions": state.get("questions", 0) + 1, "spent": state.get("spent", 0.0) + 0.5
                 * question_minutes(item)}
@@ -61,13 +63,13 @@ def progress_line(report: dict[str, Any]) -> str:
 
 def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) -> dict[str, Any]:
     ctx = runtime.context
-    item = ctx.curriculum.item(state["item_id"] or "")
+    item = current_item(state, ctx)
     try:
         response = parse_response(item, text, ctx.max_answer_chars)
     except InvalidAnswer as exc:
         runtime.stream_writer(event("error", str(exc)))
         return {"outcome": "wait", "inbox": None}
-    result = grade(item, response)
+    result = _grade(ctx, item, response)
     oid = ctx.curriculum.item_objective[item.id]
     mode = state.get("mode", "learn")
     saved = ctx.store.record_attempt(session_id=state["session_id"], turn=state.get("turn", 0),
@@ -89,6 +91,24 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
                  "mastered": saved.mastered, "newly_mastered": saved.newly_mastered, "item_id": item.id},
         "stats": _count(state.get("stats") or {}, result.verdict.value, oid, saved.newly_mastered, mode),
     }
+
+
+def current_item(state: CoachState, ctx: CoachContext) -> Item:
+    """The item on the table: a generated variant when one was asked, else the bank item."""
+    variant = state.get("variant")
+    if variant and variant.get("id") == state.get("item_id"):
+        return Item.model_validate(variant)
+    return ctx.curriculum.item(state.get("item_id") or "")
+
+
+def _grade(ctx: CoachContext, item: Item, response: str) -> Grade:
+    """Closed items exactly; short answers by the model's judgement when one is configured and the
+    answer does not try to instruct it, else by the rubric."""
+    if item.kind is ItemKind.SHORT_ANSWER and not instructs_the_model(response):
+        judged = ctx.composer.judge(item, response)
+        if judged is not None:
+            return judged
+    return grade(item, response)
 
 
 def _count(stats: dict[str, Any], verdict: str, oid: str, newly: bool, mode: str) -> dict[str, Any]:

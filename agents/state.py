@@ -28,7 +28,8 @@ class CoachState(CoachInput, total=False):
     objective_id: str | None  # the objective being studied or reviewed; None when none is left
     mode: Literal["learn", "review"]
     worked: list[str]  # objectives taken up in this session, in order
-    item_id: str | None  # the question on the table
+    item_id: str | None  # the question on the table (a bank item id)
+    variant: dict[str, Any] | None  # a model-written variant of that item, validated; None for the bank item
     asked: list[str]  # items asked on the current objective
     items_left: int  # items of the current objective not asked yet
     questions: int  # questions answered or skipped on the current objective

@@ -10,7 +10,6 @@ from langgraph.runtime import Runtime
 from agents.context import CoachContext
 from agents.events import event, lesson
 from agents.state import CoachState
-from skillcoach.curriculum.search import Passage
 from skillcoach.pacing import lesson_minutes
 
 MAX_QUESTION_CHARS = 500
@@ -52,8 +51,7 @@ def _answer_question(state: CoachState, runtime: Runtime[CoachContext], config: 
                      question: str) -> dict[str, Any]:
     ctx = runtime.context
     question = question[:MAX_QUESTION_CHARS]
-    found = ctx.use_tool("search_curriculum", {"query": question, "k": 3}, config)
-    passages = [Passage(kind="", **p) for p in found]
-    text = ctx.composer.answer(question, passages)
-    runtime.stream_writer(event("answer", text, citations=found, question=question))
+    text, cited = ctx.composer.answer_question(question, state.get("objective_id"),
+                                               lambda name, args: ctx.use_tool(name, args, config))
+    runtime.stream_writer(event("answer", text, citations=cited, question=question))
     return {"inbox": None}

@@ -26,13 +26,19 @@ from langgraph.types import Command
 from agents.composer import Composer, OfflineComposer
 from agents.context import CoachContext
 from agents.events import event
+from agents.llm_composer import LLMComposer
 from agents.learner import COMMANDS
+from agents.reviewer import current_item
 from graphs.coach import build_coach_graph
 from skillcoach.checkpoints import open_checkpointer
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
 from skillcoach.curriculum.search import CurriculumIndex
 from skillcoach.grading import InvalidAnswer, clean_text, parse_response
+from skillcoach.langfuse_prompts import LangfusePrompts
 from skillcoach.learner.review import utcnow
+from skillcoach.llm import make_chat_model
+from skillcoach.prompt_templates import LocalPrompts
+from skillcoach.recording import TurnRecorder
 from skillcoach.progress import progress_report
 from skillcoach.settings import Settings
 from skillcoach.storage.store import Store, check_learner_id
@@ -41,6 +47,7 @@ from tools import curriculum_tools, progress_tools
 
 Event = dict[str, Any]
 MAX_ASK_CHARS = 500
+AGENTS = ("tutor", "quiz", "reviewer", "planner")
 
 
 class Coach:
@@ -55,13 +62,15 @@ class Coach:
         self.index = CurriculumIndex(self.curriculum)
         self.clock = clock
         tools = curriculum_tools(self.curriculum, self.index) + progress_tools(self.curriculum, self.store, clock)
-        self.context = CoachContext(curriculum=self.curriculum, store=self.store, index=self.index,
-                                    tools={t.name: t for t in tools}, composer=composer or OfflineComposer(),
-                                    clock=clock, max_answer_chars=self.settings.max_answer_chars)
-        checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
-        self.graph: CompiledStateGraph = build_coach_graph().compile(checkpointer=checkpointer)
         self.tracer = tracer or make_tracer(self.settings)
         self._stack.callback(self.tracer.shutdown)
+        recorder = TurnRecorder()
+        by_name = {t.name: t for t in tools}
+        self.context = CoachContext(curriculum=self.curriculum, store=self.store, index=self.index, tools=by_name,
+                                    composer=composer or make_composer(self.settings, self.tracer, recorder, by_name),
+                                    clock=clock, max_answer_chars=self.settings.max_answer_chars, recorder=recorder)
+        checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
+        self.graph: CompiledStateGraph = build_coach_graph().compile(checkpointer=checkpointer)
 
     def __enter__(self) -> Coach:
         return self
@@ -84,6 +93,17 @@ class Coach:
     def progress(self, learner_id: str) -> dict[str, Any]:
         check_learner_id(learner_id)
         return progress_report(self.curriculum, self.store, learner_id, self.clock())
+
+
+def make_composer(settings: Settings, tracer: Tracer, recorder: TurnRecorder, tools: dict[str, Any]) -> Composer:
+    """Offline unless a model is configured for some agent; prompts from Langfuse when traced."""
+    models = {agent: make_chat_model(settings.model_for(agent), settings) for agent in AGENTS}
+    if not any(models.values()):
+        return OfflineComposer()
+    client = getattr(tracer, "client", None)
+    prompts = (LangfusePrompts(client, settings.prompts_dir, settings.prompt_label) if client is not None
+               else LocalPrompts(settings.prompts_dir))
+    return LLMComposer(models, prompts, recorder, tools)
 
 
 class CoachSession:
@@ -158,7 +178,8 @@ class CoachSession:
         assert self.pending is not None
         if self.pending.get("type") != "question":
             return "Nothing to answer yet: send {\"command\": \"continue\"} or ask a question."
-        item = self.coach.curriculum.item(self.pending["item_id"])
+        values = self.coach.graph.get_state(self.config).values
+        item = current_item(values, self.coach.context)  # type: ignore[arg-type]
         try:
             parse_response(item, text, self.coach.settings.max_answer_chars)
         except InvalidAnswer as exc:

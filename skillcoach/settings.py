@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     prompts_dir: Path = REPO_ROOT / "prompts"
     locale: str = "en"
     model: str = "offline"
+    # Per-agent overrides, e.g. a cheaper model for the quiz (SKILLCOACH_MODEL_QUIZ=openai:gpt-4.1-nano).
+    model_tutor: str | None = None
+    model_quiz: str | None = None
+    model_reviewer: str | None = None
+    model_planner: str | None = None
+    model_base_url: str | None = None  # an OpenAI-compatible endpoint (vLLM, llama.cpp, LM Studio)
+    model_api_key: SecretStr | None = None
+    model_timeout: float = Field(default=30.0, gt=0)
+    model_retries: int = Field(default=2, ge=0, le=6)
+    prompt_label: str = "production"
     session_minutes: int = Field(default=20, ge=1, le=600)
     max_answer_chars: int = Field(default=2000, ge=100)
     mask_pii: bool = True
@@ -52,6 +62,10 @@ class Settings(BaseSettings):
         if self.database_url and not self.database_url.startswith("sqlite"):
             return self.database_url
         return f"sqlite:///{self.data_dir / 'checkpoints.db'}"
+
+    def model_for(self, agent: str) -> str:
+        """The model spec an agent uses: its own override, else the global one."""
+        return getattr(self, f"model_{agent}", None) or self.model
 
     @property
     def tracing_enabled(self) -> bool:

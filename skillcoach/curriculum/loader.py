@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from skillcoach.curriculum.models import Skill, SourceList
 
 SOURCES_FILE = "sources.yaml"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def read_dir(directory: Path, locale: str = "en") -> RawCurriculum:
 def _parse(path: Path, model: type[Any], problems: list[Problem]) -> Any:
     name = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError:
         problems.append(Problem(name, "-", "file not found"))
         return None

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,6 +45,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (creates it on a new database)."""
+    if _at_head(engine):
+        return  # the common case: skip loading Alembic at all
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
@@ -55,6 +58,20 @@ def migrate(engine: Engine) -> None:
             command.upgrade(config, "head")
     except SQLAlchemyError as exc:
         raise StorageError(describe_db_error(exc, engine)) from None
+
+
+def head_revision() -> str:
+    """The newest migration's id: the highest-numbered file in versions/ (ids are zero-padded)."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def _at_head(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:
+        return False
+    return current == head_revision()
 
 
 def describe_db_error(exc: Exception, engine: Engine) -> str:

@@ -1,0 +1,1 @@
+"""Prompt templates (one Markdown file each); the source of truth pushed to Langfuse."""
