@@ -54,7 +54,10 @@ class Coach:
     """The coach on one database, curriculum and checkpointer. Use as a context manager."""
 
     def __init__(self, settings: Settings | None = None, *, composer: Composer | None = None,
-                 clock: Callable[[], datetime] = utcnow, tracer: Tracer | None = None):
+                 clock: Callable[[], datetime] = utcnow, tracer: Tracer | None = None,
+                 models: dict[str, Any] | None = None):
+        """``models`` maps agent names (tutor, quiz, reviewer, planner) to chat models, overriding
+        the settings (tests and benchmarks pass scripted models here)."""
         self.settings = settings or Settings()
         self._stack = ExitStack()
         self.curriculum: Curriculum = load_curriculum(self.settings.curriculum_dir, self.settings.locale)
@@ -67,7 +70,8 @@ class Coach:
         recorder = TurnRecorder()
         by_name = {t.name: t for t in tools}
         self.context = CoachContext(curriculum=self.curriculum, store=self.store, index=self.index, tools=by_name,
-                                    composer=composer or make_composer(self.settings, self.tracer, recorder, by_name),
+                                    composer=composer or make_composer(self.settings, self.tracer, recorder, by_name,
+                                                                       models),
                                     clock=clock, max_answer_chars=self.settings.max_answer_chars, recorder=recorder)
         checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
         self.graph: CompiledStateGraph = build_coach_graph().compile(checkpointer=checkpointer)
@@ -95,9 +99,11 @@ class Coach:
         return progress_report(self.curriculum, self.store, learner_id, self.clock())
 
 
-def make_composer(settings: Settings, tracer: Tracer, recorder: TurnRecorder, tools: dict[str, Any]) -> Composer:
+def make_composer(settings: Settings, tracer: Tracer, recorder: TurnRecorder, tools: dict[str, Any],
+                  models: dict[str, Any] | None = None) -> Composer:
     """Offline unless a model is configured for some agent; prompts from Langfuse when traced."""
-    models = {agent: make_chat_model(settings.model_for(agent), settings) for agent in AGENTS}
+    if models is None:
+        models = {agent: make_chat_model(settings.model_for(agent), settings) for agent in AGENTS}
     if not any(models.values()):
         return OfflineComposer()
     client = getattr(tracer, "client", None)
