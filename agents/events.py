@@ -24,7 +24,9 @@ def lesson(objective: Objective, text: str, *, awaiting: bool, remediation: bool
                  remediation=remediation)
 
 
-def feedback(item: Item, grade: Grade, text: str, mastery: float, mastered: bool, newly: bool) -> Event:
+def feedback(item: Item, grade: Grade, text: str, mastery: float, mastered: bool, newly: bool,
+             mastery_before: float) -> Event:
     return event("feedback", text, verdict=grade.verdict.value, score=grade.score, mastery=round(mastery, 3),
+                 mastery_before=round(mastery_before, 3),
                  mastered=mastered, newly_mastered=newly, correct_answer=grade.correct_answer,
                  item_id=item.id, grader=grade.grader)

@@ -78,7 +78,7 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
                                      now=ctx.clock())
     text_out = ctx.composer.feedback(item, result, saved.mastery_after, saved.mastered)
     runtime.stream_writer(feedback(item, result, text_out, saved.mastery_after, saved.mastered,
-                                   saved.newly_mastered))
+                                   saved.newly_mastered, saved.mastery_before))
     wrong = result.verdict.value == "wrong"
     return {
         "outcome": "graded",

@@ -37,6 +37,7 @@ from skillcoach.grading import InvalidAnswer, clean_text, parse_response
 from skillcoach.langfuse_prompts import LangfusePrompts
 from skillcoach.learner.review import utcnow
 from skillcoach.llm import make_chat_model
+from skillcoach.masking import mask
 from skillcoach.prompt_templates import LocalPrompts
 from skillcoach.recording import TurnRecorder
 from skillcoach.progress import progress_report
@@ -48,6 +49,8 @@ from tools import curriculum_tools, progress_tools
 Event = dict[str, Any]
 MAX_ASK_CHARS = 500
 AGENTS = ("tutor", "quiz", "reviewer", "planner")
+GRADE_FIELDS = ("item_id", "verdict", "score", "mastery_before", "mastery", "mastered", "grader", "text")
+MAX_EVENT_CHARS = 600
 
 
 class Coach:
@@ -120,6 +123,8 @@ class CoachSession:
         self.pending: Event | None = None
         self.finished = False
         self.config: dict[str, Any] = {"configurable": {"thread_id": session_id}}
+        self.trace_mode = "interactive"  # the trace tag: interactive | replay
+        self.trace_metadata: dict[str, Any] = {}  # e.g. the original session of a replay
 
     # -- driving --------------------------------------------------------------
     def start(self) -> list[Event]:
@@ -196,8 +201,9 @@ class CoachSession:
         before = self.coach.graph.get_state(self.config).values.get("turn", 0)
         turn = before + 1 if isinstance(graph_input, Command) else before
         learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
+        started = self.coach.clock()
         events, route = self._stream(graph_input, turn, learner_input)
-        self._record(turn, learner_input, route, events)
+        self._record(turn, learner_input, route, events, started)
         return events
 
     def _stream(self, graph_input: Any, turn: int, learner_input: Any) -> tuple[list[Event], list[str]]:
@@ -205,7 +211,8 @@ class CoachSession:
         route: list[str] = []
         self.pending = None
         config = self.coach.tracer.config(self.config, session_id=self.id, learner_id=self.learner_id,
-                                          turn=turn, mode="interactive", learner_input=learner_input)
+                                          turn=turn, mode=self.trace_mode, learner_input=learner_input)
+        config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
         for mode, chunk in self.coach.graph.stream(graph_input, config, context=self.coach.context,
                                                    stream_mode=["custom", "updates"], durability="sync"):
             if mode == "custom":
@@ -220,11 +227,16 @@ class CoachSession:
                     self.finished = self.finished or bool(update and update.get("finished"))
         return events, route
 
-    def _record(self, turn: int, learner_input: Any, route: list[str], events: list[Event]) -> None:
+    def _record(self, turn: int, learner_input: Any, route: list[str], events: list[Event],
+                started: datetime) -> None:
+        """Keep what replay needs: input, route, tool and LLM I/O, grade, mastery (masked, bounded)."""
         recorded = self.coach.context.recorder.take()
         graded = next((e for e in events if e["type"] == "feedback"), None)
-        record = {"route": route, **recorded, "grade": graded and {k: graded[k] for k in (
-            "item_id", "verdict", "score", "mastery", "mastered")}, "events": [e["type"] for e in events]}
+        record = {"started_at": started.isoformat(), "route": route, **recorded,
+                  "grade": graded and {k: graded[k] for k in GRADE_FIELDS},
+                  "events": [{"type": e["type"], "text": e["text"][:MAX_EVENT_CHARS]} for e in events]}
+        if self.coach.settings.mask_pii:
+            record, learner_input = mask(record), mask(learner_input or {})
         trace_id = self.coach.tracer.trace_id(self.id, turn)
         self.coach.store.record_turn(self.id, turn, trace_id, learner_input or {}, record,
                                      tokens=recorded["tokens"], llm_calls=len(recorded["llm"]))

@@ -96,3 +96,33 @@ class LangfuseTracer:
         worker.join(0.2 if self.reachable is False else FLUSH_SECONDS)
         if worker.is_alive() and self.reachable is not False:
             log.warning("Langfuse did not take the last traces within %.0f s; they are dropped.", FLUSH_SECONDS)
+
+
+def fetch_observations(client: Any, trace_id: str) -> list[dict[str, Any]]:
+    """Every observation of a trace, through the SDK (v5 has no trace-get: list them, page by page)."""
+    found: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = client.api.observations.get_many(trace_id=trace_id, limit=100, cursor=cursor)
+        found += [{"id": o.id, "parent": o.parent_observation_id, "name": o.name, "type": o.type,
+                   "start": o.start_time} for o in page.data]
+        cursor = getattr(page.meta, "cursor", None)
+        if not cursor or not page.data:
+            return found
+
+
+def observation_tree(observations: list[dict[str, Any]]) -> list[str]:
+    """Indented lines, children under parents, in start order."""
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    ids = {o["id"] for o in observations}
+    for obs in sorted(observations, key=lambda o: str(o["start"])):
+        parent = obs["parent"] if obs["parent"] in ids else None
+        children.setdefault(parent, []).append(obs)
+    lines: list[str] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for obs in children.get(parent, []):
+            lines.append(f"{'  ' * depth}{obs['name']} [{obs['type'].lower()}]")
+            walk(obs["id"], depth + 1)
+    walk(None, 0)
+    return lines

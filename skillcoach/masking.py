@@ -15,13 +15,20 @@ API_KEY = re.compile(
     # long random-looking tokens: upper and lower case and digits (lowercase hex ids are left alone)
     r"|\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{24,}\b"
 )
-PHONE = re.compile(r"(?<![\w.])\+?\d[\d\s().-]{7,}\d(?![\w.])")
+PHONE = re.compile(r"(?<![\w.:])\+?\(?\d[\d\s()-]{7,}\d(?![\w.:])")
+PHONE_DIGITS = (9, 15)  # fewer digits is a date or a figure, more is not a phone number
 
 
 def mask_text(text: str) -> str:
     text = API_KEY.sub("[secret]", text)
     text = EMAIL.sub("[email]", text)
-    return PHONE.sub("[phone]", text)
+    return PHONE.sub(_phone, text)
+
+
+def _phone(match: re.Match[str]) -> str:
+    digits = sum(ch.isdigit() for ch in match[0])
+    low, high = PHONE_DIGITS
+    return "[phone]" if low <= digits <= high else match[0]
 
 
 def mask(data: Any) -> Any:

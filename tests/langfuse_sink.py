@@ -6,13 +6,16 @@ import gzip
 import json
 import threading
 import time
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 OTEL_PATH = "/api/public/otel/v1/traces"
 SCORES_PATH = "/api/public/scores"
+OBSERVATIONS_PATH = "/api/public/v2/observations"
 
 
 class LangfuseSink:
@@ -29,9 +32,14 @@ class LangfuseSink:
             def log_message(self, *args: Any) -> None:
                 return None
 
-            def do_GET(self) -> None:  # auth_check -> GET /api/public/projects
+            def do_GET(self) -> None:
                 sink.paths.append(self.path)
-                self._reply({"data": [{"id": "project-1", "name": "test"}]})
+                if self.path.startswith(OBSERVATIONS_PATH):  # replay show --trace
+                    trace_id = parse_qs(urlparse(self.path).query).get("traceId", [""])[0]
+                    self._reply({"data": [observation(s) for s in sink.spans if s["trace_id"] == trace_id],
+                                 "meta": {"cursor": None}})
+                else:  # auth_check -> GET /api/public/projects
+                    self._reply({"data": [{"id": "project-1", "name": "test"}]})
 
             def do_POST(self) -> None:
                 time.sleep(sink.delay)
@@ -74,8 +82,18 @@ def decode_spans(body: bytes) -> list[dict[str, Any]]:
         for scope in resource.scope_spans:
             for span in scope.spans:
                 attrs = {a.key: _value(a.value) for a in span.attributes}
-                spans.append({"name": span.name, "trace_id": span.trace_id.hex(), "attributes": attrs})
+                spans.append({"name": span.name, "trace_id": span.trace_id.hex(), "attributes": attrs,
+                              "span_id": span.span_id.hex(), "parent": span.parent_span_id.hex() or None,
+                              "start": span.start_time_unix_nano})
     return spans
+
+
+def observation(span: dict[str, Any]) -> dict[str, Any]:
+    """A received span in the shape of the v2 observations API."""
+    start = datetime.fromtimestamp(span["start"] / 1e9, tz=UTC).isoformat()
+    return {"id": span["span_id"], "traceId": span["trace_id"], "startTime": start, "projectId": "project-1",
+            "parentObservationId": span["parent"], "name": span["name"],
+            "type": str(span["attributes"].get("langfuse.observation.type", "span")).upper()}
 
 
 def _value(value: Any) -> Any:

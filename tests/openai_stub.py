@@ -43,7 +43,10 @@ class OpenAIStub:
 
 def completion(body: dict[str, Any]) -> dict[str, Any]:
     if body.get("response_format"):
-        content = json.dumps({"verdict": "correct", "score": 0.9, "missing_points": [],
+        # A prompt that asks for strictness gets a stricter verdict: a prompt change shows in grades.
+        strict = "STRICT" in str(body.get("messages", [{}])[0].get("content", ""))
+        content = json.dumps({"verdict": "partial" if strict else "correct", "score": 0.5 if strict else 0.9,
+                              "missing_points": ["an example"] if strict else [],
                               "feedback": "Judged by the stub model."})
     else:
         content = "## A lesson from the stub model\nWritten for this learner."

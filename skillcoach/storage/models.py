@@ -72,6 +72,7 @@ class Attempt(Base):
     verdict: Mapped[str] = mapped_column(String(16))
     score: Mapped[float] = mapped_column(Float)
     grader: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16), default="learn", server_default="learn")  # learn | review
     mastery_before: Mapped[float] = mapped_column(Float)
     mastery_after: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime]

@@ -94,10 +94,12 @@ class Store:
             return list(db.scalars(select(Learner).order_by(Learner.id)))
 
     # -- sessions -------------------------------------------------------------
-    def open_session(self, learner_id: str, minutes: int, mode: str = "interactive") -> CoachingSession:
+    def open_session(self, learner_id: str, minutes: int, mode: str = "interactive", *,
+                     session_id: str | None = None, started_at: datetime | None = None,
+                     status: str = "active") -> CoachingSession:
         with self.transaction() as db:
-            row = CoachingSession(id=uuid.uuid4().hex, learner_id=learner_id, minutes=minutes,
-                                  mode=mode, status="active", started_at=review.utcnow(), summary={})
+            row = CoachingSession(id=session_id or uuid.uuid4().hex, learner_id=learner_id, minutes=minutes,
+                                  mode=mode, status=status, started_at=started_at or review.utcnow(), summary={})
             db.add(row)
             return row
 
@@ -222,7 +224,7 @@ def _apply_attempt(db: Session, session_id: str, turn: int, learner_id: str, obj
     after = update(before, item, grade.score)
     db.add(Attempt(session_id=session_id, turn=turn, learner_id=learner_id, objective_id=objective_id,
                    item_id=item.id, response=response, verdict=grade.verdict.value, score=grade.score,
-                   grader=grade.grader, mastery_before=before.p_mastery, mastery_after=after.p_mastery,
+                   grader=grade.grader, mode="review" if review_mode else "learn", mastery_before=before.p_mastery, mastery_after=after.p_mastery,
                    created_at=now))
     db.flush()  # the unique (session, turn) check fires here, before mastery moves
     if state is None:

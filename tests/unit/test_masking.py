@@ -32,3 +32,8 @@ def test_dataclasses_are_walked() -> None:
 
     masked = mask(Command(resume={"ask": "mail ada@example.com"}))
     assert masked["resume"] == {"ask": "mail [email]"}
+
+
+def test_dates_times_and_figures_are_not_phone_numbers() -> None:
+    text = "2025-12-28, 2026-11-21T07:53:12.817263+00:00, 12.5 hours, 1,036 billion, 3-82%, 2023-2032"
+    assert mask_text(text) == text

@@ -1,0 +1,175 @@
+"""``skillcoach replay list|show|run``: walk a recorded session, reproduce it, fork it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from skillcoach.cli.app import replay_app, settings
+from skillcoach.cli.errors import UserError
+
+console = Console()
+
+
+@replay_app.command("list")
+def list_sessions(
+    learner: Annotated[str | None, typer.Option("--learner", "-l", help="Only this learner's sessions.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Sessions with their turns, outcomes and trace ids."""
+    from skillcoach.replay_view import session_rows
+    from skillcoach.storage.store import Store
+
+    rows = session_rows(Store(settings().resolved_database_url), learner)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title="Sessions")
+    table.add_column("session", no_wrap=True, min_width=32)
+    for col in ("learner", "status", "started", "turns", "answers", "correct"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["session_id"], r["learner_id"], r["status"], r["started_at"][:16], str(r["turns"]),
+                      str(r["answers"]), str(r["correct"]))
+    console.print(table)
+
+
+@replay_app.command("show")
+def show(
+    session_id: Annotated[str | None, typer.Argument(metavar="SESSION", help="Session id.")] = None,
+    turn: Annotated[int | None, typer.Option(help="Only this turn.")] = None,
+    trace: Annotated[str | None, typer.Option(help="Load this trace from Langfuse instead.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The path of a session step by step: nodes, tools, grade, mastery, route, trace URL."""
+    if trace:
+        _show_trace(trace, as_json)
+        return
+    if not session_id:
+        raise UserError("give a SESSION id (see 'skillcoach replay list') or --trace TRACE_ID")
+    from skillcoach.api import Coach
+    from skillcoach.replay_view import session_view
+
+    with Coach(settings()) as coach:
+        view = session_view(coach, session_id, turn)
+    if as_json:
+        typer.echo(json.dumps(view, indent=2, default=str))
+        return
+    for t in view["turns"]:
+        _print_turn(t)
+
+
+def _print_turn(t: dict[str, Any]) -> None:
+    console.rule(f"turn {t['turn']}  trace {t['trace_id']}")
+    if t["trace_url"]:
+        console.print(f"[dim]{t['trace_url']}[/dim]")
+    console.print(f"input: {t['input'] or '(session start)'}")
+    console.print("route: " + " -> ".join(t["route"]))
+    for call in t["tools"]:
+        console.print(f"  tool {call['tool']}({call['input']}) -> {call['output']}")
+    for call in t["llm"]:
+        console.print(f"  llm {call['agent']} ({call['model']}, {call['tokens']} tokens) -> {call['output']}")
+    if t["grade"]:
+        g = t["grade"]
+        console.print(f"grade: {g['verdict']} ({g['score']}) on {g['item_id']}; mastery "
+                      f"{g.get('mastery_before')} -> {g['mastery']}")
+    console.print(f"[dim]{len(t['checkpoints'])} checkpoint(s)[/dim]")
+
+
+def _show_trace(trace_id: str, as_json: bool) -> None:
+    from skillcoach.langfuse_tracing import LangfuseTracer, fetch_observations, observation_tree
+
+    conf = settings()
+    if not conf.tracing_enabled:
+        raise UserError("--trace needs Langfuse: set LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY and LANGFUSE_BASE_URL")
+    tracer = LangfuseTracer(conf)
+    try:
+        observations = fetch_observations(tracer.client, trace_id)
+    except Exception as exc:  # noqa: BLE001 - the API client raises many kinds
+        raise UserError(f"cannot load trace {trace_id} from Langfuse: {exc}") from None
+    finally:
+        tracer.shutdown()
+    if not observations:
+        raise UserError(f"Langfuse has no observations for trace {trace_id}")
+    if as_json:
+        typer.echo(json.dumps(observations, indent=2, default=str))
+        return
+    for line in observation_tree(observations):
+        console.print(line)
+
+
+@replay_app.command("run")
+def run(
+    session_id: Annotated[str | None, typer.Argument(metavar="SESSION", help="Session id.")] = None,
+    from_turn: Annotated[int | None, typer.Option(help="Fork at this turn with --model/--prompts.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model for the fork, provider:model.")] = None,
+    prompts: Annotated[Path | None, typer.Option(help="Prompt directory for the fork.")] = None,
+    all_sessions: Annotated[bool, typer.Option("--all", help="Every session since --since.")] = False,
+    since: Annotated[str | None, typer.Option(help="With --all: sessions started on or after this date.")] = None,
+) -> None:
+    """Re-run a session and compare; exit 0 when identical, 1 with the differences."""
+    from skillcoach.replay import replay_many, replay_session
+
+    conf = settings()
+    if (model or prompts) and from_turn is None:
+        from_turn = 1
+
+    def one(sid: str) -> Any:
+        return replay_session(conf, sid, from_turn=from_turn, model=model, prompts_dir=prompts)
+
+    if all_sessions:
+        results = replay_many(conf, _since(since), one)
+        _summary_table(results)
+        raise typer.Exit(0 if all(r.identical for r in results) else 1)
+    if not session_id:
+        raise UserError("give a SESSION id, or --all --since DATE")
+    result = one(session_id)
+    _print_result(result)
+    raise typer.Exit(0 if result.identical else 1)
+
+
+def _since(text: str | None) -> datetime:
+    if not text:
+        raise UserError("--all needs --since DATE (YYYY-MM-DD)")
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    except ValueError:
+        raise UserError(f"--since {text!r}: use a date like 2026-11-01") from None
+
+
+def _print_result(result: Any) -> None:
+    for notice in result.notices:
+        console.print(f"[yellow]{notice}[/yellow]")
+    diffs = result.differences()
+    if not diffs:
+        console.print(f"identical: {len(result.original)} turns reproduced (routes, grades, mastery, feedback)")
+        return
+    table = Table(title=f"{len(diffs)} difference(s): original vs replay")
+    for col in ("turn", "field", "original", "replay"):
+        table.add_column(col)
+    for turn, name, before, after in diffs:
+        table.add_row(str(turn), name, _cell(before), _cell(after))
+    console.print(table)
+
+
+def _cell(value: Any) -> str:
+    text = " -> ".join(value) if isinstance(value, tuple) else str(value)
+    return text if len(text) <= 70 else text[:69] + "…"
+
+
+def _summary_table(results: list[Any]) -> None:
+    table = Table(title="Replay summary")
+    for col in ("session", "turns", "identical", "grades changed", "routes changed", "mastery changed"):
+        table.add_column(col)
+    for r in results:
+        diffs = r.differences()
+        count = {name: sum(1 for d in diffs if d[1] == name) for name in ("verdict", "route", "mastery")}
+        table.add_row(r.session_id, str(len(r.original)), "yes" if r.identical else "no", str(count["verdict"]),
+                      str(count["route"]), str(count["mastery"]))
+    console.print(table)
