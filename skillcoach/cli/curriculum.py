@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+import yaml
 
 from skillcoach.cli.app import app, curriculum_app, settings
 from skillcoach.cli.errors import UserError
@@ -65,8 +66,6 @@ def list_skills(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
 @curriculum_app.command("show")
 def show(ident: Annotated[str, typer.Argument(metavar="ID", help="A skill, objective or item id.")]) -> None:
     """Show a skill, an objective or an item."""
-    import yaml
-
     cur = _load()
     found = cur.skill(ident) or cur.objectives.get(ident) or cur.items.get(ident)
     if found is None:
@@ -74,7 +73,20 @@ def show(ident: Annotated[str, typer.Argument(metavar="ID", help="A skill, objec
     data = found.model_dump(mode="json", exclude_none=True)
     if ident == getattr(found, "id", None) and hasattr(found, "objectives"):
         data["objectives"] = [{"id": o.id, "title": o.title, "items": len(o.items)} for o in found.objectives]
-    typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+    typer.echo(yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100))
+
+
+def _block_strings(dumper, text):  # type: ignore[no-untyped-def]
+    """Multi-line text as YAML literal blocks, so explanations read as written."""
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+class _BlockDumper(yaml.SafeDumper):
+    pass
+
+
+_BlockDumper.add_representer(str, _block_strings)
 
 
 @app.command()
