@@ -11,6 +11,14 @@ app = typer.Typer(name="skillcoach", help="A coach for the AI skills of 2026.", 
                   add_completion=False, pretty_exceptions_enable=False)
 curriculum_app = typer.Typer(help="Validate, list and show the curriculum.", no_args_is_help=True)
 app.add_typer(curriculum_app, name="curriculum")
+learner_app = typer.Typer(help="Add, list, show and import learners.", no_args_is_help=True)
+app.add_typer(learner_app, name="learner")
+plan_app = typer.Typer(help="Weekly study plans: make them for a week, show them.", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+replay_app = typer.Typer(help="Walk, reproduce and fork recorded sessions.", no_args_is_help=True)
+app.add_typer(replay_app, name="replay")
+prompts_app = typer.Typer(help="Prompt templates and Langfuse prompt management.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
 
 _overrides: dict[str, Any] = {}
 
@@ -33,4 +41,4 @@ def settings() -> Any:
 
 
 # Register the commands (each module adds its own to ``app``).
-from skillcoach.cli import chat, curriculum  # noqa: E402,F401
+from skillcoach.cli import chat, curriculum, learner, plan, prompts, replay  # noqa: E402,F401

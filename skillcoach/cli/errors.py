@@ -12,11 +12,21 @@ EXIT_USAGE = 2
 def known_errors() -> tuple[type[BaseException], ...]:
     from skillcoach.answering import InvalidQuestion
     from skillcoach.curriculum.loader import CurriculumError
+    from skillcoach.learner.profile import InvalidProfile
+    from skillcoach.learners_csv import CsvError
+    from skillcoach.llm import ModelConfigError
+    from skillcoach.planning.weekly import PlanningError
     from skillcoach.planning.weeks import InvalidWeek
+    from skillcoach.prompt_templates import PromptError
+    from skillcoach.replay import ReplayError
+    from skillcoach.schedule import InvalidSchedule
     from skillcoach.storage.db import StorageError
+    from skillcoach.storage.learners import LearnerExists, UnknownLearner
     from skillcoach.storage.store import InvalidLearnerId
 
-    return (CurriculumError, StorageError, InvalidLearnerId, InvalidWeek, InvalidQuestion, UserError)
+    return (CurriculumError, StorageError, InvalidLearnerId, InvalidWeek, InvalidQuestion, UserError,
+            InvalidProfile, CsvError, PlanningError, InvalidSchedule, LearnerExists, UnknownLearner,
+            ModelConfigError, PromptError, ReplayError)
 
 
 class UserError(Exception):

@@ -1,0 +1,74 @@
+"""The weekly planner agent: plans a learner's week through the ``plan_week`` tool, then narrates it.
+
+The plan is decided by plain code behind the tool; the narrative is language, written by the
+``narrative`` callable in the run context: ``offline_narrative`` (a template) by default, a
+model-backed writer when one is configured. Nothing is stored here: the batch writes the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypedDict
+
+from langchain_core.runnables import RunnableConfig
+from langchain_core.tools import BaseTool
+from langgraph.runtime import Runtime
+
+Narrative = Callable[[dict[str, Any]], str]
+
+
+class WeeklyInput(TypedDict):
+    """What starts a weekly run."""
+
+    learner_id: str
+    week: str  # ISO week, 2026-W48
+
+
+class WeeklyState(WeeklyInput, total=False):
+    plan: dict[str, Any]  # the plan document (see skillcoach.planning.weekly)
+    narrative: str  # a few sentences for the learner about the week
+
+
+@dataclass
+class WeeklyContext:
+    tools: dict[str, BaseTool]
+    narrative: Narrative
+
+    def use_tool(self, name: str, args: dict[str, Any], config: RunnableConfig | None = None) -> Any:
+        """Through the LangChain tool interface, so the call shows up in traces."""
+        return self.tools[name].invoke(args, config=config)
+
+
+def plan_week(state: WeeklyState, runtime: Runtime[WeeklyContext], config: RunnableConfig) -> dict[str, Any]:
+    plan = runtime.context.use_tool("plan_week", {"learner_id": state["learner_id"], "week": state["week"]}, config)
+    return {"plan": plan}
+
+
+def narrate(state: WeeklyState, runtime: Runtime[WeeklyContext]) -> dict[str, Any]:
+    return {"narrative": runtime.context.narrative(state["plan"])}
+
+
+def offline_narrative(plan: dict[str, Any]) -> str:
+    """A short summary of the week from the plan alone (no model, no network)."""
+    totals, blocks = plan["totals"], plan["blocks"]
+    days = sorted({b["day"] for b in blocks})
+    lines = [f"Your week {plan['week']}: {totals['minutes']} of {plan['budget_minutes']} minutes "
+             f"over {len(days)} day{'s' if len(days) != 1 else ''} ({', '.join(_weekday(d) for d in days)})."]
+    if totals["review_blocks"]:
+        lines.append(f"{totals['review_blocks']} review{'s' if totals['review_blocks'] > 1 else ''} "
+                     f"({totals['review_minutes']} min) keep what you have mastered fresh.")
+    learning = [b for b in blocks if b["kind"] == "learn"]
+    if learning:
+        first = learning[0]
+        lines.append(f"{len(learning)} new objective{'s' if len(learning) > 1 else ''} "
+                     f"({totals['learn_minutes']} min), starting with \"{first['title']}\" on "
+                     f"{_weekday(first['day'])} at {first['start']}.")
+    if plan.get("goals"):
+        lines.append(f"All of it leads toward your goals: {', '.join(plan['goals'])}.")
+    return " ".join(lines)
+
+
+def _weekday(iso_day: str) -> str:
+    return f"{date.fromisoformat(iso_day):%A}"

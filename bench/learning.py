@@ -1,0 +1,292 @@
+"""Learning efficiency with simulated learners: the coach's policy against a fixed-order baseline.
+
+Each simulated learner (bench/simlearners.py) studies for four weeks: three sessions a week
+(Monday, Wednesday, Friday evening), its weekly minutes split evenly. Under the coach it
+drives real sessions through the Python API on a simulated clock (so FSRS reviews come due);
+under the baseline it takes each objective in teaching order, a lesson then 8 items, with
+no adaptive review, on the same session budgets and the same time estimates
+(skillcoach.pacing). Both policies meet the same learner: same traits, same random stream.
+
+Figures, pooled per seed, then mean and spread over the seeds:
+- items per truly mastered objective: practice items answered in the four weeks / objectives
+  the simulated learner truly knows at the end of week 4;
+- objectives truly mastered after four weeks (share of all objectives);
+- premature mastery: the coach declared an objective mastered while the learner did not know it
+  (for the baseline: an objective finished after its 8 items while not known);
+- 30-day retention: probability of recalling, 30 days after week 4 with no study in between,
+  the objectives truly mastered at the end of week 4.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, astuple, dataclass
+from datetime import UTC, datetime, timedelta
+from multiprocessing import get_context
+from pathlib import Path
+from random import Random
+from typing import Any
+
+from bench import Row, figure, scratch_dir
+from bench.scripted import offline_settings
+from bench.simlearners import MODELS, SimLearner, Traits, opportunities_to_learn
+from skillcoach.api import Coach, CoachSession
+from skillcoach.curriculum.catalog import Curriculum, load_curriculum
+from skillcoach.pacing import lesson_minutes, question_minutes
+from skillcoach.settings import Settings
+from tests.helpers import right_answer, wrong_answer
+
+START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
+WEEKS = 4
+SESSION_DAYS = (0, 2, 4)  # Monday, Wednesday, Friday
+SESSION_HOUR = 19
+RETENTION_DAYS = 30
+BASELINE_ITEMS = 8
+GOAL_SAVED = ">= 25"
+GOAL_PREMATURE = "<= 5"
+QUICK = {"seeds": 3, "learners": 1}  # per model and seed: 6 learners in all, a smoke test
+FULL = {"seeds": 4, "learners": 50}  # per model and seed: 400 learners, about 20 minutes on 2 cores
+LEARNERS_VARIABLE = "SKILLCOACH_BENCH_LEARNERS"  # learners per model and seed, to run a larger study
+OUT_DIR = Path(__file__).resolve().parent / "out"
+CALIBRATION_RUNS = 2000
+
+
+@dataclass
+class Tally:
+    """What one policy did with one learner (or, summed, with many)."""
+
+    items: int = 0
+    declared: int = 0
+    premature: int = 0
+    mastered: int = 0
+    objectives: int = 0
+    recall: float = 0.0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    def metrics(self) -> dict[str, float]:
+        return {
+            "items": self.items / max(1, self.mastered),
+            "mastered": 100 * self.mastered / max(1, self.objectives),
+            "premature": 100 * self.premature / max(1, self.declared),
+            "retention": 100 * self.recall / max(1, self.mastered),
+        }
+
+
+@dataclass(frozen=True)
+class Spec:
+    model: str
+    seed: int
+    index: int
+
+    def rng(self) -> Random:
+        return Random(f"{self.seed}:{self.model}:{self.index}")
+
+    def learner(self, curriculum: Curriculum) -> tuple[SimLearner, Traits]:
+        rng = self.rng()
+        traits = Traits.draw(rng)
+        return MODELS[self.model].create(traits, curriculum, rng, START), traits
+
+
+class SimClock:
+    """The coach's clock in the simulation: moved by the bench as study time passes."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def spend(self, minutes: float) -> None:
+        self.now += timedelta(minutes=minutes)
+
+
+def schedule(weekly_minutes: int) -> list[tuple[datetime, int]]:
+    """Session start times and budgets for four weeks."""
+    minutes = weekly_minutes // len(SESSION_DAYS)
+    return [(START + timedelta(weeks=week, days=day, hours=SESSION_HOUR), minutes)
+            for week in range(WEEKS) for day in SESSION_DAYS]
+
+
+def finish(learner: SimLearner, curriculum: Curriculum, tally: Tally) -> Tally:
+    """Score the end of week 4: what is truly known, and how much of it is recalled 30 days later."""
+    end = START + timedelta(weeks=WEEKS)
+    later = end + timedelta(days=RETENTION_DAYS)
+    known = [oid for oid in curriculum.order if learner.knows(oid, end)]
+    tally.mastered, tally.objectives = len(known), len(curriculum.order)
+    tally.recall = sum(learner.recall(oid, later) for oid in known)
+    return tally
+
+
+# -- the baseline: fixed order, 8 items each, no review ------------------------------------
+def baseline(learner: SimLearner, traits: Traits, curriculum: Curriculum) -> Tally:
+    tally = Tally()
+    todo = iter(curriculum.order)
+    objective, asked = next(todo, None), -1  # asked == -1: the lesson is still to come
+    for start, minutes in schedule(traits.weekly_minutes):
+        now, spent = start, 0.0
+        while objective is not None and spent < minutes:
+            spent_now = _baseline_step(learner, curriculum, objective, asked, now, tally)
+            now, spent, asked = now + timedelta(minutes=spent_now), spent + spent_now, asked + 1
+            if asked == BASELINE_ITEMS:
+                tally.declared += 1
+                tally.premature += not learner.knows(objective, now)
+                objective, asked = next(todo, None), -1
+    return finish(learner, curriculum, tally)
+
+
+def _baseline_step(learner: SimLearner, curriculum: Curriculum, oid: str, asked: int, now: datetime,
+                   tally: Tally) -> float:
+    """The lesson, or the next item (the 7-item bank wraps around); returns the minutes it took."""
+    objective = curriculum.objective(oid)
+    if asked < 0:
+        learner.study(oid, now)
+        return lesson_minutes(objective)
+    item = objective.items[asked % len(objective.items)]
+    learner.study(oid, now, correct=learner.answers_right(item, oid, now))
+    tally.items += 1
+    return question_minutes(item)
+
+
+# -- the coach: real sessions through the Python API ----------------------------------------
+def coached(coach: Coach, clock: SimClock, learner: SimLearner, traits: Traits, learner_id: str) -> Tally:
+    tally = Tally()
+    for start, minutes in schedule(traits.weekly_minutes):
+        clock.now = start
+        session = coach.session(learner_id, minutes)
+        events = session.start()
+        while True:
+            _observe(coach, clock, learner, events, tally)
+            if session.finished:
+                break
+            events = session.send(_reply(coach, clock, learner, session))
+        coach.graph.checkpointer.delete_thread(session.id)  # type: ignore[union-attr]  # keeps the file small
+    return finish(learner, coach.curriculum, tally)
+
+
+def _reply(coach: Coach, clock: SimClock, learner: SimLearner, session: CoachSession) -> dict[str, str]:
+    pending = session.pending
+    assert pending is not None, "an unfinished session waits for the learner"
+    if pending["type"] == "lesson":
+        return {"command": "continue"}
+    item = coach.curriculum.item(pending["item_id"])
+    right = learner.answers_right(item, pending["objective_id"], clock.now)
+    clock.spend(question_minutes(item))
+    return {"answer": right_answer(item) if right else wrong_answer(item)}
+
+
+def _observe(coach: Coach, clock: SimClock, learner: SimLearner, events: list[dict[str, Any]],
+             tally: Tally) -> None:
+    """The learner reads lessons and feedback (each a chance to learn); the bench counts declarations."""
+    for ev in events:
+        if ev["type"] == "lesson":
+            learner.study(ev["objective_id"], clock.now)
+            if ev["awaiting"]:
+                clock.spend(lesson_minutes(coach.curriculum.objective(ev["objective_id"])))
+        elif ev["type"] == "feedback":
+            oid = coach.curriculum.item_objective[ev["item_id"]]
+            learner.study(oid, clock.now, correct=ev["verdict"] == "correct")
+            tally.items += 1
+            if ev["newly_mastered"]:
+                tally.declared += 1
+                tally.premature += not learner.knows(oid, clock.now)
+
+
+# -- running many learners ------------------------------------------------------------------
+def run_specs(specs: list[Spec]) -> list[tuple[Spec, Tally, Tally]]:
+    """One process's share: one Coach, a learner id per simulated learner; (spec, coach, baseline)."""
+    clock = SimClock()
+    results = []
+    with scratch_dir("learning", in_memory=True) as tmp, Coach(offline_settings(tmp), clock=clock) as coach:
+        for spec in specs:
+            learner, traits = spec.learner(coach.curriculum)
+            coach_tally = coached(coach, clock, learner, traits, f"sim-{spec.model}-{spec.seed}-{spec.index}")
+            learner, traits = spec.learner(coach.curriculum)  # the same learner, afresh, for the baseline
+            results.append((spec, coach_tally, baseline(learner, traits, coach.curriculum)))
+    return results
+
+
+def simulate(seeds: int, learners: int, workers: int | None = None) -> list[tuple[Spec, Tally, Tally]]:
+    specs = [Spec(model, seed, n) for seed in range(1, seeds + 1) for model in MODELS for n in range(learners)]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(specs)))
+    shares = [specs[n::workers] for n in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        return [result for share in pool.map(run_specs, shares) for result in share]
+
+
+def by_seed(results: list[tuple[Spec, Tally, Tally]], model: str) -> Iterator[tuple[Tally, Tally]]:
+    """Per seed, the coach's and the baseline's tallies summed over that seed's learners."""
+    for seed in sorted({spec.seed for spec, _, _ in results}):
+        mine = [(c, b) for spec, c, b in results if spec.model == model and spec.seed == seed]
+        yield sum((c for c, _ in mine), Tally()), sum((b for _, b in mine), Tally())
+
+
+def save(results: list[tuple[Spec, Tally, Tally]], path: Path) -> None:
+    """Every learner's tallies, for a closer look than the table gives."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([{**asdict(spec), "coach": asdict(c), "baseline": asdict(b)}
+                                for spec, c, b in results]))
+
+
+def spread(values: list[float], unit: str) -> str:
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f"± {sd:.1f}{unit} sd, range {min(values):.1f} to {max(values):.1f} over {len(values)} seeds"
+
+
+def model_rows(model: str, results: list[tuple[Spec, Tally, Tally]]) -> list[Row]:
+    seeds = [(c.metrics(), b.metrics()) for c, b in by_seed(results, model)]
+
+    def mean(policy: int, key: str) -> float:
+        return statistics.fmean(s[policy][key] for s in seeds)
+
+    def detail(policy: int, key: str, unit: str = "") -> str:
+        return spread([s[policy][key] for s in seeds], unit)
+
+    saved = [100 * (1 - c["items"] / b["items"]) for c, b in seeds]
+    mastery_kept = mean(0, "mastered") >= mean(1, "mastered")
+    saved_ok = statistics.fmean(saved) >= 25 and mastery_kept
+    return [
+        figure(f"{model}: items per truly mastered objective, coach", mean(0, "items"), "items",
+               detail=detail(0, "items")),
+        figure(f"{model}: items per truly mastered objective, baseline", mean(1, "items"), "items",
+               detail=detail(1, "items")),
+        figure(f"{model}: items saved vs baseline", statistics.fmean(saved), "%", GOAL_SAVED, ok=saved_ok,
+               detail=spread(saved, " pts") + ("" if mastery_kept else "; but lower true mastery")),
+        figure(f"{model}: objectives truly mastered after 4 weeks, coach", mean(0, "mastered"), "%",
+               f">= {mean(1, 'mastered'):.1f}", detail=detail(0, "mastered", " pts")),
+        figure(f"{model}: objectives truly mastered after 4 weeks, baseline", mean(1, "mastered"), "%",
+               detail=detail(1, "mastered", " pts")),
+        figure(f"{model}: premature mastery, coach", mean(0, "premature"), "%", GOAL_PREMATURE,
+               detail=detail(0, "premature", " pts")),
+        figure(f"{model}: finished while not known, baseline", mean(1, "premature"), "%",
+               detail=detail(1, "premature", " pts")),
+        figure(f"{model}: 30-day retention, coach", mean(0, "retention"), "%", detail=detail(0, "retention", " pts")),
+        figure(f"{model}: 30-day retention, baseline", mean(1, "retention"), "%",
+               detail=detail(1, "retention", " pts")),
+    ]
+
+
+def run(quick: bool) -> list[Row]:
+    size = dict(QUICK if quick else FULL)
+    size["learners"] = int(os.environ.get(LEARNERS_VARIABLE) or size["learners"])
+    started = time.perf_counter()
+    results = simulate(size["seeds"], size["learners"])
+    elapsed = time.perf_counter() - started
+    save(results, OUT_DIR / f"learning-{'quick' if quick else 'full'}.json")
+    rows = [figure("Simulated learners (coach and baseline each)", len(results), "learners",
+                   detail=f"{size['seeds']} seeds x {len(MODELS)} models x {size['learners']}; "
+                          f"{elapsed:.0f} s on {os.cpu_count()} cores")]
+    curriculum = load_curriculum(Settings().curriculum_dir)  # the one the workers' coaches load
+    for model in MODELS:
+        rows.append(figure(f"{model}: opportunities to learn an objective, average learner",
+                           opportunities_to_learn(model, curriculum, START, CALIBRATION_RUNS), "lessons+items",
+                           detail="the simulator's calibration target: about 6 in both models"))
+        rows += model_rows(model, results)
+    return rows
+

@@ -1,0 +1,138 @@
+"""The weekly batch: one plan per learner for an ISO week, each made by the weekly graph.
+
+- Idempotent: a learner's week that has a plan is left as it is, unless ``force``.
+- Resumable: plans are written every few learners, each whole, so a run after a crash skips
+  the learners planned before it and plans the rest.
+- Isolated: one learner's failure becomes that learner's outcome; the others go on.
+
+A face, like the API: it compiles the graph and runs it with the tracer's run config
+(mode ``weekly``, session ``weekly-<learner>-<week>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from agents.weekly_planner import Narrative, WeeklyContext, offline_narrative
+from graphs.weekly import build_weekly_graph
+from skillcoach.curriculum.catalog import load_curriculum
+from skillcoach.learner.review import utcnow
+from skillcoach.planning.weekly import NothingToPlan, PlanningError
+from skillcoach.planning.weeks import parse_week
+from skillcoach.settings import Settings
+from skillcoach.storage.learners import UnknownLearner
+from skillcoach.storage.plans import StoredPlan, planned_learners, save_plans
+from skillcoach.storage.store import Store
+from skillcoach.tracing import Tracer, make_tracer
+from tools.plans import plan_tools
+
+Status = Literal["planned", "exists", "nothing", "failed"]
+WRITE_EVERY = 50  # plans per transaction: fewer commits, and a crash loses at most this many to re-plan
+
+
+@dataclass(frozen=True)
+class Outcome:
+    learner_id: str
+    status: Status
+    message: str = ""
+    blocks: int = 0
+
+
+@dataclass
+class BatchReport:
+    week: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+class WeeklyBatch:
+    """Plans weeks over one database and curriculum. Use as a context manager."""
+
+    def __init__(self, settings: Settings, *, store: Store | None = None, tracer: Tracer | None = None,
+                 narrative: Narrative = offline_narrative, clock: Callable[[], datetime] = utcnow,
+                 write_every: int = WRITE_EVERY):
+        self.curriculum = load_curriculum(settings.curriculum_dir, settings.locale)
+        self.store = store or Store(settings.resolved_database_url)
+        self.tracer = tracer or make_tracer(settings)
+        tools = plan_tools(self.curriculum, self.store)
+        self.context = WeeklyContext(tools={t.name: t for t in tools}, narrative=narrative)
+        self.graph = build_weekly_graph().compile()
+        self.clock = clock
+        self.write_every = max(1, write_every)
+
+    def __enter__(self) -> WeeklyBatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.tracer.shutdown()
+
+    def run(self, week: str, learners: list[str], *, force: bool = False,
+            on_outcome: Callable[[Outcome], None] | None = None) -> BatchReport:
+        parse_week(week)  # a malformed week stops the run before anything is written
+        report = BatchReport(week)
+
+        def record(outcome: Outcome) -> None:
+            report.outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+
+        for batch in self._chunks(learners, week, force, record):
+            for outcome in self._write(batch, force):
+                record(outcome)
+        return report
+
+    def plan_one(self, learner_id: str, week: str) -> StoredPlan:
+        """Run the weekly graph for one learner; raises what the planning raised."""
+        config = self.tracer.config({}, session_id=f"weekly-{learner_id}-{week}", learner_id=learner_id,
+                                    turn=0, mode="weekly")
+        result = self.graph.invoke({"learner_id": learner_id, "week": week}, config, context=self.context)
+        return StoredPlan(learner_id, week, result["plan"], result["narrative"], self.clock())
+
+    def _chunks(self, learners: list[str], week: str, force: bool,
+                record: Callable[[Outcome], None]) -> Iterator[list[StoredPlan]]:
+        """Plans to write, a few at a time; learners skipped or failed are recorded on the way."""
+        done = set() if force else planned_learners(self.store, week)
+        pending: list[StoredPlan] = []
+        for learner_id in learners:
+            if learner_id in done:
+                record(Outcome(learner_id, "exists", "already planned"))
+                continue
+            try:
+                pending.append(self.plan_one(learner_id, week))
+            except Exception as exc:  # noqa: BLE001 - one learner's failure must not stop the others
+                record(_failure(learner_id, exc))
+            if len(pending) >= self.write_every:
+                yield pending
+                pending = []
+        if pending:
+            yield pending
+
+    def _write(self, plans: list[StoredPlan], force: bool) -> list[Outcome]:
+        try:
+            written = save_plans(self.store, plans, replace=force)
+        except Exception as exc:  # noqa: BLE001 - reported per learner; the next chunk may still be written
+            return [_failure(plan.learner_id, exc) for plan in plans]
+        return [Outcome(plan.learner_id, "planned" if ok else "exists",
+                        "" if ok else "planned meanwhile by another run", len(plan.plan["blocks"]))
+                for plan, ok in zip(plans, written, strict=True)]
+
+
+def _failure(learner_id: str, exc: Exception) -> Outcome:
+    if isinstance(exc, NothingToPlan):
+        return Outcome(learner_id, "nothing", str(exc))
+    if isinstance(exc, PlanningError | UnknownLearner):
+        return Outcome(learner_id, "failed", str(exc))
+    return Outcome(learner_id, "failed", f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,91 @@
+"""Learners from a CSV file: header ``id,name,weekly_minutes,goals,days,timezone``; only ``id`` is required.
+
+``goals`` are skill ids and ``days`` weekdays, both separated by ';'; ``timezone`` is an IANA name.
+A bad row is reported as ``line N: field: problem`` and left out; the good rows are kept. A blank
+cell (or a column left out) keeps what is stored for a known learner, or the default for a new one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillcoach.learner.profile import parse_fields
+from skillcoach.storage.learners import LearnerUpdate
+from skillcoach.storage.store import InvalidLearnerId, check_learner_id
+
+COLUMNS = ("id", "name", "weekly_minutes", "goals", "days", "timezone")
+
+
+class CsvError(ValueError):
+    """The file as a whole cannot be read as a learners CSV; nothing is imported."""
+
+
+@dataclass(frozen=True)
+class CsvLearners:
+    updates: list[LearnerUpdate]
+    problems: list[str]  # one 'line N: ...' per bad row
+
+
+def read_learners_csv(path: Path, known_skills: Collection[str]) -> CsvLearners:
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # a BOM, as spreadsheets write it, is not part of the header
+    except FileNotFoundError:
+        raise CsvError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise CsvError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+    except OSError as exc:
+        raise CsvError(f"{path}: cannot read it: {exc.strerror}") from None
+    return parse_learners_csv(text, known_skills, source=str(path))
+
+
+def parse_learners_csv(text: str, known_skills: Collection[str], source: str = "CSV") -> CsvLearners:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = _header(next(reader, None), source)
+        updates: list[LearnerUpdate] = []
+        problems: list[str] = []
+        first_line: dict[str, int] = {}
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                _take_row(reader.line_num, record, header, known_skills, first_line, updates, problems)
+    except csv.Error as exc:
+        raise CsvError(f"{source}: line {reader.line_num}: malformed CSV ({exc}); nothing was imported") from None
+    return CsvLearners(updates, problems)
+
+
+def _header(row: list[str] | None, source: str) -> list[str]:
+    if row is None:
+        raise CsvError(f"{source}: empty file; the first row must be the header {','.join(COLUMNS)}")
+    header = [cell.strip().lower() for cell in row]
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown or "id" not in header or len(set(header)) != len(header):
+        raise CsvError(f"{source}: line 1: the header must name columns from {','.join(COLUMNS)} "
+                       f"(with 'id', each once); found {','.join(header)}")
+    return header
+
+
+def _take_row(line: int, record: list[str], header: list[str], known_skills: Collection[str],
+              first_line: dict[str, int], updates: list[LearnerUpdate], problems: list[str]) -> None:
+    if len(record) > len(header):
+        problems.append(f"line {line}: {len(record)} fields, but the header names {len(header)}")
+        return
+    raw = dict(zip(header, record + [""] * (len(header) - len(record)), strict=True))  # short row: blanks
+    learner_id = raw.pop("id").strip()
+    try:
+        check_learner_id(learner_id)
+    except InvalidLearnerId as exc:
+        problems.append(f"line {line}: id: {exc}")
+        return
+    if learner_id in first_line:
+        problems.append(f"line {line}: id: {learner_id!r} is already on line {first_line[learner_id]}")
+        return
+    fields, errors = parse_fields(raw, known_skills)
+    if errors:
+        problems.append(f"line {line}: " + "; ".join(errors))
+        return
+    first_line[learner_id] = line
+    updates.append(LearnerUpdate(learner_id, fields))

@@ -1,0 +1,91 @@
+"""Running the weekly batch on a cron schedule (APScheduler 3), logging every run.
+
+The week is worked out when the job fires, not when the scheduler starts, so a process
+that runs for months plans the right week each Monday.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+
+from skillcoach.learner.review import utcnow
+from skillcoach.planning.weeks import iso_week
+from skillcoach.settings import Settings
+
+if TYPE_CHECKING:
+    from skillcoach.batch import BatchReport
+
+DEFAULT_CRON = "0 6 * * mon"  # Mondays at 06:00
+JOB_ID = "weekly-plans"
+MISFIRE_GRACE_SECONDS = 3600  # a run missed while the machine slept still happens within the hour
+
+log = logging.getLogger("skillcoach.schedule")
+
+
+class InvalidSchedule(ValueError):
+    pass
+
+
+def cron_trigger(expression: str, timezone: str) -> CronTrigger:
+    """A trigger for a five-field crontab expression ('minute hour day month weekday')."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidSchedule(f"unknown time zone {timezone!r}: use an IANA name like UTC or Europe/Berlin") from None
+    try:
+        return CronTrigger.from_crontab(expression, timezone=zone)
+    except ValueError as exc:
+        raise InvalidSchedule(f"bad cron expression {expression!r}: {exc} "
+                              "(five fields: minute hour day month weekday, e.g. '0 6 * * mon')") from None
+
+
+def weekly_run(settings: Settings, *, workers: int = 1, zone: tzinfo = UTC,
+               clock: Callable[[], datetime] = utcnow) -> BatchReport:
+    """One scheduled run: every learner's plan for the current week; logged from start to finish.
+
+    The week is the one it is in ``zone`` (the schedule's time zone), so a run at Monday 06:00
+    in Tokyo plans that Monday's week although it is still Sunday in UTC.
+    """
+    from skillcoach.batch_pool import run_weekly  # the graph stack loads when a run fires
+    from skillcoach.storage.learners import learner_ids
+    from skillcoach.storage.store import Store
+
+    week = iso_week(clock().astimezone(zone))  # when the run fires, not when the scheduler started
+    log.info("weekly run %s: started", week)
+    learners = learner_ids(Store(settings.resolved_database_url))
+    report = run_weekly(settings, week, learners, workers=workers)
+    for outcome in report.failed:
+        log.warning("weekly run %s: %s failed: %s", week, outcome.learner_id, outcome.message)
+    log.info("weekly run %s: finished: %d planned, %d already planned, %d with nothing to plan, %d failed",
+             week, report.count("planned"), report.count("exists"), report.count("nothing"), report.count("failed"))
+    return report
+
+
+def logged(job: Callable[[], Any]) -> Callable[[], None]:
+    """The job, with an error logged as one line instead of ending the schedule."""
+
+    def run() -> None:
+        try:
+            job()
+        except Exception as exc:  # noqa: BLE001 - the next run may well succeed; say what went wrong
+            log.error("weekly run failed: %s: %s", type(exc).__name__, exc)
+
+    return run
+
+
+def make_scheduler(job: Callable[[], Any], trigger: BaseTrigger, *, blocking: bool = True) -> BaseScheduler:
+    """A scheduler with the one job; ``start()`` it (a blocking one runs until interrupted)."""
+    scheduler: BaseScheduler = BlockingScheduler() if blocking else BackgroundScheduler()
+    scheduler.add_job(logged(job), trigger, id=JOB_ID, name="weekly plans", coalesce=True, max_instances=1,
+                      misfire_grace_time=MISFIRE_GRACE_SECONDS)
+    return scheduler

@@ -1,0 +1,23 @@
+"""The weekly planning tool. ``learner_id`` is injected by the agent, never chosen by a model."""
+
+from typing import Annotated, Any
+
+from langchain_core.tools import BaseTool, InjectedToolArg, tool
+
+from skillcoach.curriculum.catalog import Curriculum
+from skillcoach.planning.weekly import PlanRules, WeeklyPlanner
+from skillcoach.storage.learners import study_inputs
+from skillcoach.storage.store import Store
+
+
+def plan_tools(curriculum: Curriculum, store: Store, rules: PlanRules | None = None) -> list[BaseTool]:
+    planner = WeeklyPlanner(curriculum, rules)
+
+    @tool
+    def plan_week(learner_id: Annotated[str, InjectedToolArg], week: str) -> dict[str, Any]:
+        """The learner's study plan for an ISO week (e.g. 2026-W48): the reviews due and the objectives
+        they are ready for, packed into their weekly time budget and spread over their study days."""
+        profile, state = study_inputs(store, learner_id)
+        return planner.plan(profile, state, week)
+
+    return [plan_week]
