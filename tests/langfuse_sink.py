@@ -39,7 +39,8 @@ class LangfuseSink:
                     self._reply({"data": [observation(s) for s in sink.spans if s["trace_id"] == trace_id],
                                  "meta": {"cursor": None}})
                 else:  # auth_check -> GET /api/public/projects
-                    self._reply({"data": [{"id": "project-1", "name": "test"}]})
+                    self._reply({"data": [{"id": "project-1", "name": "test", "metadata": {},
+                                           "organization": {"id": "org-1", "name": "test"}}]})
 
             def do_POST(self) -> None:
                 time.sleep(sink.delay)

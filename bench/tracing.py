@@ -1,0 +1,44 @@
+"""Tracing overhead: turn p50 with Langfuse export to a loopback sink, against tracing off.
+
+Two coaches in one process on separate scratch data dirs, one with a real LangfuseTracer
+exporting over HTTP to a loopback server that accepts what the SDK posts, one with tracing
+off; their turns alternate in blocks so machine noise hits both alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import Row, figure, percentile, scratch_dir
+from bench.scripted import ScriptedLearner, offline_settings
+from bench.turns import measure
+from skillcoach.api import Coach
+from tests.langfuse_sink import LangfuseSink
+
+GOAL_RATIO = "<= 1.10"
+
+
+def run(quick: bool) -> list[Row]:
+    turns, warmup = (60, 5) if quick else (1000, 40)
+    with scratch_dir("tracing") as tmp, LangfuseSink() as sink:
+        traced_settings = offline_settings(Path(tmp) / "on").model_copy(update={
+            "langfuse_public_key": _secret("pk-lf-bench"), "langfuse_secret_key": _secret("sk-lf-bench"),
+            "langfuse_base_url": sink.url})
+        with Coach(offline_settings(Path(tmp) / "off")) as plain, Coach(traced_settings) as traced:
+            off = ScriptedLearner(plain, "bench-off", seed=11)
+            on = ScriptedLearner(traced, "bench-on", seed=11)
+            on_times, off_times = measure(on.turn, off.turn, turns, warmup)
+        exported = len(sink.spans)
+    on_p50, off_p50 = percentile(on_times, 0.5), percentile(off_times, 0.5)
+    return [
+        figure("Turn p50, tracing on (loopback Langfuse)", on_p50 * 1000, "ms",
+               detail=f"{turns} turns each; {exported} spans received by the sink"),
+        figure("Turn p50, tracing off", off_p50 * 1000, "ms"),
+        figure("Tracing overhead ratio p50 (on / off)", on_p50 / off_p50, "x", GOAL_RATIO),
+    ]
+
+
+def _secret(value: str):  # type: ignore[no-untyped-def]
+    from pydantic import SecretStr
+
+    return SecretStr(value)
