@@ -7,6 +7,8 @@ model-backed writer when one is configured. Nothing is stored here: the batch wr
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +18,11 @@ from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 from langgraph.runtime import Runtime
 
+from skillcoach.prompt_templates import PromptSource
+
 Narrative = Callable[[dict[str, Any]], str]
+log = logging.getLogger("skillcoach.llm")
+MAX_PLAN_CHARS = 4000
 
 
 class WeeklyInput(TypedDict):
@@ -72,3 +78,19 @@ def offline_narrative(plan: dict[str, Any]) -> str:
 
 def _weekday(iso_day: str) -> str:
     return f"{date.fromisoformat(iso_day):%A}"
+
+
+def model_narrative(model: Any, prompts: PromptSource, fallback: Narrative = offline_narrative) -> Narrative:
+    """A narrative written by ``model`` from prompts/planner_narrative.md; the template on any failure."""
+    def write(plan: dict[str, Any]) -> str:
+        try:
+            messages = prompts.get("planner_narrative").compile(
+                learner=plan.get("learner_id", "the learner"), week=plan["week"],
+                plan=json.dumps(plan, ensure_ascii=False, default=str)[:MAX_PLAN_CHARS])
+            reply = model.invoke(messages, config={"run_name": "planner-llm"})
+        except Exception as exc:  # noqa: BLE001 - any provider failure falls back to the template
+            log.warning("planner: narrative call failed (%s); template used", type(exc).__name__)
+            return fallback(plan)
+        text = reply.content.strip() if isinstance(reply.content, str) else ""
+        return text or fallback(plan)
+    return write

@@ -49,9 +49,10 @@ def run(quick: bool = False) -> list[Row]:
         report, elapsed = _timed_run(settings, store, workers)
     outcomes = (f"{report.count('planned')} planned, {report.count('nothing')} with nothing to plan, "
                 f"{report.count('failed')} failed")
+    goal = None if quick else f">= {GOAL_LEARNERS_PER_SECOND}"  # set for 10,000 learners on two cores
     return [
         figure(f"weekly plans, {count:,} learners, {workers} process{'es' if workers > 1 else ''}",
-               round(count / elapsed, 1), "learners/s", f">= {GOAL_LEARNERS_PER_SECOND}",
+               round(count / elapsed, 1), "learners/s", goal,
                detail=f"{elapsed:.1f} s; {outcomes}; SQLite file on disk"),
         figure("weekly plans: peak resident memory of the largest process", round(peak_rss_mib(), 1), "MiB",
                detail="the larger of this process (setting up included) and the worker processes"),

@@ -20,3 +20,8 @@ def build_weekly_graph() -> StateGraph:
     graph.add_edge("planner", "narrator")
     graph.add_edge("narrator", END)
     return graph
+
+
+def graph_for_server():  # type: ignore[no-untyped-def]
+    """Compiled, for ``langgraph dev`` (see langgraph.json)."""
+    return build_weekly_graph().compile()

@@ -26,8 +26,8 @@ from langgraph.types import Command
 from agents.composer import Composer, OfflineComposer
 from agents.context import CoachContext
 from agents.events import event
-from agents.llm_composer import LLMComposer
 from agents.learner import COMMANDS
+from agents.llm_composer import LLMComposer
 from agents.reviewer import current_item
 from graphs.coach import build_coach_graph
 from skillcoach.checkpoints import open_checkpointer
@@ -38,9 +38,9 @@ from skillcoach.langfuse_prompts import LangfusePrompts
 from skillcoach.learner.review import utcnow
 from skillcoach.llm import make_chat_model
 from skillcoach.masking import mask
+from skillcoach.progress import progress_report
 from skillcoach.prompt_templates import LocalPrompts
 from skillcoach.recording import TurnRecorder
-from skillcoach.progress import progress_report
 from skillcoach.settings import Settings
 from skillcoach.storage.store import Store, check_learner_id
 from skillcoach.tracing import Tracer, make_tracer

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from agents.weekly_planner import Narrative, WeeklyContext, offline_narrative
+from agents.weekly_planner import Narrative, WeeklyContext, model_narrative, offline_narrative
 from graphs.weekly import build_weekly_graph
 from skillcoach.curriculum.catalog import load_curriculum
 from skillcoach.learner.review import utcnow
+from skillcoach.llm import make_chat_model
 from skillcoach.planning.weekly import NothingToPlan, PlanningError
 from skillcoach.planning.weeks import parse_week
+from skillcoach.prompt_templates import LocalPrompts
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import UnknownLearner
 from skillcoach.storage.plans import StoredPlan, planned_learners, save_plans
@@ -58,17 +60,24 @@ class BatchReport:
         return not self.failed
 
 
+def default_narrative(settings: Settings) -> Narrative:
+    """The template offline; the planner's model (prompts/planner_narrative.md) when one is configured."""
+    model = make_chat_model(settings.model_for("planner"), settings)
+    return offline_narrative if model is None else model_narrative(model, LocalPrompts(settings.prompts_dir))
+
+
 class WeeklyBatch:
     """Plans weeks over one database and curriculum. Use as a context manager."""
 
     def __init__(self, settings: Settings, *, store: Store | None = None, tracer: Tracer | None = None,
-                 narrative: Narrative = offline_narrative, clock: Callable[[], datetime] = utcnow,
+                 narrative: Narrative | None = None, clock: Callable[[], datetime] = utcnow,
                  write_every: int = WRITE_EVERY):
         self.curriculum = load_curriculum(settings.curriculum_dir, settings.locale)
         self.store = store or Store(settings.resolved_database_url)
         self.tracer = tracer or make_tracer(settings)
         tools = plan_tools(self.curriculum, self.store)
-        self.context = WeeklyContext(tools={t.name: t for t in tools}, narrative=narrative)
+        self.context = WeeklyContext(tools={t.name: t for t in tools},
+                                     narrative=narrative or default_narrative(settings))
         self.graph = build_weekly_graph().compile()
         self.clock = clock
         self.write_every = max(1, write_every)

@@ -25,7 +25,8 @@ _overrides: dict[str, Any] = {}
 
 @app.callback()
 def global_options(
-    data_dir: Annotated[Path | None, typer.Option(help="Where the SQLite files live [env SKILLCOACH_DATA_DIR].")] = None,
+    data_dir: Annotated[Path | None,
+                        typer.Option(help="Where the SQLite files live [env SKILLCOACH_DATA_DIR].")] = None,
     database_url: Annotated[str | None, typer.Option(help="SQLAlchemy URL [env SKILLCOACH_DATABASE_URL].")] = None,
     model: Annotated[str | None, typer.Option(help="'offline' or provider:model [env SKILLCOACH_MODEL].")] = None,
 ) -> None:

@@ -224,7 +224,8 @@ def _apply_attempt(db: Session, session_id: str, turn: int, learner_id: str, obj
     after = update(before, item, grade.score)
     db.add(Attempt(session_id=session_id, turn=turn, learner_id=learner_id, objective_id=objective_id,
                    item_id=item.id, response=response, verdict=grade.verdict.value, score=grade.score,
-                   grader=grade.grader, mode="review" if review_mode else "learn", mastery_before=before.p_mastery, mastery_after=after.p_mastery,
+                   grader=grade.grader, mode="review" if review_mode else "learn",
+                   mastery_before=before.p_mastery, mastery_after=after.p_mastery,
                    created_at=now))
     db.flush()  # the unique (session, turn) check fires here, before mastery moves
     if state is None:

@@ -185,8 +185,9 @@ def test_invalid_variant_falls_back_to_the_bank_item() -> None:
     item = next(i for i in cur.items.values() if i.kind.value == "mcq")
     bad_key = ItemVariant(prompt="A fresh scenario?", choices=[c.model_dump() for c in item.choices], answer="z",
                           explanation="Because of reasons.")
-    no_feedback = ItemVariant(prompt="A fresh scenario?", choices=[{"key": "a", "text": "x"}, {"key": "b", "text": "y"}],
-                              answer="a", explanation="Because of reasons.")
+    two_bare_choices = [{"key": "a", "text": "x"}, {"key": "b", "text": "y"}]
+    no_feedback = ItemVariant(prompt="A fresh scenario?", choices=two_bare_choices, answer="a",
+                              explanation="Because of reasons.")
     assert checked_variant(item, bad_key) is None and checked_variant(item, no_feedback) is None
     good = ItemVariant(prompt="A fresh scenario?", choices=[c.model_dump() for c in item.choices],
                        answer=str(item.answer), explanation="Because of reasons.")

@@ -169,3 +169,19 @@ def test_plan_show_gives_markdown_json_and_a_calendar(tmp_path: Path, capsys: py
     events = list(Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
     assert len(events) == len(blocks)
     assert {e["DTSTART"].params["TZID"] for e in events} == {"Europe/Berlin"}
+
+
+def test_the_planner_model_writes_the_narrative_and_the_template_covers_failures(settings: Settings) -> None:
+    from agents.weekly_planner import model_narrative
+    from skillcoach.prompt_templates import LocalPrompts
+    from tests.fakes import ScriptedChatModel, text
+
+    store = make_learners(settings, 2)
+    writer = ScriptedChatModel(replies=[text("This week is about retrieval."), TimeoutError("provider down")])
+    with WeeklyBatch(settings, store=store, narrative=model_narrative(writer, LocalPrompts(settings.prompts_dir))) \
+            as batch:
+        batch.run(WEEK, learner_ids(store))
+    narratives = sorted(get_plan(store, lid, WEEK).narrative for lid in learner_ids(store))
+    assert "This week is about retrieval." in narratives
+    assert any(n.startswith("Your week 2026-W48") for n in narratives), "the template after a failure"
+    assert "Do not change the plan" in writer.calls[0][0].content

@@ -145,8 +145,8 @@ def test_everything_mastered_ends_cleanly(coach: Coach) -> None:
     from skillcoach.learner.bkt import ObjectiveKnowledge  # noqa: F401 - documents the state touched
 
     coach.store.ensure_learner("hal")
-    from tests.unit.test_store import NOW
     from skillcoach.storage.models import ObjectiveState
+    from tests.unit.test_store import NOW
     with coach.store.transaction() as db:
         for oid in coach.curriculum.objectives:
             db.add(ObjectiveState(learner_id="hal", objective_id=oid, p_mastery=0.99, responses=3, items=[],
