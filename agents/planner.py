@@ -29,6 +29,7 @@ def planner(state: CoachState, runtime: Runtime[CoachContext], config: RunnableC
     return {
         "objective_id": oid,
         "mode": step["mode"],
+        "reason": step["reason"],
         "worked": [*worked, oid],
         "asked": [],
         "questions": 0,

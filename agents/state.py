@@ -27,6 +27,7 @@ class CoachState(CoachInput, total=False):
     turn: int  # learner inputs consumed so far (an attempt is keyed by session + turn)
     objective_id: str | None  # the objective being studied or reviewed; None when none is left
     mode: Literal["learn", "review"]
+    reason: str  # why the planner chose the objective, shown with the lesson
     worked: list[str]  # objectives taken up in this session, in order
     item_id: str | None  # the question on the table (a bank item id)
     variant: dict[str, Any] | None  # a model-written variant of that item, validated; None for the bank item

@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 from agents.context import CoachContext
 from agents.events import event, lesson
 from agents.state import CoachState
+from skillcoach.curriculum.models import Objective
 from skillcoach.pacing import lesson_minutes
 
 MAX_QUESTION_CHARS = 500
@@ -24,23 +25,25 @@ def tutor(state: CoachState, runtime: Runtime[CoachContext], config: RunnableCon
     return _teach(state, runtime, config)
 
 
-def _teach(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
-    ctx = runtime.context
-    oid = state["objective_id"]
+def _current_objective(state: CoachState, ctx: CoachContext, config: RunnableConfig) -> Objective:
+    """The objective the planner chose, read through the tool (so the read is traced)."""
+    oid = state.get("objective_id")
     assert oid, "the tutor teaches only after the planner chose an objective"
     ctx.use_tool("get_objective", {"objective_id": oid}, config)
-    objective = ctx.curriculum.objective(oid)
-    text = ctx.composer.lesson(objective, reason="New objective")
+    return ctx.curriculum.objective(oid)
+
+
+def _teach(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+    ctx = runtime.context
+    objective = _current_objective(state, ctx, config)
+    text = ctx.composer.lesson(objective, reason=(state.get("reason") or "next objective").capitalize())
     return {"pending": lesson(objective, text, awaiting=True),
             "spent": state.get("spent", 0.0) + lesson_minutes(objective)}
 
 
 def _remediate(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
     ctx = runtime.context
-    oid = state["objective_id"]
-    assert oid, "remediation needs a current objective"
-    ctx.use_tool("get_objective", {"objective_id": oid}, config)
-    objective = ctx.curriculum.objective(oid)
+    objective = _current_objective(state, ctx, config)
     item = ctx.curriculum.items.get(state.get("item_id") or "")
     text = ctx.composer.remediation(objective, item, state.get("last"))
     runtime.stream_writer(lesson(objective, text, awaiting=False, remediation=True))

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+from tests.loopback import JsonHandler, LoopbackServer
 
 OTEL_PATH = "/api/public/otel/v1/traces"
 SCORES_PATH = "/api/public/scores"
 OBSERVATIONS_PATH = "/api/public/v2/observations"
 
 
-class LangfuseSink:
+class LangfuseSink(LoopbackServer):
     """Start with ``with LangfuseSink() as sink``; ``sink.url`` is the base URL to configure."""
 
     def __init__(self, delay: float = 0.0):
@@ -28,18 +28,15 @@ class LangfuseSink:
         self.delay = delay
         sink = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                return None
-
+        class Handler(JsonHandler):
             def do_GET(self) -> None:
                 sink.paths.append(self.path)
                 if self.path.startswith(OBSERVATIONS_PATH):  # replay show --trace
                     trace_id = parse_qs(urlparse(self.path).query).get("traceId", [""])[0]
-                    self._reply({"data": [observation(s) for s in sink.spans if s["trace_id"] == trace_id],
+                    self.reply({"data": [observation(s) for s in sink.spans if s["trace_id"] == trace_id],
                                  "meta": {"cursor": None}})
                 else:  # auth_check -> GET /api/public/projects
-                    self._reply({"data": [{"id": "project-1", "name": "test", "metadata": {},
+                    self.reply({"data": [{"id": "project-1", "name": "test", "metadata": {},
                                            "organization": {"id": "org-1", "name": "test"}}]})
 
             def do_POST(self) -> None:
@@ -53,26 +50,9 @@ class LangfuseSink:
                 elif self.path.startswith(SCORES_PATH):
                     data = json.loads(body)
                     sink.scores += data if isinstance(data, list) else data.get("batch", [data])
-                self._reply({})
+                self.reply({})
 
-            def _reply(self, payload: dict[str, Any]) -> None:
-                raw = json.dumps(payload).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> LangfuseSink:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def decode_spans(body: bytes) -> list[dict[str, Any]]:

@@ -43,6 +43,17 @@ def scripted_session(coach: Coach, learner: str, turns: int, secret: str = "") -
     return session
 
 
+def slowest_turn(coach: Coach, session: Any) -> float:
+    """Play the session to its end; the longest a single turn took, in seconds."""
+    session.start()
+    slowest = 0.0
+    while not session.finished:
+        t0 = time.perf_counter()
+        session.send(reply_for(coach.curriculum, session.pending))
+        slowest = max(slowest, time.perf_counter() - t0)
+    return slowest
+
+
 def test_in_memory_export_one_trace_per_turn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     exporter = InMemorySpanExporter()
     settings = traced_settings(tmp_path, "http://127.0.0.1:9", "memory")
@@ -106,12 +117,7 @@ def test_unreachable_langfuse_changes_nothing_for_the_learner(tmp_path: Path,
     started = time.perf_counter()
     with Coach(settings) as coach:
         session = coach.session("cy", minutes=6)
-        session.start()
-        slowest = 0.0
-        while not session.finished:
-            t0 = time.perf_counter()
-            session.send(reply_for(coach.curriculum, session.pending))
-            slowest = max(slowest, time.perf_counter() - t0)
+        slowest = slowest_turn(coach, session)
         time.sleep(0.5)  # let the background reachability check report
         trace_id = coach.store.turns(session.id)[-1].trace_id
     total = time.perf_counter() - started
@@ -128,12 +134,7 @@ def test_slow_langfuse_does_not_slow_turns_and_exit_is_bounded(tmp_path: Path) -
         settings = traced_settings(tmp_path, sink.url, "slow")
         coach = Coach(settings)
         session = coach.session("di", minutes=4)
-        session.start()
-        slowest = 0.0
-        while not session.finished:
-            t0 = time.perf_counter()
-            session.send(reply_for(coach.curriculum, session.pending))
-            slowest = max(slowest, time.perf_counter() - t0)
+        slowest = slowest_turn(coach, session)
         t0 = time.perf_counter()
         coach.close()
         closing = time.perf_counter() - t0
