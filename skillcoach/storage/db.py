@@ -69,7 +69,9 @@ def _at_head(engine: Engine) -> bool:
     try:
         with engine.connect() as connection:
             current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
+        if "locked" in str(exc):  # waiting again in the migration would only double the delay
+            raise StorageError(describe_db_error(exc, engine)) from None
         return False
     return current == head_revision()
 

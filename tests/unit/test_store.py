@@ -63,3 +63,18 @@ def test_unwritable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(StorageError, match="cannot create the data directory"):
         Store(f"sqlite:///{blocker / 'sub' / 'x.db'}")
+
+
+def test_locked_database_is_a_clear_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    Store(url)  # create it
+    holder = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StorageError, match="locked by another process"):
+            Store(url).ensure_learner("ada")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
