@@ -155,3 +155,27 @@ def test_everything_mastered_ends_cleanly(coach: Coach) -> None:
     events = session.start()
     assert events[0]["type"] == "notice" and "Nothing is left" in events[0]["text"]
     assert events[-1]["type"] == "summary" and session.finished
+
+
+def test_a_session_can_run_on_any_skill(coach: Coach) -> None:
+    """A learner whose goal is one skill (its prerequisites mastered) is taught that skill."""
+    from skillcoach.learner.review import utcnow
+    from skillcoach.storage.learners import LearnerUpdate, upsert_learners
+    from skillcoach.storage.models import ObjectiveState
+
+    cur = coach.curriculum
+    for skill in cur.skills:
+        learner = f"goal-{skill.id}"
+        upsert_learners(coach.store, [LearnerUpdate(learner, {"goals": [skill.id]})], utcnow())
+        own = {o.id for o in skill.objectives}
+        needed = cur.with_prerequisites(sorted(own)) - own
+        with coach.store.transaction() as db:
+            for oid in needed:
+                db.add(ObjectiveState(learner_id=learner, objective_id=oid, p_mastery=0.99, responses=3,
+                                      items=[], mastered_at=utcnow(), updated_at=utcnow()))
+        session = coach.session(learner, minutes=5)
+        events = session.start()
+        assert events[0]["type"] == "plan" and events[0]["objective_id"] in own, skill.id
+        session.command("continue")
+        assert session.pending["type"] == "question" and session.pending["objective_id"] in own
+        session.send(reply_for(cur, session.pending))
