@@ -25,7 +25,8 @@ class ScriptedLearner:
     """Answers from the answer key, wrongly about one time in three; opens a new session when one ends."""
 
     def __init__(self, coach: Coach, learner_id: str, seed: int, minutes: int = SESSION_MINUTES):
-        self.coach, self.learner_id, self.minutes = coach, learner_id, minutes
+        self.coach, self.base_id, self.learner_id, self.minutes = coach, learner_id, learner_id, minutes
+        self.generation = 0
         self.rng = Random(seed)
         self.session: CoachSession | None = None
 
@@ -42,9 +43,14 @@ class ScriptedLearner:
         return reply_for(self.coach.curriculum, pending, wrong=self.rng.random() < WRONG_RATE)
 
     def _ready(self) -> CoachSession:
-        if self.session is None or self.session.finished:
+        """The open session; once everything is mastered (a long run), a fresh learner carries on."""
+        fresh = False
+        while self.session is None or self.session.finished:
             self.session = self.coach.session(self.learner_id, self.minutes)
             self.session.start()
-            if self.session.finished:
-                raise RuntimeError(f"nothing is left for {self.learner_id} to learn: use a fresh learner id")
+            if self.session.finished:  # nothing left to learn or review
+                if fresh:
+                    raise RuntimeError(f"a fresh learner {self.learner_id} found nothing to learn")
+                fresh, self.generation = True, self.generation + 1
+                self.learner_id = f"{self.base_id}-{self.generation}"
         return self.session
