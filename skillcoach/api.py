@@ -123,6 +123,8 @@ class CoachSession:
         self.pending: Event | None = None
         self.finished = False
         self.config: dict[str, Any] = {"configurable": {"thread_id": session_id}}
+        self.turn = 0  # learner inputs consumed, mirrored from the graph state to save a read per turn
+        self.variant: dict[str, Any] | None = None  # the model-written variant on the table, if any
         self.trace_mode = "interactive"  # the trace tag: interactive | replay
         self.trace_metadata: dict[str, Any] = {}  # e.g. the original session of a replay
 
@@ -130,6 +132,8 @@ class CoachSession:
     def start(self) -> list[Event]:
         """Begin the session, or pick it up where it stopped (after a crash too)."""
         snapshot = self.coach.graph.get_state(self.config)
+        self.turn = int(snapshot.values.get("turn", 0)) if snapshot.values else 0
+        self.variant = snapshot.values.get("variant") if snapshot.values else None
         if not snapshot.values:
             return self._run({"learner_id": self.learner_id, "session_id": self.id, "minutes": self.minutes})
         if snapshot.values.get("finished"):
@@ -189,8 +193,8 @@ class CoachSession:
         assert self.pending is not None
         if self.pending.get("type") != "question":
             return "Nothing to answer yet: send {\"command\": \"continue\"} or ask a question."
-        values = self.coach.graph.get_state(self.config).values
-        item = current_item(values, self.coach.context)  # type: ignore[arg-type]
+        on_table = {"item_id": self.pending["item_id"], "variant": self.variant}
+        item = current_item(on_table, self.coach.context)  # type: ignore[arg-type]
         try:
             parse_response(item, text, self.coach.settings.max_answer_chars)
         except InvalidAnswer as exc:
@@ -198,11 +202,11 @@ class CoachSession:
         return None
 
     def _run(self, graph_input: Any) -> list[Event]:
-        before = self.coach.graph.get_state(self.config).values.get("turn", 0)
-        turn = before + 1 if isinstance(graph_input, Command) else before
+        turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
         learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
         started = self.coach.clock()
         events, route = self._stream(graph_input, turn, learner_input)
+        self.turn = turn
         self._record(turn, learner_input, route, events, started)
         return events
 
@@ -224,8 +228,14 @@ class CoachSession:
                     events.append(self.pending)
                 else:
                     route.append(node)
-                    self.finished = self.finished or bool(update and update.get("finished"))
+                    self._follow(update or {})
         return events, route
+
+    def _follow(self, update: dict[str, Any]) -> None:
+        """Keep the few state values the session needs between turns."""
+        self.finished = self.finished or bool(update.get("finished"))
+        if "variant" in update:
+            self.variant = update["variant"]
 
     def _record(self, turn: int, learner_input: Any, route: list[str], events: list[Event],
                 started: datetime) -> None:

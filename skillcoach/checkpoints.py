@@ -32,6 +32,7 @@ def _sqlite(url: str, stack: ExitStack) -> BaseCheckpointSaver:
     try:
         conn = sqlite3.connect(path, check_same_thread=False, timeout=5.0)
         conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")  # as the tables: safe against a killed process
     except sqlite3.Error as exc:
         raise StorageError(f"cannot open the checkpoint database {path}: {exc}") from None
     stack.callback(conn.close)
