@@ -15,22 +15,22 @@ def test_guess_rate_follows_the_item_kind() -> None:
 
 
 def test_correct_answer_matches_hand_computation() -> None:
-    # P(L)=0.2, guess=.25, slip=.1: posterior = .18/(.18+.2) = .473684; learn .15 -> .552632
+    # P(L)=0.2, guess=.25, slip=.15: posterior = .17/(.17+.2) = .459459; learn .1 -> .513514
     after = update(ObjectiveKnowledge(), mcq(), 1.0)
-    assert after.p_mastery == pytest.approx(0.552632, abs=1e-6)
+    assert after.p_mastery == pytest.approx(0.513514, abs=1e-6)
     assert after.responses == 1 and after.items == {"s/o/q1"}
 
 
 def test_wrong_answer_matches_hand_computation() -> None:
-    # posterior = .02/(.02+.6) = .032258; learn -> .032258 + .967742*.15 = .177419
+    # posterior = .03/(.03+.6) = .047619; learn -> .047619 + .952381*.1 = .142857
     after = update(ObjectiveKnowledge(), mcq(), 0.0)
-    assert after.p_mastery == pytest.approx(0.177419, abs=1e-6)
+    assert after.p_mastery == pytest.approx(0.142857, abs=1e-6)
 
 
 def test_partial_credit_is_soft_evidence() -> None:
-    # .5*.473684 + .5*.032258 = .252971; learn -> .365025
+    # .5*.459459 + .5*.047619 = .253539; learn -> .253539 + .746461*.1 = .328185
     after = update(ObjectiveKnowledge(), mcq(), 0.5)
-    assert after.p_mastery == pytest.approx(0.365025, abs=1e-6)
+    assert after.p_mastery == pytest.approx(0.328185, abs=1e-6)
 
 
 def test_posterior_is_bayes_rule() -> None:
@@ -55,12 +55,15 @@ def test_two_right_answers_are_not_mastery() -> None:
     assert not state.mastered
 
 
-def test_three_right_mcq_answers_on_two_items_reach_mastery() -> None:
+def test_four_right_mcq_answers_reach_mastery_three_do_not() -> None:
     state = ObjectiveKnowledge()
     for item_id in ("s/o/a", "s/o/b", "s/o/c"):
         state = update(state, mcq(item_id), 1.0)
-    # .552632 -> .844... -> .958...
-    assert state.p_mastery == pytest.approx(0.9580, abs=1e-3)
+    # .513514 -> .803875 -> .939742: below the threshold after three
+    assert state.p_mastery == pytest.approx(0.939742, abs=1e-5)
+    assert not state.mastered
+    state = update(state, mcq("s/o/d"), 1.0)
+    assert state.p_mastery == pytest.approx(0.983340, abs=1e-5)
     assert state.mastered
 
 

@@ -46,8 +46,8 @@ def test_attempt_is_written_once_per_session_turn(store: Store) -> None:
 def test_mastery_creates_a_review_card(store: Store) -> None:
     store.ensure_learner("ada")
     session = store.open_session("ada", 20)
-    results = [attempt(store, session.id, n, f"s/o/q{n}") for n in (1, 2, 3)]
-    assert [r.newly_mastered for r in results] == [False, False, True]
+    results = [attempt(store, session.id, n, f"s/o/q{n}") for n in (1, 2, 3, 4)]
+    assert [r.newly_mastered for r in results] == [False, False, False, True]
     assert store.mastered("ada") == {"s/o"}
     assert "s/o" in store.review_cards("ada")
 
