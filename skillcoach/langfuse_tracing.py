@@ -15,7 +15,6 @@ from typing import Any
 from langfuse import Langfuse
 from langfuse.langchain import CallbackHandler
 
-from skillcoach.background_callbacks import BackgroundHandler, CallbackWorker
 from skillcoach.masking import langfuse_mask
 from skillcoach.settings import Settings
 from skillcoach.tracing import turn_trace_id
@@ -38,7 +37,6 @@ class LangfuseTracer:
                                base_url=self.base_url, timeout=EXPORT_TIMEOUT_SECONDS,
                                mask=langfuse_mask if settings.mask_pii else None, span_exporter=span_exporter)
         self.reachable: bool | None = None  # unknown until the background check answers
-        self.worker = CallbackWorker()  # builds the spans off the learner's turn
         if span_exporter is None:
             threading.Thread(target=self._check_reachable, daemon=True, name="langfuse-check").start()
 
@@ -59,9 +57,8 @@ class LangfuseTracer:
 
     def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
                learner_input: Any = None) -> dict[str, Any]:
-        handler = BackgroundHandler(CallbackHandler(public_key=self.public_key,
-                                                    trace_context={"trace_id": self.trace_id(session_id, turn)}),
-                                    self.worker)
+        handler = CallbackHandler(public_key=self.public_key,
+                                  trace_context={"trace_id": self.trace_id(session_id, turn)})
         metadata = {"langfuse_session_id": session_id, "langfuse_user_id": learner_id, "langfuse_tags": [mode],
                     "langfuse_trace_name": f"{mode} turn {turn}", "turn": turn, "mode": mode}
         return {**base, "callbacks": [handler], "run_name": f"{mode}-turn-{turn}", "metadata": metadata}
@@ -89,12 +86,10 @@ class LangfuseTracer:
             return None
 
     def flush(self) -> None:
-        self.worker.drain(FLUSH_SECONDS)
         self.client.flush()
 
     def shutdown(self) -> None:
         """Flush what is queued, but never hold the process longer than FLUSH_SECONDS."""
-        self.worker.drain(FLUSH_SECONDS if self.reachable is not False else 0.2)
         worker = threading.Thread(target=self.client.shutdown, daemon=True, name="langfuse-shutdown")
         worker.start()
         # Known unreachable: it was reported already, and waiting would only delay the exit.
