@@ -1,4 +1,7 @@
-"""``ask``: answer a free question from the curriculum's passages, with citations."""
+"""``ask``: answer a free question from the curriculum's passages, with citations.
+
+A face helper like api.py (it uses the agents' language seam), called by ``skillcoach ask``.
+"""
 
 from __future__ import annotations
 
