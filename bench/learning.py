@@ -50,7 +50,7 @@ BASELINE_ITEMS = 8
 GOAL_SAVED = ">= 25"
 GOAL_PREMATURE = "<= 5"
 QUICK = {"seeds": 3, "learners": 1}  # per model and seed: 6 learners in all, a smoke test
-FULL = {"seeds": 4, "learners": 50}  # per model and seed: 400 learners, about 13 minutes on 2 cores
+FULL = {"seeds": 4, "learners": 125}  # per model and seed: 1,000 learners, about 35 minutes on 2 cores
 LEARNERS_VARIABLE = "SKILLCOACH_BENCH_LEARNERS"  # learners per model and seed, to run a larger study
 OUT_DIR = Path(__file__).resolve().parent / "out"
 CALIBRATION_RUNS = 2000
