@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from skillcoach.curriculum.models import Item, Objective
 from skillcoach.curriculum.search import Passage
-from skillcoach.grading import Grade, Verdict
+from skillcoach.grading.answers import Grade, Verdict
 
 UseTool = Callable[[str, dict[str, Any]], Any]  # (tool name, arguments) -> result, traced and recorded
 

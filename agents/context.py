@@ -13,8 +13,8 @@ from langchain_core.tools import BaseTool
 from agents.composer import Composer
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.curriculum.search import CurriculumIndex
-from skillcoach.recording import TurnRecorder
 from skillcoach.storage.store import Store
+from skillcoach.tracing.recording import TurnRecorder
 
 
 @dataclass

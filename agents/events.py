@@ -6,7 +6,7 @@ from typing import Any
 
 from agents.state import Event
 from skillcoach.curriculum.models import Item, Objective
-from skillcoach.grading import Grade, display_choices
+from skillcoach.grading.answers import Grade, display_choices
 
 
 def event(event_type: str, text: str, *, awaiting: bool = False, **fields: Any) -> Event:

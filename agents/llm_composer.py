@@ -16,11 +16,11 @@ from pydantic import BaseModel, Field, ValidationError
 
 from agents.composer import OfflineComposer, UseTool
 from skillcoach.curriculum.models import Item, ItemKind, Objective, answer_problem
-from skillcoach.grading import Grade, Verdict
-from skillcoach.prompt_templates import PromptSource
-from skillcoach.recording import TurnRecorder
+from skillcoach.grading.answers import Grade, Verdict
+from skillcoach.llm.prompts import PromptSource
+from skillcoach.tracing.recording import TurnRecorder
 
-log = logging.getLogger("skillcoach.llm")
+log = logging.getLogger("agents.chat_models")
 TUTOR_TOOLS = ("search_curriculum", "get_objective")
 
 

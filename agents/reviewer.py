@@ -12,9 +12,9 @@ from agents.events import event, feedback
 from agents.learner import COMMANDS
 from agents.state import CoachState
 from skillcoach.curriculum.models import Item, ItemKind
-from skillcoach.grading import Grade, InvalidAnswer, grade, parse_response
-from skillcoach.guard import instructs_the_model
-from skillcoach.pacing import question_minutes
+from skillcoach.grading.answers import Grade, InvalidAnswer, grade, parse_response
+from skillcoach.grading.guard import instructs_the_model
+from skillcoach.planning.pacing import question_minutes
 
 
 def reviewer(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:

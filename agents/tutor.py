@@ -11,7 +11,7 @@ from agents.context import CoachContext
 from agents.events import event, lesson
 from agents.state import CoachState
 from skillcoach.curriculum.models import Objective
-from skillcoach.pacing import lesson_minutes
+from skillcoach.planning.pacing import lesson_minutes
 
 MAX_QUESTION_CHARS = 500
 

@@ -18,10 +18,10 @@ from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 from langgraph.runtime import Runtime
 
-from skillcoach.prompt_templates import PromptSource
+from skillcoach.llm.prompts import PromptSource
 
 Narrative = Callable[[dict[str, Any]], str]
-log = logging.getLogger("skillcoach.llm")
+log = logging.getLogger("agents.chat_models")
 MAX_PLAN_CHARS = 4000
 
 

@@ -5,7 +5,7 @@ Each simulated learner (bench/simlearners.py) studies for four weeks: three sess
 drives real sessions through the Python API on a simulated clock (so FSRS reviews come due);
 under the baseline it takes each objective in teaching order, a lesson then 8 items, with
 no adaptive review, on the same session budgets and the same time estimates
-(skillcoach.pacing). Both policies meet the same learner: same traits, same random stream.
+(skillcoach.planning.pacing). Both policies meet the same learner: same traits, same random stream.
 
 Figures, pooled per seed, then mean and spread over the seeds:
 - items per truly mastered objective: practice items answered in the four weeks / objectives
@@ -35,9 +35,9 @@ from typing import Any
 from bench import Row, figure, scratch_dir
 from bench.scripted import offline_settings
 from bench.simlearners import MODELS, SimLearner, Traits, opportunities_to_learn
-from skillcoach.api import Coach, CoachSession
+from skillcoach.app.api import Coach, CoachSession
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
-from skillcoach.pacing import lesson_minutes, question_minutes
+from skillcoach.planning.pacing import lesson_minutes, question_minutes
 from skillcoach.settings import Settings
 from tests.helpers import right_answer, wrong_answer
 

@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage
 from bench import Row, figure, scratch_dir
 from bench.scripted import ScriptedLearner, offline_settings
 from graphs import routes
-from skillcoach.api import Coach
+from skillcoach.app.api import Coach
 from tests.fakes import ScriptedChatModel, text, tool_call
 
 GOAL_CALLS = "<= 1.0"

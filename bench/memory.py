@@ -35,7 +35,7 @@ def peak_rss_mb() -> float:
 def scenario(sessions: int, turns: int) -> dict[str, float]:
     """Run ``sessions`` learners for ``turns`` turns each, interleaved; RSS after opening and at peak."""
     from bench.scripted import ScriptedLearner, offline_settings  # the parent only starts children
-    from skillcoach.api import Coach
+    from skillcoach.app.api import Coach
 
     with scratch_dir("memory") as tmp, Coach(offline_settings(tmp)) as coach:
         opened = rss_mb()

@@ -7,7 +7,7 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
-from skillcoach.api import Coach, CoachSession
+from skillcoach.app.api import Coach, CoachSession
 from skillcoach.settings import Settings
 from tests.helpers import reply_for
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from bench import Row, figure, percentile, scratch_dir
 from bench.scripted import ScriptedLearner, offline_settings
 from bench.turns import measure
-from skillcoach.api import Coach
+from skillcoach.app.api import Coach
 from tests.langfuse_sink import LangfuseSink
 
 GOAL_RATIO = "<= 1.10"

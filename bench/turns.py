@@ -20,8 +20,8 @@ from langgraph.types import Command, interrupt
 
 from bench import Row, figure, percentile, scratch_dir
 from bench.scripted import ScriptedLearner, offline_settings
-from skillcoach.api import Coach
-from skillcoach.checkpoints import open_checkpointer
+from skillcoach.app.api import Coach
+from skillcoach.app.checkpoints import open_checkpointer
 
 GOAL_RATIO = "<= 2.0"
 BLOCK = 20  # turns per block; the two contenders alternate blocks

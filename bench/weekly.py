@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import insert
 
 from bench import Row, figure, scratch_dir
-from skillcoach.batch import BatchReport, WeeklyBatch
-from skillcoach.batch_pool import run_weekly
+from skillcoach.app.weekly.batch import BatchReport, WeeklyBatch
+from skillcoach.app.weekly.pool import run_weekly
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
 from skillcoach.learner import review
 from skillcoach.learner.profile import WEEKDAYS

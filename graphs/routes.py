@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from agents.state import CoachState
-from skillcoach.pacing import MAX_QUESTIONS_PER_OBJECTIVE, REMEDIATE_AFTER_WRONG, REVIEW_QUESTIONS
+from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE, REMEDIATE_AFTER_WRONG, REVIEW_QUESTIONS
 
 
 def route_after_planner(state: CoachState) -> Literal["tutor", "quiz", "wrap_up"]:

@@ -1,6 +1,6 @@
 """The weekly plan as a LangGraph graph: START -> planner -> narrator -> END, one run per learner and week.
 
-The batch (skillcoach/batch.py) invokes it per learner with the tracing config of a
+The batch (skillcoach/app/weekly/batch.py) invokes it per learner with the tracing config of a
 ``weekly`` session, and writes the resulting plan and narrative in one transaction.
 """
 

@@ -11,13 +11,13 @@ __version__ = "0.1.0"
 __all__ = ["Coach", "CoachSession", "Settings"]
 
 if TYPE_CHECKING:
-    from skillcoach.api import Coach, CoachSession
+    from skillcoach.app.api import Coach, CoachSession
     from skillcoach.settings import Settings
 
 
 def __getattr__(name: str) -> Any:
     if name in ("Coach", "CoachSession"):
-        from skillcoach import api
+        from skillcoach.app import api
 
         return getattr(api, name)
     if name == "Settings":

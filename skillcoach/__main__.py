@@ -1,3 +1,3 @@
-from skillcoach.cli import main
+from skillcoach.app.cli import main
 
 main()

@@ -46,7 +46,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def coach(settings: Settings) -> Iterator[object]:
-    from skillcoach.api import Coach
+    from skillcoach.app.api import Coach
 
     with Coach(settings) as opened:
         yield opened

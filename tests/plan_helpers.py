@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from skillcoach.cli.app import app
-from skillcoach.cli.errors import run_friendly
+from skillcoach.app.cli.app import app
+from skillcoach.app.cli.errors import run_friendly
 
 LEARNERS_CSV = """id,name,weekly_minutes,goals,days,timezone
 ada,Ada Lovelace,120,rag;ai-agents,mon;wed;sat,Europe/Berlin

@@ -8,7 +8,7 @@ from langchain_core.tools import BaseTool, tool
 
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.curriculum.search import CurriculumIndex
-from skillcoach.grading import display_choices
+from skillcoach.grading.answers import display_choices
 
 
 def curriculum_tools(curriculum: Curriculum, index: CurriculumIndex) -> list[BaseTool]:

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from langchain_core.tools import BaseTool, InjectedToolArg, tool
 
 from skillcoach.curriculum.catalog import Curriculum
+from skillcoach.learner.progress import progress_report
 from skillcoach.planning.next_step import due_reviews, next_step
 from skillcoach.planning.weeks import iso_week
-from skillcoach.progress import progress_report
 from skillcoach.storage.store import Store
 
 

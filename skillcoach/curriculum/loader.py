@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from skillcoach.curriculum.models import Skill, SourceList
+from skillcoach.errors import SkillcoachError
 
 SOURCES_FILE = "sources.yaml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
@@ -25,7 +26,7 @@ class Problem:
         return f"{self.file}: {self.field}: {self.message}"
 
 
-class CurriculumError(Exception):
+class CurriculumError(SkillcoachError):
     """The curriculum cannot be used; ``problems`` says where and why."""
 
     def __init__(self, problems: list[Problem]):

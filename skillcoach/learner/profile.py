@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from skillcoach.errors import SkillcoachError
 from skillcoach.learner.bkt import ObjectiveKnowledge
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -24,7 +25,7 @@ DEFAULT_TIMEZONE = "UTC"
 LIST_SEPARATOR = ";"
 
 
-class InvalidProfile(ValueError):
+class InvalidProfile(SkillcoachError, ValueError):
     """A learner setting that cannot be used; the message names the field."""
 
 

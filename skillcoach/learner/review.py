@@ -9,7 +9,7 @@ from typing import Any
 
 from fsrs import Card, Rating, Scheduler
 
-from skillcoach.grading import Verdict
+from skillcoach.grading.answers import Verdict
 
 DESIRED_RETENTION = 0.9
 

@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skillcoach.curriculum.catalog import Curriculum
+from skillcoach.errors import SkillcoachError
 from skillcoach.learner import review
 from skillcoach.learner.bkt import MASTERY_THRESHOLD, BKTParams
 from skillcoach.learner.profile import WEEKDAYS, LearnerProfile, StudyState
@@ -33,7 +34,7 @@ from skillcoach.planning.spread import Block, spread
 from skillcoach.planning.weeks import parse_week
 
 
-class PlanningError(ValueError):
+class PlanningError(SkillcoachError, ValueError):
     """The plan cannot be made from these settings; the message says what to change."""
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from skillcoach.errors import SkillcoachError
+
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
-class InvalidWeek(ValueError):
+class InvalidWeek(SkillcoachError, ValueError):
     pass
 
 

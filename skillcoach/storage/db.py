@@ -8,11 +8,13 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from skillcoach.errors import SkillcoachError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_MS = 5000
 
 
-class StorageError(RuntimeError):
+class StorageError(SkillcoachError, RuntimeError):
     """The database cannot be opened or written; the message says what to do."""
 
 

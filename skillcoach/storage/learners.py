@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from skillcoach.errors import SkillcoachError
 from skillcoach.learner.bkt import ObjectiveKnowledge
 from skillcoach.learner.profile import DEFAULT_TIMEZONE, DEFAULT_WEEKLY_MINUTES, LearnerProfile, StudyState
 from skillcoach.storage.models import Learner, ObjectiveState, ReviewCard
@@ -23,13 +24,13 @@ _KNOWLEDGE_ROWS = select(ObjectiveState.objective_id, ObjectiveState.p_mastery, 
 _CARD_ROWS = select(ReviewCard.objective_id, ReviewCard.card).where(ReviewCard.learner_id == bindparam("learner_id"))
 
 
-class UnknownLearner(LookupError):
+class UnknownLearner(SkillcoachError, LookupError):
     def __init__(self, learner_id: str):
         super().__init__(f"no learner {learner_id!r}: add one with 'skillcoach learner add {learner_id}' "
                          "or 'skillcoach learner import FILE.csv'")
 
 
-class LearnerExists(ValueError):
+class LearnerExists(SkillcoachError, ValueError):
     def __init__(self, learner_id: str):
         super().__init__(f"learner {learner_id!r} already exists: change it with 'skillcoach learner import FILE.csv'")
 

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from skillcoach.curriculum.models import Item
-from skillcoach.grading import Grade, Verdict
+from skillcoach.errors import SkillcoachError
+from skillcoach.grading.answers import Grade, Verdict
 from skillcoach.learner import review
 from skillcoach.learner.bkt import ObjectiveKnowledge, update
 from skillcoach.storage.db import StorageError, describe_db_error, open_database
@@ -32,7 +33,7 @@ from skillcoach.storage.models import (
 LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 
 
-class InvalidLearnerId(ValueError):
+class InvalidLearnerId(SkillcoachError, ValueError):
     pass
 
 

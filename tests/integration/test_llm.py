@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage
 
-from skillcoach.api import Coach, CoachSession
+from skillcoach.app.api import Coach, CoachSession
 from skillcoach.settings import Settings
 from tests.fakes import ScriptedChatModel, text, tool_call
 from tests.helpers import reply_for, right_answer

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from skillcoach.batch import WeeklyBatch
-from skillcoach.batch_pool import run_weekly
+from skillcoach.app.weekly.batch import WeeklyBatch
+from skillcoach.app.weekly.pool import run_weekly
 from skillcoach.learner.review import utcnow
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import LearnerUpdate, get_profile, learner_ids, upsert_learners
@@ -128,7 +128,7 @@ def test_unexpected_errors_are_isolated_too(settings: Settings) -> None:
 
 
 def test_plans_are_made_in_worker_processes(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("skillcoach.batch_pool.LEARNERS_PER_WORKER", 1)
+    monkeypatch.setattr("skillcoach.app.weekly.pool.LEARNERS_PER_WORKER", 1)
     store = make_learners(settings, 6)
     seen: list[str] = []
     report = run_weekly(settings, WEEK, learner_ids(store), workers=2, on_outcome=lambda o: seen.append(o.learner_id))
@@ -140,7 +140,7 @@ def test_plans_are_made_in_worker_processes(settings: Settings, monkeypatch: pyt
 
 def test_a_worker_that_dies_fails_its_learners_and_the_run_ends(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("skillcoach.batch_pool.LEARNERS_PER_WORKER", 1)
+    monkeypatch.setattr("skillcoach.app.weekly.pool.LEARNERS_PER_WORKER", 1)
     settings = Settings(data_dir=tmp_path / "data")
     store = make_learners(settings, 4)
     broken = Settings(data_dir=tmp_path / "data", curriculum_dir=tmp_path / "no-curriculum")
@@ -173,7 +173,7 @@ def test_plan_show_gives_markdown_json_and_a_calendar(tmp_path: Path, capsys: py
 
 def test_the_planner_model_writes_the_narrative_and_the_template_covers_failures(settings: Settings) -> None:
     from agents.weekly_planner import model_narrative
-    from skillcoach.prompt_templates import LocalPrompts
+    from skillcoach.llm.prompts import LocalPrompts
     from tests.fakes import ScriptedChatModel, text
 
     store = make_learners(settings, 2)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from skillcoach.api import Coach
-from skillcoach.batch import WeeklyBatch
+from skillcoach.app.api import Coach
+from skillcoach.app.weekly.batch import WeeklyBatch
 from skillcoach.planning.next_step import fringe
 from skillcoach.planning.weeks import iso_week
 from skillcoach.settings import Settings

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from skillcoach.app.weekly.schedule import DEFAULT_CRON, JOB_ID, cron_trigger, make_scheduler, weekly_run
 from skillcoach.learner.review import utcnow
 from skillcoach.planning.weeks import iso_week
-from skillcoach.schedule import DEFAULT_CRON, JOB_ID, cron_trigger, make_scheduler, weekly_run
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import LearnerUpdate, upsert_learners
 from skillcoach.storage.plans import planned_learners
@@ -43,7 +43,7 @@ def test_the_scheduler_fires_the_weekly_run_and_logs_it(settings: Settings, capl
         fired.set()
 
     scheduler = make_scheduler(job, cron_trigger(DEFAULT_CRON, "UTC"), blocking=False)
-    caplog.set_level(logging.INFO, logger="skillcoach.schedule")
+    caplog.set_level(logging.INFO, logger="skillcoach.app.weekly.schedule")
     scheduler.start()
     try:
         assert scheduler.get_job(JOB_ID).next_run_time.weekday() == 0, "next run on a Monday"
@@ -53,7 +53,7 @@ def test_the_scheduler_fires_the_weekly_run_and_logs_it(settings: Settings, capl
         scheduler.shutdown(wait=True)
     week = iso_week(utcnow())
     assert planned_learners(store, week) == {"ada", "bo"}
-    messages = [r.getMessage() for r in caplog.records if r.name == "skillcoach.schedule"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "skillcoach.app.weekly.schedule"]
     assert f"weekly run {week}: started" in messages
     assert f"weekly run {week}: finished: 2 planned, 0 already planned, 0 with nothing to plan, 0 failed" in messages
 
@@ -72,7 +72,7 @@ def test_a_failing_run_is_logged_and_the_schedule_goes_on(caplog: pytest.LogCapt
 
     scheduler = make_scheduler(broken, cron_trigger(DEFAULT_CRON, "UTC"), blocking=False)
     job = scheduler.get_job(JOB_ID)
-    with caplog.at_level(logging.ERROR, logger="skillcoach.schedule"):
+    with caplog.at_level(logging.ERROR, logger="skillcoach.app.weekly.schedule"):
         job.func()
     assert "weekly run failed: RuntimeError: database gone" in caplog.text
 
@@ -83,7 +83,7 @@ def test_the_schedule_command_keeps_running_until_interrupted(tmp_path: Path) ->
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         lines = [proc.stderr.readline() for _ in range(3)]  # type: ignore[union-attr]
-        ours = [line for line in lines if "skillcoach.schedule" in line]
+        ours = [line for line in lines if "skillcoach.app.weekly.schedule" in line]
         assert ours and "weekly plans scheduled on '0 6 * * mon' (Europe/Berlin); next run " in ours[0]
         assert " 06:00 " in ours[0]
         assert proc.poll() is None, "the scheduler waits for Monday"

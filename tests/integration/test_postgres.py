@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from skillcoach.api import Coach
+from skillcoach.app.api import Coach
 from skillcoach.settings import Settings
 from tests.helpers import reply_for
 

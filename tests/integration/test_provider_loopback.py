@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from skillcoach.api import Coach
-from skillcoach.llm import ModelConfigError, make_chat_model
+from agents.chat_models import ModelConfigError, make_chat_model
+from skillcoach.app.api import Coach
 from skillcoach.settings import Settings
 from tests.helpers import reply_for
 from tests.openai_stub import OpenAIStub

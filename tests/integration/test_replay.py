@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from skillcoach.api import Coach
-from skillcoach.replay import ReplayError, replay_session
+from skillcoach.app.api import Coach
+from skillcoach.app.replay.engine import ReplayError, replay_session
 from skillcoach.settings import REPO_ROOT, Settings
 from skillcoach.storage.models import Turn
 from tests.fakes import ScriptedChatModel, tool_call

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from skillcoach.api import Coach
+from skillcoach.app.api import Coach
 from skillcoach.settings import Settings
 from tests.helpers import reply_for
 

@@ -12,10 +12,10 @@ import pytest
 from langfuse import Langfuse
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from skillcoach.api import Coach
-from skillcoach.langfuse_tracing import FLUSH_SECONDS, LangfuseTracer
+from skillcoach.app.api import Coach
 from skillcoach.settings import Settings
-from skillcoach.tracing import NullTracer
+from skillcoach.tracing.langfuse_tracer import FLUSH_SECONDS, LangfuseTracer
+from skillcoach.tracing.tracer import NullTracer
 from tests.helpers import reply_for
 from tests.langfuse_sink import LangfuseSink
 
@@ -112,7 +112,7 @@ def test_real_http_export_to_a_loopback_sink(tmp_path: Path) -> None:
 
 def test_unreachable_langfuse_changes_nothing_for_the_learner(tmp_path: Path,
                                                               caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING, logger="skillcoach.tracing")
+    caplog.set_level(logging.WARNING, logger="skillcoach.tracing.tracer")
     settings = traced_settings(tmp_path, "http://127.0.0.1:1", "down")  # nothing listens on port 1
     started = time.perf_counter()
     with Coach(settings) as coach:
@@ -125,7 +125,7 @@ def test_unreachable_langfuse_changes_nothing_for_the_learner(tmp_path: Path,
     # Export is in the background: a turn never waits for the network (5 s timeout if it did).
     assert slowest < 2.0
     assert total < 30 + FLUSH_SECONDS
-    warnings = [r for r in caplog.records if r.name == "skillcoach.tracing"]
+    warnings = [r for r in caplog.records if r.name == "skillcoach.tracing.tracer"]
     assert len(warnings) == 1 and "not reachable" in warnings[0].getMessage()
 
 

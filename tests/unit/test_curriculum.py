@@ -10,7 +10,7 @@ from skillcoach.curriculum.catalog import load_curriculum
 from skillcoach.curriculum.loader import CurriculumError, read_dir
 from skillcoach.curriculum.models import ItemKind
 from skillcoach.curriculum.validate import check
-from skillcoach.grading import Verdict, grade
+from skillcoach.grading.answers import Verdict, grade
 from tests.conftest import CURRICULUM
 
 

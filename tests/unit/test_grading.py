@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from skillcoach.grading import InvalidAnswer, Verdict, grade, parse_response
+from skillcoach.grading.answers import InvalidAnswer, Verdict, grade, parse_response
 from tests.unit.factories import mcq, multi, short, true_false
 
 

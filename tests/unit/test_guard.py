@@ -1,6 +1,6 @@
 import pytest
 
-from skillcoach.guard import instructs_the_model
+from skillcoach.grading.guard import instructs_the_model
 
 
 @pytest.mark.parametrize("text", [

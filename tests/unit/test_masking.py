@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from skillcoach.masking import mask, mask_text
+from skillcoach.tracing.masking import mask, mask_text
 
 
 def test_emails_phones_and_keys_are_removed() -> None:

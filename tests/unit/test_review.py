@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from fsrs import State
 
-from skillcoach.grading import Verdict
+from skillcoach.grading.answers import Verdict
 from skillcoach.learner import review
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from skillcoach.grading import grade
+from skillcoach.grading.answers import grade
 from skillcoach.storage.db import StorageError
 from skillcoach.storage.store import InvalidLearnerId, Store
 from tests.unit.factories import mcq

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from skillcoach.learner.csv_import import CsvError, parse_learners_csv, read_learners_csv
 from skillcoach.learner.profile import InvalidProfile, parse_days, parse_minutes
-from skillcoach.learners_csv import CsvError, parse_learners_csv, read_learners_csv
 
 SKILLS = {"rag", "ai-agents"}
 

@@ -10,13 +10,13 @@ from langchain_core.callbacks import BaseCallbackHandler
 
 from agents.weekly_planner import WeeklyContext, offline_narrative
 from graphs.weekly import build_weekly_graph
-from skillcoach.batch import WeeklyBatch
+from skillcoach.app.weekly.batch import WeeklyBatch
 from skillcoach.curriculum.catalog import load_curriculum
 from skillcoach.learner.review import utcnow
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import LearnerUpdate, upsert_learners
 from skillcoach.storage.store import Store
-from skillcoach.tracing import NullTracer
+from skillcoach.tracing.tracer import NullTracer
 from tests.conftest import CURRICULUM
 from tools.plans import plan_tools
 

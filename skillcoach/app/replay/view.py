@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillcoach.api import Coach
-from skillcoach.replay import ReplayError, load_turns
+from skillcoach.app.api import Coach
+from skillcoach.app.replay.engine import ReplayError, load_turns
 from skillcoach.storage.models import Turn
 from skillcoach.storage.store import Store
 

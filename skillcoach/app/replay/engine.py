@@ -17,20 +17,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from skillcoach.api import Coach, CoachSession
+from skillcoach.app.api import Coach, CoachSession
+from skillcoach.app.replay.recorded_model import recorded_models
 from skillcoach.curriculum.catalog import Curriculum
-from skillcoach.grading import Grade, Verdict
-from skillcoach.prompt_templates import PromptError, load_all
-from skillcoach.recorded_model import recorded_models
+from skillcoach.errors import SkillcoachError
+from skillcoach.grading.answers import Grade, Verdict
+from skillcoach.llm.prompts import PromptError, load_all
 from skillcoach.settings import Settings
 from skillcoach.storage.models import CoachingSession, Turn
 from skillcoach.storage.store import Store, as_utc
-from skillcoach.tracing import Tracer
+from skillcoach.tracing.tracer import Tracer
 
 COMPARED = ("route", "verdict", "score", "mastery", "feedback")
 
 
-class ReplayError(ValueError):
+class ReplayError(SkillcoachError, ValueError):
     """The session cannot be replayed as asked; the message says why."""
 
 

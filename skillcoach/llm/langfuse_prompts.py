@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillcoach.prompt_templates import Prompt, load_all, load_local
+from skillcoach.llm.prompts import Prompt, load_all, load_local
 
 log = logging.getLogger("skillcoach.prompts")
 FETCH_TIMEOUT_SECONDS = 2

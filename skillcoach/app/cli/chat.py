@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from skillcoach.cli.app import app, settings
+from skillcoach.app.cli.app import app, settings
 
 
 @app.command()
@@ -19,14 +19,14 @@ def chat(
     new: Annotated[bool, typer.Option("--new", help="Start a new session even if one is open.")] = False,
 ) -> None:
     """Start or resume a coaching session."""
-    from skillcoach.api import Coach
+    from skillcoach.app.api import Coach
 
     with Coach(settings()) as coach:
         session = coach.session(learner, minutes, new=new)
         if jsonl:
             _jsonl_loop(session)
         else:
-            from skillcoach.cli.terminal import terminal_loop
+            from skillcoach.app.cli.terminal import terminal_loop
 
             terminal_loop(session)
 
@@ -62,13 +62,13 @@ def progress(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show a learner's mastery per skill and the reviews due."""
-    from skillcoach.api import Coach
+    from skillcoach.app.api import Coach
 
     with Coach(settings()) as coach:
         report = coach.progress(learner)
     if as_json:
         print(json.dumps(report, indent=2))
         return
-    from skillcoach.cli.terminal import print_progress
+    from skillcoach.app.cli.terminal import print_progress
 
     print_progress(report)

@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from skillcoach.cli.app import prompts_app, settings
-from skillcoach.cli.errors import UserError
+from skillcoach.app.cli.app import prompts_app, settings
+from skillcoach.app.cli.errors import UserError
 
 
 @prompts_app.command("list")
 def list_prompts() -> None:
     """The local prompt templates and their placeholders."""
-    from skillcoach.prompt_templates import load_all
+    from skillcoach.llm.prompts import load_all
 
     for name, prompt in load_all(settings().prompts_dir).items():
         typer.echo(f"{name}: {', '.join(sorted(prompt.variables())) or '-'}")
@@ -22,8 +22,8 @@ def list_prompts() -> None:
 @prompts_app.command("push")
 def push(label: Annotated[str, typer.Option(help="Langfuse label for the new versions.")] = "production") -> None:
     """Create or update every prompt in Langfuse prompt management, with a label."""
-    from skillcoach.langfuse_prompts import push_prompts
-    from skillcoach.langfuse_tracing import LangfuseTracer
+    from skillcoach.llm.langfuse_prompts import push_prompts
+    from skillcoach.tracing.langfuse_tracer import LangfuseTracer
 
     conf = settings()
     if not conf.tracing_enabled:

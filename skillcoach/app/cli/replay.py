@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from skillcoach.cli.app import replay_app, settings
-from skillcoach.cli.errors import UserError
+from skillcoach.app.cli.app import replay_app, settings
+from skillcoach.app.cli.errors import UserError
 
 console = Console()
 
@@ -23,7 +23,7 @@ def list_sessions(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Sessions with their turns, outcomes and trace ids."""
-    from skillcoach.replay_view import session_rows
+    from skillcoach.app.replay.view import session_rows
     from skillcoach.storage.store import Store
 
     rows = session_rows(Store(settings().resolved_database_url), learner)
@@ -53,8 +53,8 @@ def show(
         return
     if not session_id:
         raise UserError("give a SESSION id (see 'skillcoach replay list') or --trace TRACE_ID")
-    from skillcoach.api import Coach
-    from skillcoach.replay_view import session_view
+    from skillcoach.app.api import Coach
+    from skillcoach.app.replay.view import session_view
 
     with Coach(settings()) as coach:
         view = session_view(coach, session_id, turn)
@@ -83,7 +83,7 @@ def _print_turn(t: dict[str, Any]) -> None:
 
 
 def _show_trace(trace_id: str, as_json: bool) -> None:
-    from skillcoach.langfuse_tracing import LangfuseTracer, fetch_observations, observation_tree
+    from skillcoach.tracing.langfuse_tracer import LangfuseTracer, fetch_observations, observation_tree
 
     conf = settings()
     if not conf.tracing_enabled:
@@ -114,7 +114,7 @@ def run(
     since: Annotated[str | None, typer.Option(help="With --all: sessions started on or after this date.")] = None,
 ) -> None:
     """Re-run a session and compare; exit 0 when identical, 1 with the differences."""
-    from skillcoach.replay import replay_many, replay_session
+    from skillcoach.app.replay.engine import replay_many, replay_session
 
     conf = settings()
     if (model or prompts) and from_turn is None:

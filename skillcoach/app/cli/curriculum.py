@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 import yaml
 
-from skillcoach.cli.app import app, curriculum_app, settings
-from skillcoach.cli.errors import UserError
+from skillcoach.app.cli.app import app, curriculum_app, settings
+from skillcoach.app.cli.errors import UserError
 
 
 @curriculum_app.command("validate")
@@ -95,7 +95,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Answer a question from the curriculum, with citations."""
-    from skillcoach.answering import answer_question
+    from skillcoach.app.ask import answer_question
 
     result = answer_question(settings(), question)
     if as_json:

@@ -15,11 +15,11 @@ from typing import Any
 from langfuse import Langfuse
 from langfuse.langchain import CallbackHandler
 
-from skillcoach.masking import langfuse_mask
 from skillcoach.settings import Settings
-from skillcoach.tracing import turn_trace_id
+from skillcoach.tracing.masking import langfuse_mask
+from skillcoach.tracing.tracer import turn_trace_id
 
-log = logging.getLogger("skillcoach.tracing")
+log = logging.getLogger("skillcoach.tracing.tracer")
 FLUSH_SECONDS = 3.0
 EXPORT_TIMEOUT_SECONDS = 5
 NOISY_LOGGERS = ("langfuse", "opentelemetry.exporter.otlp.proto.http", "opentelemetry.sdk._shared_internal")

@@ -18,21 +18,22 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
+from skillcoach.errors import SkillcoachError
 from skillcoach.learner.review import utcnow
 from skillcoach.planning.weeks import iso_week
 from skillcoach.settings import Settings
 
 if TYPE_CHECKING:
-    from skillcoach.batch import BatchReport
+    from skillcoach.app.weekly.batch import BatchReport
 
 DEFAULT_CRON = "0 6 * * mon"  # Mondays at 06:00
 JOB_ID = "weekly-plans"
 MISFIRE_GRACE_SECONDS = 3600  # a run missed while the machine slept still happens within the hour
 
-log = logging.getLogger("skillcoach.schedule")
+log = logging.getLogger("skillcoach.app.weekly.schedule")
 
 
-class InvalidSchedule(ValueError):
+class InvalidSchedule(SkillcoachError, ValueError):
     pass
 
 
@@ -56,7 +57,7 @@ def weekly_run(settings: Settings, *, workers: int = 1, zone: tzinfo = UTC,
     The week is the one it is in ``zone`` (the schedule's time zone), so a run at Monday 06:00
     in Tokyo plans that Monday's week although it is still Sunday in UTC.
     """
-    from skillcoach.batch_pool import run_weekly  # the graph stack loads when a run fires
+    from skillcoach.app.weekly.pool import run_weekly  # the graph stack loads when a run fires
     from skillcoach.storage.learners import learner_ids
     from skillcoach.storage.store import Store
 

@@ -9,14 +9,15 @@ from typing import Any
 
 from skillcoach.curriculum.catalog import load_curriculum
 from skillcoach.curriculum.search import CurriculumIndex
-from skillcoach.grading import InvalidAnswer, clean_text
+from skillcoach.errors import SkillcoachError
+from skillcoach.grading.answers import InvalidAnswer, clean_text
 from skillcoach.settings import Settings
 
 MAX_QUESTION_CHARS = 500
 TOP_K = 3
 
 
-class InvalidQuestion(ValueError):
+class InvalidQuestion(SkillcoachError, ValueError):
     pass
 
 

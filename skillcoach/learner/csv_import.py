@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillcoach.errors import SkillcoachError
 from skillcoach.learner.profile import parse_fields
 from skillcoach.storage.learners import LearnerUpdate
 from skillcoach.storage.store import InvalidLearnerId, check_learner_id
@@ -20,7 +21,7 @@ from skillcoach.storage.store import InvalidLearnerId, check_learner_id
 COLUMNS = ("id", "name", "weekly_minutes", "goals", "days", "timezone")
 
 
-class CsvError(ValueError):
+class CsvError(SkillcoachError, ValueError):
     """The file as a whole cannot be read as a learners CSV; nothing is imported."""
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from skillcoach.errors import SkillcoachError
 from skillcoach.settings import Settings
 
 OFFLINE = "offline"
 PROVIDER_EXTRAS = {"openai": "openai", "anthropic": "anthropic", "ollama": "ollama"}
 
 
-class ModelConfigError(ValueError):
+class ModelConfigError(SkillcoachError, ValueError):
     pass
 
 

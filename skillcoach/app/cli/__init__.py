@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from skillcoach.cli.app import app
-from skillcoach.cli.errors import run_friendly
+from skillcoach.app.cli.app import app
+from skillcoach.app.cli.errors import run_friendly
 
 
 def main() -> None:

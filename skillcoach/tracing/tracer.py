@@ -51,7 +51,7 @@ class NullTracer:
 
 def make_tracer(settings: Settings) -> Tracer:
     if settings.tracing_enabled:
-        from skillcoach.langfuse_tracing import LangfuseTracer
+        from skillcoach.tracing.langfuse_tracer import LangfuseTracer
 
         return LangfuseTracer(settings)
     return NullTracer()

@@ -16,19 +16,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from agents.chat_models import make_chat_model
 from agents.weekly_planner import Narrative, WeeklyContext, model_narrative, offline_narrative
 from graphs.weekly import build_weekly_graph
 from skillcoach.curriculum.catalog import load_curriculum
 from skillcoach.learner.review import utcnow
-from skillcoach.llm import make_chat_model
+from skillcoach.llm.prompts import LocalPrompts
 from skillcoach.planning.weekly import NothingToPlan, PlanningError
 from skillcoach.planning.weeks import parse_week
-from skillcoach.prompt_templates import LocalPrompts
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import UnknownLearner
 from skillcoach.storage.plans import StoredPlan, planned_learners, save_plans
 from skillcoach.storage.store import Store
-from skillcoach.tracing import Tracer, make_tracer
+from skillcoach.tracing.tracer import Tracer, make_tracer
 from tools.plans import plan_tools
 
 Status = Literal["planned", "exists", "nothing", "failed"]

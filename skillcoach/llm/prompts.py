@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from skillcoach.errors import SkillcoachError
+
 ROLE_LINE = re.compile(r"^<!--\s*role:\s*(system|user|assistant)\s*-->\s*$", re.MULTILINE)
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 
-class PromptError(ValueError):
+class PromptError(SkillcoachError, ValueError):
     pass
 
 

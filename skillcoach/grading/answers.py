@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from skillcoach.curriculum.models import Item, ItemKind
+from skillcoach.errors import SkillcoachError
 
 TRUE_WORDS = {"t", "true", "yes", "y", "1"}
 FALSE_WORDS = {"f", "false", "no", "n", "2"}
@@ -26,7 +27,7 @@ class Verdict(StrEnum):
     WRONG = "wrong"
 
 
-class InvalidAnswer(ValueError):
+class InvalidAnswer(SkillcoachError, ValueError):
     """The text is not an answer to this item; nothing is recorded."""
 
 

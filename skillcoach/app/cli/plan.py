@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from skillcoach.cli.app import app, plan_app, settings
-from skillcoach.cli.errors import UserError
+from skillcoach.app.cli.app import app, plan_app, settings
+from skillcoach.app.cli.errors import UserError
 
 WEEK = Annotated[str | None, typer.Option(help="ISO week like 2026-W48 [the current week].")]
 WORKERS = Annotated[int, typer.Option(min=1, max=32, help="Processes to plan with (one per core is a good start).")]
@@ -56,7 +56,7 @@ def _run_with_progress(conf: Any, week: str, learners: list[str], force: bool, w
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from skillcoach.batch_pool import run_weekly
+    from skillcoach.app.weekly.pool import run_weekly
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True)) as progress:
@@ -134,7 +134,7 @@ def schedule(
     workers: WORKERS = 1,
 ) -> None:
     """Run 'plan weekly --all' on a cron schedule (default Mondays 06:00 UTC) until stopped."""
-    from skillcoach.schedule import cron_trigger, log, make_scheduler, weekly_run
+    from skillcoach.app.weekly.schedule import cron_trigger, log, make_scheduler, weekly_run
 
     trigger = cron_trigger(cron, timezone)
     _configure_logging(log_file)

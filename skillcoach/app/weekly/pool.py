@@ -15,7 +15,7 @@ from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from skillcoach.batch import BatchReport, Outcome, WeeklyBatch
+from skillcoach.app.weekly.batch import BatchReport, Outcome, WeeklyBatch
 from skillcoach.settings import Settings
 
 POLL_SECONDS = 1.0

@@ -23,6 +23,7 @@ from typing import Any
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
+from agents.chat_models import make_chat_model
 from agents.composer import Composer, OfflineComposer
 from agents.context import CoachContext
 from agents.events import event
@@ -30,20 +31,19 @@ from agents.learner import COMMANDS
 from agents.llm_composer import LLMComposer
 from agents.reviewer import current_item
 from graphs.coach import build_coach_graph
-from skillcoach.checkpoints import open_checkpointer
+from skillcoach.app.checkpoints import open_checkpointer
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
 from skillcoach.curriculum.search import CurriculumIndex
-from skillcoach.grading import InvalidAnswer, clean_text, parse_response
-from skillcoach.langfuse_prompts import LangfusePrompts
+from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
+from skillcoach.learner.progress import progress_report
 from skillcoach.learner.review import utcnow
-from skillcoach.llm import make_chat_model
-from skillcoach.masking import mask
-from skillcoach.progress import progress_report
-from skillcoach.prompt_templates import LocalPrompts
-from skillcoach.recording import TurnRecorder
+from skillcoach.llm.langfuse_prompts import LangfusePrompts
+from skillcoach.llm.prompts import LocalPrompts
 from skillcoach.settings import Settings
 from skillcoach.storage.store import Store, check_learner_id
-from skillcoach.tracing import Tracer, make_tracer
+from skillcoach.tracing.masking import mask
+from skillcoach.tracing.recording import TurnRecorder
+from skillcoach.tracing.tracer import Tracer, make_tracer
 from tools import curriculum_tools, progress_tools
 
 Event = dict[str, Any]

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from skillcoach.cli.app import learner_app, settings
-from skillcoach.cli.errors import UserError
+from skillcoach.app.cli.app import learner_app, settings
+from skillcoach.app.cli.errors import UserError
 
 ID = Annotated[str, typer.Argument(metavar="ID", help="Learner id.")]
 AS_JSON = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -101,8 +101,8 @@ def import_csv(
     path: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Header id,name,weekly_minutes,goals,days,timezone")],
 ) -> None:
     """Add or update learners from a CSV file; bad rows are reported line by line and left out (exit 1)."""
+    from skillcoach.learner.csv_import import read_learners_csv
     from skillcoach.learner.review import utcnow
-    from skillcoach.learners_csv import read_learners_csv
     from skillcoach.storage.learners import ImportCounts, upsert_learners
 
     parsed = read_learners_csv(path, _skill_ids())

@@ -1,0 +1,52 @@
+"""Turn expected failures into one clear line on stderr and an exit code; never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from skillcoach.errors import SkillcoachError
+
+EXIT_USAGE = 2
+
+
+class UserError(SkillcoachError):
+    """A problem with what the user asked for on the command line; the message says what to do."""
+
+
+def run_friendly(app: Callable[..., Any]) -> int:
+    """Run the Typer app and map every outcome to an exit code, printing one line for user errors."""
+    try:
+        # Without standalone mode Typer returns an Exit's code instead of exiting.
+        code = app(standalone_mode=False)
+    except KeyboardInterrupt:
+        print("\nStopped. Your progress is saved.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last guard before a user would see a traceback
+        return _report(exc)
+    return code if isinstance(code, int) else 0
+
+
+def _report(exc: Exception) -> int:
+    if isinstance(exc, typer.Exit):
+        return exc.exit_code
+    if isinstance(exc, typer.TyperException):
+        # Usage errors (unknown option, bad value) know how to show themselves, with a hint.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"error: {exc.format_message()}", file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, typer.Abort):
+        print("Aborted.", file=sys.stderr)
+        return 1
+    if isinstance(exc, SkillcoachError):
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+    print("This is a bug in skillcoach; please report it with the command you ran.", file=sys.stderr)
+    return 1

@@ -1,0 +1,1 @@
+"""The weekly batch, its process pool and its cron schedule."""

@@ -1,0 +1,1 @@
+"""Grading: parse and grade learner answers, and spot text that tries to instruct the grader."""

@@ -1,0 +1,1 @@
+"""Prompt templates from prompts/ and their Langfuse prompt-management mirror."""
