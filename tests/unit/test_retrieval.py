@@ -60,8 +60,10 @@ def test_top3_hit_rate(index: CurriculumIndex, capsys: pytest.CaptureFixture[str
 def test_every_passage_is_citable(index: CurriculumIndex) -> None:
     for passage in index.passages:
         citation = passage.citation()
-        assert set(citation) == {"skill_id", "objective_id", "source", "text"}
-        assert citation["source"] and citation["text"]
+        assert set(citation) == {"skill_id", "objective_id", "source", "text",
+                                 "source_title", "source_title_en", "source_date", "heading"}
+        assert citation["source"] and citation["text"] and citation["source_title"] and citation["heading"]
+        assert ".txt" not in citation["source"], citation["source"]
 
 
 def test_gibberish_and_other_languages_do_not_crash(index: CurriculumIndex) -> None:
