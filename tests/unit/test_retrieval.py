@@ -39,6 +39,7 @@ QUESTIONS = {
     "How do gateways and caching reduce inference cost?": "ai-infrastructure/inference-cost-latency",
     "Should we self-host open-weight models or use an API?": "ai-infrastructure/deployment-choices",
     "How many GPT-4 class models are there now?": "ai-engineer/model-landscape",
+    "What is Physical AI and what opening does Korea have?": "ai-engineer/korea-opportunity",
 }
 MIN_TOP3_HIT_RATE = 0.85
 
