@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from skillcoach.curriculum.citations import fact_line
 from skillcoach.curriculum.models import Item, Objective
 from skillcoach.curriculum.search import Passage
 from skillcoach.grading.answers import Grade, Verdict
@@ -42,7 +43,7 @@ class OfflineComposer:
         parts += ["**Example**", objective.example.strip()]
         if objective.facts:
             parts.append("**Reported figures**")
-            parts += [f"- {f.claim} _({f.source.seed}, {f.source.section})_" for f in objective.facts]
+            parts += [f"- {fact_line(f)}" for f in objective.facts]
         return "\n\n".join(parts)
 
     def remediation(self, objective: Objective, item: Item | None, grade: dict[str, Any] | None) -> str:

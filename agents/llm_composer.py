@@ -15,6 +15,7 @@ from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from pydantic import BaseModel, Field, ValidationError
 
 from agents.composer import OfflineComposer, UseTool
+from skillcoach.curriculum.citations import cite, fact_text
 from skillcoach.curriculum.models import Item, ItemKind, Objective, answer_problem
 from skillcoach.grading.answers import Grade, Verdict
 from skillcoach.llm.prompts import PromptSource
@@ -195,7 +196,7 @@ def run_tool_call(call: dict[str, Any], use_tool: UseTool) -> Any:
 
 
 def objective_material(objective: Objective) -> str:
-    facts = "\n".join(f"- {f.claim} ({f.source.seed}, {f.source.section})" for f in objective.facts)
+    facts = "\n".join(f"- {fact_text(f)} ({cite(f.source)})" for f in objective.facts)
     points = "\n".join(f"- {p}" for p in objective.key_points)
     return (f"{objective.explanation.strip()}\n\nKey points:\n{points}\n\nExample:\n{objective.example.strip()}"
             f"\n\nReported facts:\n{facts or '- none'}")

@@ -7,6 +7,7 @@ from typing import Any
 from langchain_core.tools import BaseTool, tool
 
 from skillcoach.curriculum.catalog import Curriculum
+from skillcoach.curriculum.citations import cite, cite_fields
 from skillcoach.curriculum.search import CurriculumIndex
 from skillcoach.grading.answers import display_choices
 
@@ -26,7 +27,8 @@ def curriculum_tools(curriculum: Curriculum, index: CurriculumIndex) -> list[Bas
             "explanation": obj.explanation,
             "key_points": list(obj.key_points),
             "example": obj.example,
-            "facts": [{"claim": f.claim, "source": f"{f.source.seed} ({f.source.section})"} for f in obj.facts],
+            "facts": [{"claim": f.claim, "as_of": f.as_of, "since": f.since, "source": cite(f.source),
+                       **cite_fields(f.source)} for f in obj.facts],
             "prerequisites": list(obj.prerequisites),
         }
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from skillcoach.curriculum.citations import resolve_objective
 from skillcoach.curriculum.loader import CurriculumError, Problem, read_dir
-from skillcoach.curriculum.models import Item, Objective, Skill
+from skillcoach.curriculum.models import Item, Objective, Skill, Source
 from skillcoach.curriculum.validate import check
 
 
@@ -19,14 +20,20 @@ class Curriculum:
     items: dict[str, Item] = field(repr=False)
     item_objective: dict[str, str] = field(repr=False)
     order: tuple[str, ...] = field(repr=False)  # objective ids, prerequisites first
+    sources: dict[str, Source] = field(default_factory=dict, repr=False)  # source id -> record
 
     @classmethod
-    def from_skills(cls, skills: list[Skill]) -> Curriculum:
+    def from_skills(cls, skills: list[Skill], sources: list[Source] | None = None) -> Curriculum:
+        """Index the skills; with ``sources``, every fact and objective source carries its citation."""
+        by_id = {s.id: s for s in sources or []}
+        if by_id:
+            skills = [s.model_copy(update={"objectives": [resolve_objective(o, by_id) for o in s.objectives]})
+                      for s in skills]
         ordered = sorted(skills, key=lambda s: (s.order, s.id))
         objectives = {o.id: o for s in ordered for o in s.objectives}
         items = {i.id: i for o in objectives.values() for i in o.items}
         item_objective = {i.id: o.id for o in objectives.values() for i in o.items}
-        return cls(tuple(ordered), objectives, items, item_objective, _teaching_order(ordered))
+        return cls(tuple(ordered), objectives, items, item_objective, _teaching_order(ordered), by_id)
 
     def skill(self, skill_id: str) -> Skill | None:
         return next((s for s in self.skills if s.id == skill_id), None)
@@ -92,4 +99,4 @@ def _load_cached(directory: Path, locale: str) -> Curriculum:
     problems: list[Problem] = check(raw, authoring_rules=False)
     if problems:
         raise CurriculumError(problems)
-    return Curriculum.from_skills(list(raw.skills.values()))
+    return Curriculum.from_skills(list(raw.skills.values()), raw.sources.sources if raw.sources else None)

@@ -9,10 +9,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from skillcoach.curriculum.models import Skill, SourceList
+from skillcoach.curriculum.models import ClaimList, Skill, SourceList
 from skillcoach.errors import SkillcoachError
 
 SOURCES_FILE = "sources.yaml"
+CLAIMS_FILE = "claims.yaml"
+DATA_FILES = (SOURCES_FILE, CLAIMS_FILE)  # beside the skill files, not skills themselves
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
 
 
@@ -41,6 +43,8 @@ class RawCurriculum:
     skills: dict[str, Skill]  # file name -> skill
     sources: SourceList | None
     problems: list[Problem]
+    claims: ClaimList | None = None
+    directory: Path | None = None
 
 
 def read_dir(directory: Path, locale: str = "en") -> RawCurriculum:
@@ -49,16 +53,17 @@ def read_dir(directory: Path, locale: str = "en") -> RawCurriculum:
     if not directory.is_dir():
         return RawCurriculum({}, None, [Problem(str(directory), "-", "curriculum directory not found")])
     sources = _parse(directory / SOURCES_FILE, SourceList, problems)
+    claims = _parse(directory / CLAIMS_FILE, ClaimList, problems) if (directory / CLAIMS_FILE).exists() else None
     skills: dict[str, Skill] = {}
     for path in sorted(directory.glob("*.yaml")):
-        if path.name == SOURCES_FILE:
+        if path.name in DATA_FILES:
             continue
         skill = _parse(path, Skill, problems)
         if skill is not None and skill.locale == locale:
             skills[path.name] = skill
     if not skills and not problems:
         problems.append(Problem(str(directory), "-", f"no skill files for locale {locale!r}"))
-    return RawCurriculum(skills, sources, problems)
+    return RawCurriculum(skills, sources, problems, claims, directory)
 
 
 def _parse(path: Path, model: type[Any], problems: list[Problem]) -> Any:

@@ -1,14 +1,17 @@
 """Pydantic models of the curriculum: skill -> objectives -> items.
 
 One YAML file per skill under ``config/curriculum/``; ``sources.yaml`` beside
-them lists the seed articles that facts may cite. Every text field is in the
-file's ``locale``; a second locale ships as a parallel file with the same ids.
+them records the source articles that facts may cite (title, date, author,
+headings) and ``claims.yaml`` lists the claims those articles make. Every text
+field is in the file's ``locale``; a second locale ships as a parallel file
+with the same ids.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -29,18 +32,33 @@ class ItemKind(StrEnum):
     SHORT_ANSWER = "short_answer"
 
 
-class SourceRef(Strict):
-    """Where a claim comes from: a seed file (listed in sources.yaml) and its section."""
+# A date as precise as the source allows: 2025, 2025-06 or 2025-12-28.
+AsOf = Annotated[str, Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+ClaimId = Annotated[str, Field(pattern=r"^[a-z0-9-]+/\d{2,3}$")]
 
-    seed: str = Field(min_length=1)
-    section: str = Field(min_length=1)
+
+class SourceRef(Strict):
+    """Where a claim comes from: a source id (a record in sources.yaml) and one of its headings."""
+
+    id: Slug
+    heading: str = Field(min_length=1)
 
 
 class Fact(Strict):
-    """A reported figure or claim, phrased with its date, e.g. 'As of December 2025, X reported ...'."""
+    """A reported figure or claim, phrased with its date, e.g. 'As of December 2025, X reported ...'.
+
+    ``as_of`` is when the source says it holds; ``checked`` is the day someone last confirmed the
+    fact against its source and looked for later events; ``since`` says what changed after
+    ``as_of`` (what, when, and where it was reported). ``covers`` names the claims.yaml entries
+    the fact teaches.
+    """
 
     claim: str = Field(min_length=10)
     source: SourceRef
+    as_of: AsOf
+    checked: dt.date
+    since: str | None = Field(default=None, min_length=10)
+    covers: list[ClaimId] = Field(default_factory=list)
 
 
 class Choice(Strict):
@@ -176,14 +194,69 @@ class Skill(Strict):
     objectives: list[Objective] = Field(min_length=1)
 
 
-class Seed(Strict):
-    """A seed article that facts cite."""
+class Heading(Strict):
+    """A heading of a source article, exactly as written there.
 
-    file: str
-    title: str
-    date: str | None = None
-    date_note: str | None = None
+    ``heading``: a heading line of the article (``## ...`` or ``**...**``).
+    ``name``: the article has no heading markup here, but the section opens with its name
+    (``opens`` gives the opening words when they differ from the name).
+    ``opening``: an untitled part, cited by the words that open it; ``en`` describes it.
+    """
+
+    text: str = Field(min_length=1)
+    en: str | None = None  # an English rendering for English citations
+    kind: Literal["heading", "name", "opening"] = "heading"
+    opens: str | None = None
+
+
+class Title(Strict):
+    original: str = Field(min_length=3)  # as the article gives it
+    en: str = Field(min_length=3)  # our English rendering
+
+
+class Source(Strict):
+    """A source article that facts cite: what a learner needs to find it, never its file name."""
+
+    id: Slug
+    file: str = Field(min_length=1)  # the seed text's file name; internal, never shown to learners
+    title: Title
+    title_note: str | None = None
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    date: dt.date | None = None
+    date_note: str | None = None  # required when the article gives no date
+    circa: str | None = None  # a short estimate shown for an undated source, e.g. "mid-2025"
+    author: str | None = None
+    outlet: str | None = None
+    attribution_note: str | None = None
+    url: str | None = None
+    headings_note: str | None = None
+    headings: list[Heading] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _dated_or_explained(self) -> Source:
+        if self.date is None and not self.date_note:
+            raise ValueError("date_note: an undated source needs a note saying what dates it")
+        return self
+
+    def heading(self, text: str) -> Heading | None:
+        return next((h for h in self.headings if h.text == text), None)
 
 
 class SourceList(Strict):
-    seeds: list[Seed] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+
+    def by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+
+class Claim(Strict):
+    """One claim a source article makes, in a short English statement of our own."""
+
+    id: ClaimId
+    source: Slug
+    heading: str = Field(min_length=1)
+    statement: str = Field(min_length=10)
+
+
+class ClaimList(Strict):
+    claims: list[Claim] = Field(min_length=1)

@@ -8,7 +8,8 @@ import bm25s
 import Stemmer
 
 from skillcoach.curriculum.catalog import Curriculum
-from skillcoach.curriculum.models import Objective
+from skillcoach.curriculum.citations import cite, cite_all, cite_fields, fact_text
+from skillcoach.curriculum.models import Objective, SourceRef
 
 MIN_SCORE = 0.05
 
@@ -18,8 +19,13 @@ class Passage:
     skill_id: str
     objective_id: str
     kind: str  # explanation | key_point | fact | example
-    source: str
+    source: str  # the readable citation(s): title, date, heading
     text: str
+    # Structured citation fields ("; "-joined when a passage draws on several sources).
+    source_title: str = ""
+    source_title_en: str = ""
+    source_date: str = ""
+    heading: str = ""
 
     def citation(self) -> dict[str, str]:
         data = asdict(self)
@@ -27,17 +33,25 @@ class Passage:
         return data
 
 
+def _fields(refs: list[SourceRef]) -> dict[str, str]:
+    rows = [cite_fields(r) for r in refs]
+    return {key: "; ".join(dict.fromkeys(row[key] for row in rows)) for key in rows[0]} if rows else {}
+
+
 def passages_of(objective: Objective) -> list[Passage]:
     """Cut an objective into retrievable passages, each with a citable source."""
     skill, oid = objective.skill_id, objective.id
-    home = "; ".join(f"{s.seed} ({s.section})" for s in objective.sources)
+    home, home_fields = cite_all(objective.sources), _fields(list(objective.sources))
     found: list[Passage] = []
     for para in (p.strip() for p in objective.explanation.split("\n\n")):
         if len(para.split()) >= 8:
-            found.append(Passage(skill, oid, "explanation", home, f"{objective.title}: {para}"))
-    found += [Passage(skill, oid, "key_point", home, f"{objective.title}: {kp}") for kp in objective.key_points]
-    found += [Passage(skill, oid, "fact", f"{f.source.seed} ({f.source.section})", f.claim) for f in objective.facts]
-    found.append(Passage(skill, oid, "example", home, f"Example ({objective.title}): {objective.example.strip()}"))
+            found.append(Passage(skill, oid, "explanation", home, f"{objective.title}: {para}", **home_fields))
+    found += [Passage(skill, oid, "key_point", home, f"{objective.title}: {kp}", **home_fields)
+              for kp in objective.key_points]
+    found += [Passage(skill, oid, "fact", cite(f.source), fact_text(f), **cite_fields(f.source))
+              for f in objective.facts]
+    found.append(Passage(skill, oid, "example", home, f"Example ({objective.title}): {objective.example.strip()}",
+                         **home_fields))
     return found
 
 

@@ -1,27 +1,76 @@
-"""Cross-file checks of a curriculum: ids, sources, prerequisite DAG, authoring rules."""
+"""Cross-file checks of a curriculum: ids, sources and dates, prerequisite DAG, authoring rules."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
 
-from skillcoach.curriculum.loader import Problem, RawCurriculum
-from skillcoach.curriculum.models import ItemKind, Objective, Skill
+from skillcoach.curriculum.loader import CLAIMS_FILE, SOURCES_FILE, Problem, RawCurriculum
+from skillcoach.curriculum.models import Claim, Fact, ItemKind, Objective, Skill, Source
+from skillcoach.curriculum.seeds import heading_problem
 
 MIN_OBJECTIVES = 3
 MIN_ITEMS = 6
 EXPLANATION_WORDS = (150, 500)
 
 
-def check(raw: RawCurriculum, *, authoring_rules: bool = True) -> list[Problem]:
-    """Every problem of the curriculum; an empty list means it is fit to teach from."""
+def check(raw: RawCurriculum, *, authoring_rules: bool = True, seeds_dir: Path | None = None,
+          today: dt.date | None = None) -> list[Problem]:
+    """Every problem of the curriculum; an empty list means it is fit to teach from.
+
+    With ``seeds_dir`` every heading in sources.yaml is also checked against the article's text;
+    without it, facts are checked against the headings sources.yaml lists.
+    """
     problems = list(raw.problems)
-    seeds = {s.file for s in raw.sources.seeds} if raw.sources else set()
+    sources = raw.sources.by_id() if raw.sources else {}
+    claims = {c.id: c for c in raw.claims.claims} if raw.claims else {}
+    if raw.sources and seeds_dir is not None:
+        problems += _seed_problems(raw.sources.sources, seeds_dir)
+    if raw.claims:
+        problems += _claim_problems(raw.claims.claims, sources)
     problems += _duplicate_ids(raw.skills)
+    refs = _Refs(sources, claims, today or dt.date.today())
     for file, skill in raw.skills.items():
-        problems += _skill_problems(file, skill, seeds, authoring_rules)
+        problems += _skill_problems(file, skill, refs, authoring_rules)
     problems += _graph_problems(raw.skills)
     return problems
+
+
+class _Refs:
+    """What facts may point at: sources (with headings), claims, and today's date."""
+
+    def __init__(self, sources: dict[str, Source], claims: dict[str, Claim], today: dt.date):
+        self.sources, self.claims, self.today = sources, claims, today
+
+
+def _seed_problems(sources: list[Source], seeds_dir: Path) -> Iterator[Problem]:
+    for source in sources:
+        where = f"sources[{source.id}]"
+        try:
+            text = (seeds_dir / source.file).read_text(encoding="utf-8")
+        except OSError:
+            yield Problem(SOURCES_FILE, f"{where}.file", f"source text not found in {seeds_dir}")
+            continue
+        for heading in source.headings:
+            problem = heading_problem(heading, text)
+            if problem:
+                yield Problem(SOURCES_FILE, f"{where}.headings", f"{heading.text!r} {problem}")
+
+
+def _claim_problems(claims: list[Claim], sources: dict[str, Source]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for claim in claims:
+        where = f"claims[{claim.id}]"
+        if claim.id in seen:
+            yield Problem(CLAIMS_FILE, where, f"duplicate claim id {claim.id!r}")
+        seen.add(claim.id)
+        source = sources.get(claim.source)
+        if source is None:
+            yield Problem(CLAIMS_FILE, f"{where}.source", f"unknown source {claim.source!r} (not in sources.yaml)")
+        elif source.heading(claim.heading) is None:
+            yield Problem(CLAIMS_FILE, f"{where}.heading", f"{claim.heading!r} is not a heading of {source.id}")
 
 
 def _duplicate_ids(skills: dict[str, Skill]) -> Iterator[Problem]:
@@ -38,7 +87,7 @@ def _duplicate_ids(skills: dict[str, Skill]) -> Iterator[Problem]:
                 seen[ident] = file
 
 
-def _skill_problems(file: str, skill: Skill, seeds: set[str], rules: bool) -> Iterator[Problem]:
+def _skill_problems(file: str, skill: Skill, refs: _Refs, rules: bool) -> Iterator[Problem]:
     if file.removesuffix(".yaml") != skill.id:
         yield Problem(file, "id", f"skill id {skill.id!r} must match the file name")
     if rules and len(skill.objectives) < MIN_OBJECTIVES:
@@ -50,17 +99,33 @@ def _skill_problems(file: str, skill: Skill, seeds: set[str], rules: bool) -> It
         for item in obj.items:
             if not item.id.startswith(obj.id + "/"):
                 yield Problem(file, f"{where}.items[{item.id}].id", f"item id must start with '{obj.id}/'")
-        yield from _source_problems(file, where, obj, seeds)
+        yield from _source_problems(file, where, obj, refs)
         if rules:
             yield from _authoring_problems(file, where, obj)
 
 
-def _source_problems(file: str, where: str, obj: Objective, seeds: set[str]) -> Iterator[Problem]:
-    refs = [(f"{where}.sources", s) for s in obj.sources]
-    refs += [(f"{where}.facts[{i}].source", f.source) for i, f in enumerate(obj.facts)]
-    for field, ref in refs:
-        if ref.seed not in seeds:
-            yield Problem(file, field, f"unknown seed {ref.seed!r} (not in sources.yaml)")
+def _source_problems(file: str, where: str, obj: Objective, refs: _Refs) -> Iterator[Problem]:
+    cited = [(f"{where}.sources", s) for s in obj.sources]
+    cited += [(f"{where}.facts[{i}].source", f.source) for i, f in enumerate(obj.facts)]
+    for field, ref in cited:
+        source = refs.sources.get(ref.id)
+        if source is None:
+            yield Problem(file, field, f"unknown source {ref.id!r} (not in sources.yaml)")
+        elif source.heading(ref.heading) is None:
+            yield Problem(file, field, f"{ref.heading!r} is not a heading of {ref.id} (see sources.yaml)")
+    for i, fact in enumerate(obj.facts):
+        yield from _fact_problems(file, f"{where}.facts[{i}]", fact, refs)
+
+
+def _fact_problems(file: str, where: str, fact: Fact, refs: _Refs) -> Iterator[Problem]:
+    if fact.checked > refs.today:
+        yield Problem(file, f"{where}.checked", f"{fact.checked} is in the future")
+    if fact.as_of > fact.checked.isoformat():  # ISO strings of any precision compare in date order
+        yield Problem(file, f"{where}.as_of", f"{fact.as_of} is after checked ({fact.checked})")
+    for claim_id in fact.covers if refs.claims else ():  # without claims.yaml there is nothing to check against
+        claim = refs.claims.get(claim_id)
+        if claim is None:
+            yield Problem(file, f"{where}.covers", f"unknown claim {claim_id!r} (not in claims.yaml)")
 
 
 def _authoring_problems(file: str, where: str, obj: Objective) -> Iterator[Problem]:

@@ -20,7 +20,9 @@ def test_ask_json_has_answer_and_citations() -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["answer"] and data["citations"]
-    assert set(data["citations"][0]) == {"skill_id", "objective_id", "source", "text"}
+    assert set(data["citations"][0]) == {"skill_id", "objective_id", "source", "text",
+                                         "source_title", "source_title_en", "source_date", "heading"}
+    assert ".txt" not in data["citations"][0]["source"] and data["citations"][0]["source_title"]
     assert data["citations"][0]["objective_id"] == "ai-security/prompt-injection"
 
 

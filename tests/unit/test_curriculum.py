@@ -64,8 +64,8 @@ def test_duplicate_ids(broken: Path) -> None:
 
 
 def test_unsourced_fact(broken: Path) -> None:
-    edit(broken / "rag.yaml", lambda d: d["objectives"][0]["facts"][0]["source"].update(seed="blog.txt"))
-    assert any("unknown seed 'blog.txt'" in p for p in problems(broken))
+    edit(broken / "rag.yaml", lambda d: d["objectives"][0]["facts"][0]["source"].update(id="blog"))
+    assert any("unknown source 'blog' (not in sources.yaml)" in p for p in problems(broken))
 
 
 def test_dangling_prerequisite(broken: Path) -> None:

@@ -39,6 +39,7 @@ QUESTIONS = {
     "How do gateways and caching reduce inference cost?": "ai-infrastructure/inference-cost-latency",
     "Should we self-host open-weight models or use an API?": "ai-infrastructure/deployment-choices",
     "How many GPT-4 class models are there now?": "ai-engineer/model-landscape",
+    "What is Physical AI and what opening does Korea have?": "ai-engineer/korea-opportunity",
 }
 MIN_TOP3_HIT_RATE = 0.85
 
@@ -60,8 +61,10 @@ def test_top3_hit_rate(index: CurriculumIndex, capsys: pytest.CaptureFixture[str
 def test_every_passage_is_citable(index: CurriculumIndex) -> None:
     for passage in index.passages:
         citation = passage.citation()
-        assert set(citation) == {"skill_id", "objective_id", "source", "text"}
-        assert citation["source"] and citation["text"]
+        assert set(citation) == {"skill_id", "objective_id", "source", "text",
+                                 "source_title", "source_title_en", "source_date", "heading"}
+        assert citation["source"] and citation["text"] and citation["source_title"] and citation["heading"]
+        assert ".txt" not in citation["source"], citation["source"]
 
 
 def test_gibberish_and_other_languages_do_not_crash(index: CurriculumIndex) -> None:

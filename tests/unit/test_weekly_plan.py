@@ -24,7 +24,7 @@ def objective(oid: str, minutes: int, *prerequisites: str) -> dict[str, Any]:
     return {"id": oid, "title": f"Title of {oid}", "minutes": minutes, "prerequisites": list(prerequisites),
             "explanation": "An explanation long enough to pass the model's minimum length check.",
             "key_points": ["one", "two"], "example": "An example of twenty characters or more.",
-            "sources": [{"seed": "000.md", "section": "Intro"}],
+            "sources": [{"id": "a-source", "heading": "Intro"}],
             "items": [mcq(f"{oid}/q1").model_dump(), mcq(f"{oid}/q2").model_dump()]}
 
 

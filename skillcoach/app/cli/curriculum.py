@@ -13,22 +13,63 @@ from skillcoach.app.cli.errors import UserError
 
 
 @curriculum_app.command("validate")
-def validate() -> None:
+def validate(
+    show_coverage: Annotated[bool, typer.Option(
+        "--coverage", help="Report the share of source claims (claims.yaml) that facts cover; list the rest.")] = False,
+    stale_after: Annotated[str | None, typer.Option(
+        "--stale-after", metavar="AGE", help="List facts last checked longer ago than AGE (e.g. 180d, 26w).")] = None,
+) -> None:
     """Check every curriculum file; print 'file: field: problem' lines and exit 1 on any."""
+    import datetime as dt
+
+    from skillcoach.curriculum.audit import InvalidAge, parse_age
     from skillcoach.curriculum.loader import read_dir
+    from skillcoach.curriculum.seeds import SEEDS_ENV, find_seeds_dir
     from skillcoach.curriculum.validate import check
 
+    try:
+        max_age = parse_age(stale_after) if stale_after is not None else None
+    except InvalidAge as exc:
+        raise UserError(str(exc)) from None
     conf = settings()
+    today = dt.date.today()
     raw = read_dir(conf.curriculum_dir, conf.locale)
-    problems = check(raw)
+    seeds_dir = find_seeds_dir(conf.curriculum_dir)
+    if seeds_dir is None:
+        typer.echo(f"note: source texts not found (no shared/seeds above {conf.curriculum_dir}, {SEEDS_ENV} unset); "
+                   "headings checked against sources.yaml only", err=True)
+    problems = check(raw, seeds_dir=seeds_dir, today=today)
     for problem in problems:
         typer.echo(str(problem))
+    if show_coverage:
+        _print_coverage(raw)
+    if max_age is not None:
+        _print_stale(raw, max_age, today, stale_after or "")
     if problems:
         typer.echo(f"{len(problems)} problem(s) in {conf.curriculum_dir}", err=True)
         raise typer.Exit(1)
     items = sum(len(o.items) for s in raw.skills.values() for o in s.objectives)
+    facts = sum(len(o.facts) for s in raw.skills.values() for o in s.objectives)
     typer.echo(f"ok: {len(raw.skills)} skills, {sum(len(s.objectives) for s in raw.skills.values())} "
-               f"objectives, {items} items")
+               f"objectives, {items} items, {facts} facts")
+
+
+def _print_coverage(raw) -> None:  # type: ignore[no-untyped-def]
+    from skillcoach.curriculum.audit import coverage
+
+    report = coverage(raw)
+    typer.echo(f"coverage: {report.covered} of {report.total} source claims covered by facts ({report.share:.1%})")
+    for claim in report.uncovered:
+        typer.echo(f"uncovered: {claim.id} [{claim.source}, {claim.heading}]: {claim.statement}")
+
+
+def _print_stale(raw, max_age, today, given: str) -> None:  # type: ignore[no-untyped-def]
+    from skillcoach.curriculum.audit import stale_facts
+
+    stale = stale_facts(raw, max_age, today)
+    typer.echo(f"stale: {len(stale)} fact(s) last checked more than {given.strip()} ago (before {today - max_age})")
+    for fact in stale:
+        typer.echo(f"stale: {fact}")
 
 
 def _load():  # type: ignore[no-untyped-def]
