@@ -19,7 +19,7 @@ from functools import lru_cache
 import Stemmer
 
 MAX_GAP = 2
-PRE_SCOPE = 6  # words a negator such as "never" governs to its right
+PRE_SCOPE = 8  # words a negator such as "never" governs to its right
 POST_SCOPE = 8  # words a predicate such as "is unnecessary" governs to its left
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -236,12 +236,12 @@ def is_keyword_list(tokens: list[Token]) -> bool:
     if len(words) < 3:
         return False
     function_share = sum(t.word in FUNCTION_WORDS for t in words) / len(words)
-    if function_share < 0.15:
+    if function_share < 0.2:
         return True
     fragments = _fragments(tokens)
     if len(fragments) >= 4:
         short = sum(len(f) <= 3 for f in fragments)
-        return short / len(fragments) >= 0.75 and max(len(f) for f in fragments) < 7
+        return short / len(fragments) >= 0.75 and max(len(f) for f in fragments) < 5
     return False
 
 
