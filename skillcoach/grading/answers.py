@@ -15,6 +15,7 @@ from typing import Any
 
 from skillcoach.curriculum.models import Item, ItemKind
 from skillcoach.errors import SkillcoachError
+from skillcoach.grading.guard import without_instructions
 from skillcoach.grading.normalise import normalise_text
 from skillcoach.grading.rubric import LOW_CONFIDENCE, confidence_of, key_points, read_answer, verdict_of
 
@@ -183,7 +184,7 @@ def grade_by_rubric(item: Item, response: str) -> Grade:
     """Offline short-answer grading: required ideas stated (not negated), wrong claims, a confidence."""
     rubric = item.rubric
     assert rubric is not None, "short answers always carry a rubric (validated on load)"
-    reading = read_answer(rubric, normalise_text(response))
+    reading = read_answer(rubric, without_instructions(normalise_text(response)))
     verdict, score = verdict_of(rubric, reading)
     confidence = confidence_of(rubric, reading, verdict)
     notes = _rubric_notes(reading.keyword_list, reading.violations, reading.contradicted, reading.missing)

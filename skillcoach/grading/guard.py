@@ -28,7 +28,12 @@ INSTRUCTION = re.compile(
     r"|imagine you are|from now on|jailbroken|jailbreak mode|\bdan\b|override (?:the|your|all|any|previous|prior)"
     r"|(?:^|\s)(?:system|assistant|user|human)\s*:|<\|?/?(?:system|assistant|user|im_start|im_end)"
     r"|\[/?inst\]|<<<|>>>|\"\"\"|```|\}\s*\]?\s*\{|\"\s*,\s*\"(?:verdict|score)"
-    r"|learner_answer|learner_question|rubric says|per the rubric this",
+    r"|learner_answer|learner_question|rubric says|per the rubric this"
+    # Claims about the answer's standing with the grading material or staff, not about the subject.
+    r"|(?:matches|same as|equivalent to|agrees? with|identical to|see) (?:the |your )?(?:answer )?"
+    r"(?:key|reference|model answer|rubric|marking scheme)"
+    r"|\b(?:pre-?checked|pre-?approved|pre-?graded)\b|(?:checked|approved|verified|graded) by (?:the |my |our )?"
+    r"(?:course |teaching )?(?:staff|teacher|instructor|tutor|grader|examiner|admin)",
     re.IGNORECASE,
 )
 # The same instructions with spacing and punctuation removed ("i g n o r e a l l", "mark.this.correct").
@@ -44,6 +49,15 @@ KOREAN = re.compile(r"무시|지시|정답(?:으로|처리|이라고|입니다|�
 # Letters from other scripts that look Latin ("іgnоrе" with Cyrillic і, о, е).
 CONFUSABLES = str.maketrans("асеіорхуѕјԁһӏАВСЕНІЈКМОРТХУαοιεκνρτυχ",
                             "aceiopxysjdhlABCEHIJKMOPTXYaoieknptux")
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
+
+
+def without_instructions(text: str) -> str:
+    """``text`` without the sentences that instruct the model: instructions earn no credit."""
+    kept = [s for s in _SENTENCE.split(text) if not instructs_the_model(s)]
+    return " ".join(kept)
 
 
 def instructs_the_model(text: str) -> bool:
