@@ -73,3 +73,20 @@ def test_a_generic_buzzword_paragraph_passes_few_items() -> None:
 
     passed = [i.id for i in _short_answers() if grade(i, generic).verdict.value == "correct"]
     assert len(passed) <= 6, passed  # the substring grader passed 11 of 41 with such a paragraph
+
+
+def test_wrong_choices_carry_misconception_ids_that_grading_reports() -> None:
+    from skillcoach.grading.answers import grade
+
+    curriculum = load_curriculum(CURRICULUM)
+    skills = {s.id for s in curriculum.skills}
+    ids = [c.misconception for i in curriculum.items.values() for c in i.choices if c.misconception]
+    ids += [i.wrong_misconception for i in curriculum.items.values() if i.wrong_misconception]
+    ids += [m.misconception for i in _short_answers() for m in i.rubric.forbidden if m.misconception]
+    assert len(ids) > 400 and all(mid.split("/")[0] in skills for mid in ids)
+    picked_overfitting = grade(curriculum.items["rag/why-rag/q1"], "b")
+    assert picked_overfitting.misconceptions == ["rag/confuses-hallucination-with-overfitting"]
+    true_false = next(i for i in curriculum.items.values() if i.wrong_misconception)
+    wrong_value = "false" if true_false.answer else "true"
+    assert grade(true_false, wrong_value).misconceptions == [true_false.wrong_misconception]
+    assert grade(true_false, "true" if true_false.answer else "false").misconceptions == []
