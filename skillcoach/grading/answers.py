@@ -22,7 +22,8 @@ from skillcoach.grading.rubric import LOW_CONFIDENCE, confidence_of, key_points,
 TRUE_WORDS = {"t", "true", "yes", "y", "1"}
 FALSE_WORDS = {"f", "false", "no", "n", "2"}
 TRUE_FALSE_CHOICES = [{"key": "t", "text": "True"}, {"key": "f", "text": "False"}]
-PARTIAL_CAP_WITH_MISCONCEPTION = 0.5
+IGNORED_INSTRUCTIONS = ("Text addressed to the grader was set aside: only what your answer says about the subject "
+                        "counts.")
 
 
 class Verdict(StrEnum):
@@ -184,12 +185,16 @@ def grade_by_rubric(item: Item, response: str) -> Grade:
     """Offline short-answer grading: required ideas stated (not negated), wrong claims, a confidence."""
     rubric = item.rubric
     assert rubric is not None, "short answers always carry a rubric (validated on load)"
-    reading = read_answer(rubric, without_instructions(normalise_text(response)))
+    text = normalise_text(response)
+    content = without_instructions(text)
+    reading = read_answer(rubric, content)
     verdict, score = verdict_of(rubric, reading)
     confidence = confidence_of(rubric, reading, verdict)
     notes = _rubric_notes(reading.keyword_list, reading.violations, reading.contradicted, reading.missing)
     if verdict == "correct":
         notes = []
+    if content != " ".join(text.split()):
+        notes.insert(0, IGNORED_INSTRUCTIONS)
     notes.append(item.explanation)
     if confidence < LOW_CONFIDENCE:
         notes.append(f"I am not sure of this grade (confidence {confidence:.0%}). {key_points(item)}")

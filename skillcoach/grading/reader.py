@@ -182,11 +182,21 @@ def _negated_from_left(tokens: list[Token], start: int) -> bool:
             j -= 1
             continue
         if _negator_at(tokens, j):
-            return True
+            return not _double_negative(tokens, j)
         if tok.word in CLAUSE_WORDS:
             return False
         words += 1
         j -= 1
+    return False
+
+
+def _double_negative(tokens: list[Token], j: int) -> bool:
+    """A negator right before another one ("wouldn't skip", "never without") affirms."""
+    for k in range(j - 1, max(-1, j - 3), -1):
+        if tokens[k].punct:
+            return False
+        if _negator_at(tokens, k) and (tokens[k].word, tokens[j].word) not in NEGATOR_PAIRS:
+            return True
     return False
 
 
