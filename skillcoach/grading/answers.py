@@ -80,9 +80,7 @@ def display_choices(item: Item) -> list[dict[str, str]]:
 
 
 def clean_text(text: str, max_chars: int) -> str:
-    """Normalise (NFKC, no zero-width or bidi characters); reject empty, over-long or control-character
-    input; fold white space."""
-    text = normalise_text(text)
+    """Reject empty, over-long or control-character input; fold white space."""
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text):
         raise InvalidAnswer("Your answer contains control characters; please type it again as plain text.")
     folded = " ".join(text.split())
@@ -94,10 +92,13 @@ def clean_text(text: str, max_chars: int) -> str:
 
 
 def parse_response(item: Item, text: str, max_chars: int = 2000) -> str:
-    """The canonical response for ``item`` ('b', 'a,c', 'true', or free text)."""
-    folded = clean_text(text, max_chars)
+    """The canonical response for ``item`` ('b', 'a,c', 'true', or free text).
+
+    Free text is normalised first (NFKC, no zero-width or bidi characters), so what is stored, graded,
+    guarded and shown to a model judge is one canonical string; choice keys are parsed as typed."""
     if item.kind is ItemKind.SHORT_ANSWER:
-        return folded
+        return clean_text(normalise_text(text), max_chars)
+    folded = clean_text(text, max_chars)
     keys = [c["key"] for c in display_choices(item)]
     if item.kind is ItemKind.TRUE_FALSE:
         return _parse_true_false(folded)
