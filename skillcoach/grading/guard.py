@@ -9,6 +9,7 @@ and with spacing and punctuation removed ("i g n o r e", "ig-nore").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from skillcoach.grading.normalise import normalise_text
 
@@ -60,6 +61,7 @@ def without_instructions(text: str) -> str:
     return " ".join(kept)
 
 
+@lru_cache(maxsize=4096)
 def instructs_the_model(text: str) -> bool:
     """Whether ``text`` tries to instruct the grader, the tutor or the system."""
     plain = normalise_text(text).translate(CONFUSABLES)

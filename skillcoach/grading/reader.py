@@ -49,6 +49,8 @@ POST_NEGATORS = tuple(tuple(_STEMMER.stemWords(p.split())) for p in (
     "not help", "never help", "not work",
 ))
 
+_POST_FIRST = frozenset(p[0] for p in POST_NEGATORS)
+
 
 @dataclass(frozen=True)
 class Token:
@@ -106,6 +108,16 @@ def compile_phrase(phrase: str) -> tuple[tuple[str, bool], ...]:
     return tuple(parts)
 
 
+def stem_index(tokens: list[Token]) -> dict[str, list[int]]:
+    """Positions of each stem in ``tokens``, so a phrase is looked up rather than scanned for."""
+    index: dict[str, list[int]] = {}
+    for i, tok in enumerate(tokens):
+        if not tok.punct:
+            index.setdefault(tok.stem, []).append(i)
+    return index
+
+
+@lru_cache(maxsize=4096)
 def phrase_negates(phrase: str) -> bool:
     """True when the phrase itself carries a negation ("not trained", "no signal")."""
     tokens = tokenise(phrase)
@@ -119,16 +131,19 @@ def _fits(token: Token, part: tuple[str, bool]) -> bool:
     return token.word.startswith(value) if is_prefix else token.stem == value
 
 
-def find(tokens: list[Token], phrase: str) -> list[Match]:
-    """Every occurrence of ``phrase`` in ``tokens``, each read for negation."""
+def find(tokens: list[Token], phrase: str, index: dict[str, list[int]] | None = None) -> list[Match]:
+    """Every occurrence of ``phrase`` in ``tokens``, each read for negation (``index``: from ``stem_index``)."""
     parts = compile_phrase(phrase)
     if not parts:
         return []
     self_negating = phrase_negates(phrase)
+    first, is_prefix = parts[0]
+    if is_prefix or index is None:
+        starts = [i for i, token in enumerate(tokens) if _fits(token, parts[0])]
+    else:
+        starts = index.get(first, [])
     matches = []
-    for i, token in enumerate(tokens):
-        if not _fits(token, parts[0]):
-            continue
+    for i in starts:
         end = _extend(tokens, i, parts[1:])
         if end is None:
             continue
@@ -225,6 +240,8 @@ def _negated_from_right(tokens: list[Token], end: int) -> bool:
             words.append(tok)
         j += 1
     stems = [t.stem for t in words]
+    if not _POST_FIRST.intersection(stems):
+        return False
     for pattern in POST_NEGATORS:
         n = len(pattern)
         if any(tuple(stems[k:k + n]) == pattern for k in range(len(stems) - n + 1)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from skillcoach.curriculum.models import ConceptGroup, Item, Rubric
-from skillcoach.grading.reader import Match, Token, find, is_keyword_list, tokenise
+from skillcoach.grading.reader import Match, Token, find, is_keyword_list, stem_index, tokenise
 
 LOW_CONFIDENCE = 0.6
 CONTRADICTION_CAP = 0.5
@@ -34,9 +34,10 @@ class Reading:
 def read_answer(rubric: Rubric, text: str) -> Reading:
     """Read ``text`` against ``rubric``: which required ideas are stated, denied or absent."""
     tokens = tokenise(text)
+    index = stem_index(tokens)
     reading = Reading(words=sum(not t.punct for t in tokens), keyword_list=is_keyword_list(tokens))
     for group in rubric.required:
-        matches = _group_matches(tokens, group)
+        matches = _group_matches(tokens, group, index)
         reading.negations_seen += sum(m.negated for m in matches)
         if any(not m.negated for m in matches):
             reading.found.append(group.name)
@@ -45,7 +46,7 @@ def read_answer(rubric: Rubric, text: str) -> Reading:
             if matches:
                 reading.contradicted.append(group.name)
     for claim in rubric.forbidden:
-        matches = [m for phrase in claim.any for m in find(tokens, phrase)]
+        matches = [m for phrase in claim.any for m in find(tokens, phrase, index)]
         reading.negations_seen += sum(m.negated for m in matches)
         if any(not m.negated for m in matches):
             reading.violations.append(claim.feedback)
@@ -54,8 +55,8 @@ def read_answer(rubric: Rubric, text: str) -> Reading:
     return reading
 
 
-def _group_matches(tokens: list[Token], group: ConceptGroup) -> list[Match]:
-    return [m for phrase in group.any for m in find(tokens, phrase)]
+def _group_matches(tokens: list[Token], group: ConceptGroup, index: dict[str, list[int]]) -> list[Match]:
+    return [m for phrase in group.any for m in find(tokens, phrase, index)]
 
 
 def verdict_of(rubric: Rubric, reading: Reading) -> tuple[str, float]:
