@@ -7,6 +7,7 @@ from typing import Any
 from agents.state import Event
 from skillcoach.curriculum.models import Item, Objective
 from skillcoach.grading.answers import Grade, display_choices
+from skillcoach.grading.judging import disagreement
 
 
 def event(event_type: str, text: str, *, awaiting: bool = False, **fields: Any) -> Event:
@@ -29,4 +30,5 @@ def feedback(item: Item, grade: Grade, text: str, mastery: float, mastered: bool
     return event("feedback", text, verdict=grade.verdict.value, score=grade.score, mastery=round(mastery, 3),
                  mastery_before=round(mastery_before, 3),
                  mastered=mastered, newly_mastered=newly, correct_answer=grade.correct_answer,
-                 item_id=item.id, grader=grade.grader)
+                 item_id=item.id, grader=grade.grader, confidence=grade.confidence, disputed=grade.disputed,
+                 grader_disagreement=disagreement(grade))

@@ -18,6 +18,8 @@ from agents.composer import OfflineComposer, UseTool
 from skillcoach.curriculum.citations import cite, fact_text
 from skillcoach.curriculum.models import Item, ItemKind, Objective, answer_problem
 from skillcoach.grading.answers import Grade, Verdict
+from skillcoach.grading.grounding import UNGROUNDED_NOTE, is_grounded
+from skillcoach.grading.normalise import normalise_text
 from skillcoach.llm.prompts import PromptSource
 from skillcoach.tracing.recording import TurnRecorder
 
@@ -87,14 +89,19 @@ class LLMComposer(OfflineComposer):
         if model is None:
             return super().answer_question(question, objective_id, use_tool)
         try:
-            return self._answer_with_tools(model, question, objective_id or "none", use_tool)
+            text, cited = self._answer_with_tools(model, question, objective_id or "none", use_tool)
         except Exception as exc:  # noqa: BLE001 - malformed tool calls or provider errors
             log.warning("tutor: tool-calling answer failed (%s); offline answer used", type(exc).__name__)
             return super().answer_question(question, objective_id, use_tool)
+        if is_grounded(text, self._cited_material(cited)):
+            return text, cited
+        log.info("tutor: model answer not grounded in the cited passages; offline answer shown")
+        offline, found = super().answer_question(question, objective_id, use_tool)
+        return f"{UNGROUNDED_NOTE}\n\n{offline}", found
 
     def _answer_with_tools(self, model: Any, question: str, objective: str,
                            use_tool: UseTool) -> tuple[str, list[dict[str, str]]]:
-        messages, metadata = self._messages("tutor_answer", question=question, objective=objective)
+        messages, metadata = self._messages("tutor_answer", question=learner_json(question), objective=objective)
         bound = model.bind_tools([self.tools[name] for name in TUTOR_TOOLS])
         history: list[Any] = list(messages)
         reply = self._invoke("tutor", bound, history, metadata)
@@ -112,13 +119,22 @@ class LLMComposer(OfflineComposer):
             raise ValueError("empty answer")
         return text.strip(), cited
 
+    def _cited_material(self, cited: list[dict[str, str]]) -> list[str]:
+        """The cited passages and the objectives they come from: what a grounded answer may draw on."""
+        texts = [str(p.get("text", "")) for p in cited]
+        reader = self.tools.get("get_objective")
+        for oid in dict.fromkeys(str(p.get("objective_id", "")) for p in cited if p.get("objective_id")):
+            if reader is not None:  # read directly: a check, not a tool call of the tutor's
+                texts.append(json.dumps(reader.invoke({"objective_id": oid}), ensure_ascii=False))
+        return texts
+
     # -- reviewer ---------------------------------------------------------------
     def judge(self, item: Item, answer: str) -> Grade | None:
         model = self.models.get("reviewer")
         if model is None or item.rubric is None:
             return None
         messages, metadata = self._messages("reviewer_judge", question=item.prompt, reference=str(item.answer),
-                                            rubric=rubric_text(item), answer=answer)
+                                            rubric=rubric_text(item), answer=learner_json(answer))
         structured = model.with_structured_output(JudgeVerdict, include_raw=True)
         for attempt in range(2):  # one repair attempt, then the rubric decides
             try:
@@ -147,7 +163,8 @@ class LLMComposer(OfflineComposer):
         if model is None:
             return None
         messages, metadata = self._messages("quiz_variant", objective=objective.title,
-                                            item=json.dumps(item.model_dump(mode="json"), ensure_ascii=False))
+                                            item=json.dumps(item.model_dump(mode="json", exclude_none=True),
+                                                            ensure_ascii=False))
         try:
             out = model.with_structured_output(ItemVariant, include_raw=True).invoke(
                 messages, config={"metadata": metadata, "run_name": "quiz-llm"})
@@ -162,7 +179,7 @@ class ItemVariant(BaseModel):
     """What the quiz model returns: the variant's text; the checks below decide if it is usable."""
 
     prompt: str
-    choices: list[dict[str, str]] = Field(default_factory=list)
+    choices: list[dict[str, str | None]] = Field(default_factory=list)
     answer: str | bool | list[str]
     explanation: str
     wrong_feedback: str | None = None
@@ -187,6 +204,13 @@ def checked_variant(item: Item, proposed: ItemVariant | None) -> Item | None:
 def judged_grade(item: Item, verdict: JudgeVerdict) -> Grade:
     return Grade(Verdict(verdict.verdict), round(verdict.score, 2), verdict.feedback, str(item.answer),
                  "llm-judge", missing=list(verdict.missing_points))
+
+
+def learner_json(text: str) -> str:
+    """Learner text as a JSON string literal: normalised, quotes and control characters escaped, and
+    angle brackets escaped too, so it cannot close its delimiter or open a fake tag in the prompt."""
+    encoded = json.dumps(normalise_text(text), ensure_ascii=False)
+    return encoded.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def run_tool_call(call: dict[str, Any], use_tool: UseTool) -> Any:

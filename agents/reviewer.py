@@ -14,6 +14,7 @@ from agents.state import CoachState
 from skillcoach.curriculum.models import Item, ItemKind
 from skillcoach.grading.answers import Grade, InvalidAnswer, grade, parse_response
 from skillcoach.grading.guard import instructs_the_model
+from skillcoach.grading.judging import combine
 from skillcoach.planning.pacing import question_minutes
 
 
@@ -103,12 +104,14 @@ def current_item(state: CoachState, ctx: CoachContext) -> Item:
 
 def _grade(ctx: CoachContext, item: Item, response: str) -> Grade:
     """Closed items exactly; short answers by the model's judgement when one is configured and the
-    answer does not try to instruct it, else by the rubric."""
+    answer does not try to instruct it (the offline grade kept beside it, a confident disagreement
+    disputed), else by the rubric."""
+    offline = grade(item, response)
     if item.kind is ItemKind.SHORT_ANSWER and not instructs_the_model(response):
         judged = ctx.composer.judge(item, response)
         if judged is not None:
-            return judged
-    return grade(item, response)
+            return combine(judged, offline)
+    return offline
 
 
 def _count(stats: dict[str, Any], verdict: str, oid: str, newly: bool, mode: str) -> dict[str, Any]:

@@ -19,6 +19,8 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 ObjectiveId = Annotated[str, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$", max_length=120)]
 ItemId = Annotated[str, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+/[a-z0-9-]+$", max_length=160)]
 ChoiceKey = Annotated[str, Field(pattern=r"^[a-z]$")]
+# A known misconception, e.g. "rag/confuses-retrieval-with-finetuning" (skill id / slug).
+MisconceptionId = Annotated[str, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$", max_length=120)]
 
 
 class Strict(BaseModel):
@@ -66,10 +68,13 @@ class Choice(Strict):
     text: str = Field(min_length=1)
     # Why a learner might pick this choice and what is wrong (or right) about it.
     feedback: str | None = None
+    misconception: MisconceptionId | None = None
 
 
 class ConceptGroup(Strict):
-    """One required idea of a short answer; matched when any phrase occurs."""
+    """One required idea of a short answer; matched when any phrase is stated (not negated).
+
+    Phrases match whole words by stem, with gaps of up to two words; ``word*`` matches a prefix."""
 
     name: str = Field(min_length=1)
     any: list[str] = Field(min_length=1)
@@ -80,6 +85,7 @@ class Misconception(Strict):
 
     any: list[str] = Field(min_length=1)
     feedback: str = Field(min_length=1)
+    misconception: MisconceptionId | None = None
 
 
 class Rubric(Strict):
@@ -100,6 +106,8 @@ class Item(Strict):
     explanation: str = Field(min_length=10)
     # true_false only: what a learner who picked the wrong value misunderstands.
     wrong_feedback: str | None = None
+    # true_false only: the misconception id behind the wrong value, when the feedback names one.
+    wrong_misconception: MisconceptionId | None = None
     rubric: Rubric | None = None
     hint: str | None = None
 

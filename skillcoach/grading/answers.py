@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
+from typing import Any
 
 from skillcoach.curriculum.models import Item, ItemKind
 from skillcoach.errors import SkillcoachError
+from skillcoach.grading.guard import without_instructions
+from skillcoach.grading.normalise import normalise_text
+from skillcoach.grading.rubric import LOW_CONFIDENCE, confidence_of, key_points, read_answer, verdict_of
 
 TRUE_WORDS = {"t", "true", "yes", "y", "1"}
 FALSE_WORDS = {"f", "false", "no", "n", "2"}
 TRUE_FALSE_CHOICES = [{"key": "t", "text": "True"}, {"key": "f", "text": "False"}]
-PARTIAL_CAP_WITH_MISCONCEPTION = 0.5
+IGNORED_INSTRUCTIONS = ("Text addressed to the grader was set aside: only what your answer says about the subject "
+                        "counts.")
 
 
 class Verdict(StrEnum):
@@ -33,13 +38,38 @@ class InvalidAnswer(SkillcoachError, ValueError):
 
 @dataclass(frozen=True)
 class Grade:
+    """One graded answer. Serialisable with ``to_dict``/``from_dict`` so the attempt can keep it."""
+
     verdict: Verdict
     score: float
     feedback: str
     correct_answer: str
     grader: str
     missing: list[str] = field(default_factory=list)
-    misconceptions: list[str] = field(default_factory=list)
+    misconceptions: list[str] = field(default_factory=list)  # misconception ids
+    confidence: float = 1.0  # how sure the grader is, 0..1; 1.0 for closed items
+    found: list[str] = field(default_factory=list)  # rubric ideas stated
+    violations: list[str] = field(default_factory=list)  # wrong claims made (their feedback)
+    offline: Grade | None = None  # the offline grade kept beside a model's verdict
+    disputed: bool = False  # a model said correct where the offline grader is confident it is wrong
+    judge_verdict: str | None = None  # what the model judge said, when one was asked
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (the offline grade nested)."""
+        out = asdict(self)
+        out["verdict"] = self.verdict.value
+        out["offline"] = self.offline.to_dict() if self.offline is not None else None
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Grade:
+        """The Grade that ``to_dict`` wrote; unknown keys are ignored, missing ones take defaults."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["verdict"] = Verdict(values["verdict"])
+        offline = values.get("offline")
+        values["offline"] = cls.from_dict(offline) if isinstance(offline, dict) else None
+        return cls(**values)
 
 
 def display_choices(item: Item) -> list[dict[str, str]]:
@@ -62,10 +92,13 @@ def clean_text(text: str, max_chars: int) -> str:
 
 
 def parse_response(item: Item, text: str, max_chars: int = 2000) -> str:
-    """The canonical response for ``item`` ('b', 'a,c', 'true', or free text)."""
-    folded = clean_text(text, max_chars)
+    """The canonical response for ``item`` ('b', 'a,c', 'true', or free text).
+
+    Free text is normalised first (NFKC, no zero-width or bidi characters), so what is stored, graded,
+    guarded and shown to a model judge is one canonical string; choice keys are parsed as typed."""
     if item.kind is ItemKind.SHORT_ANSWER:
-        return folded
+        return clean_text(normalise_text(text), max_chars)
+    folded = clean_text(text, max_chars)
     keys = [c["key"] for c in display_choices(item)]
     if item.kind is ItemKind.TRUE_FALSE:
         return _parse_true_false(folded)
@@ -118,7 +151,8 @@ def _grade_true_false(item: Item, response: str) -> Grade:
     right = "true" if item.answer else "false"
     if response == right:
         return Grade(Verdict.CORRECT, 1.0, item.explanation, right, "exact")
-    return Grade(Verdict.WRONG, 0.0, f"{item.wrong_feedback} {item.explanation}", right, "exact")
+    return Grade(Verdict.WRONG, 0.0, f"{item.wrong_feedback} {item.explanation}", right, "exact",
+                 misconceptions=[item.wrong_misconception] if item.wrong_misconception else [])
 
 
 def _grade_mcq(item: Item, response: str) -> Grade:
@@ -127,7 +161,8 @@ def _grade_mcq(item: Item, response: str) -> Grade:
     if response == right:
         text = " ".join(filter(None, [chosen.feedback, item.explanation]))
         return Grade(Verdict.CORRECT, 1.0, text, right, "exact")
-    return Grade(Verdict.WRONG, 0.0, f"{chosen.feedback} {item.explanation}", right, "exact")
+    return Grade(Verdict.WRONG, 0.0, f"{chosen.feedback} {item.explanation}", right, "exact",
+                 misconceptions=[chosen.misconception] if chosen.misconception else [])
 
 
 def _grade_multi(item: Item, response: str) -> Grade:
@@ -142,27 +177,40 @@ def _grade_multi(item: Item, response: str) -> Grade:
     if missed:
         notes.append(f"You left out: {', '.join(missed)}.")
     verdict = Verdict.PARTIAL if score > 0 else Verdict.WRONG
-    return Grade(verdict, round(score, 2), " ".join([*notes, item.explanation]), answer, "exact")
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.lower().split())
+    ids = [c.misconception for c in item.choices if c.key in false_picks and c.misconception]
+    return Grade(verdict, round(score, 2), " ".join([*notes, item.explanation]), answer, "exact",
+                 misconceptions=ids)
 
 
 def grade_by_rubric(item: Item, response: str) -> Grade:
-    """Offline short-answer grading: share of required concept groups present."""
+    """Offline short-answer grading: required ideas stated (not negated), wrong claims, a confidence."""
     rubric = item.rubric
     assert rubric is not None, "short answers always carry a rubric (validated on load)"
-    text = normalise(response)
-    missing = [g.name for g in rubric.required if not any(p.lower() in text for p in g.any)]
-    ratio = 1 - len(missing) / len(rubric.required)
-    wrong_ideas = [m.feedback for m in rubric.forbidden if any(p.lower() in text for p in m.any)]
-    if ratio >= rubric.pass_ratio and not wrong_ideas:
-        return Grade(Verdict.CORRECT, 1.0, item.explanation, str(item.answer), "rubric")
-    score = min(ratio, PARTIAL_CAP_WITH_MISCONCEPTION) if wrong_ideas else ratio
-    verdict = Verdict.PARTIAL if score > 0 else Verdict.WRONG
-    notes = list(wrong_ideas)
-    if missing:
-        notes.append("Missing: " + ", ".join(missing) + ".")
-    return Grade(verdict, round(score, 2), " ".join([*notes, item.explanation]), str(item.answer), "rubric",
-                 missing=missing, misconceptions=wrong_ideas)
+    text = normalise_text(response)
+    content = without_instructions(text)
+    reading = read_answer(rubric, content)
+    verdict, score = verdict_of(rubric, reading)
+    confidence = confidence_of(rubric, reading, verdict)
+    notes = _rubric_notes(reading.keyword_list, reading.violations, reading.contradicted, reading.missing)
+    if verdict == "correct":
+        notes = []
+    if content != " ".join(text.split()):
+        notes.insert(0, IGNORED_INSTRUCTIONS)
+    notes.append(item.explanation)
+    if confidence < LOW_CONFIDENCE:
+        notes.append(f"I am not sure of this grade (confidence {confidence:.0%}). {key_points(item)}")
+    return Grade(Verdict(verdict), score, " ".join(notes), str(item.answer), "rubric",
+                 missing=reading.missing, misconceptions=reading.misconceptions, confidence=confidence,
+                 found=reading.found, violations=reading.violations)
+
+
+def _rubric_notes(keyword_list: bool, violations: list[str], contradicted: list[str], missing: list[str]) -> list[str]:
+    if keyword_list:
+        return ["This reads as a list of keywords, not an answer: explain the idea in a sentence or two."]
+    notes = list(violations)
+    if contradicted:
+        notes.append("Your answer denies: " + ", ".join(contradicted) + ".")
+    rest = [m for m in missing if m not in contradicted]
+    if rest:
+        notes.append("Missing: " + ", ".join(rest) + ".")
+    return notes

@@ -71,6 +71,10 @@ class LangfuseTracer:
                                          data_type="NUMERIC", comment=f"{ev['item_id']}: {ev['verdict']}")
                 self.client.create_score(name="mastery", value=float(ev["mastery"]), trace_id=trace_id,
                                          data_type="NUMERIC", comment=ev["item_id"])
+                if ev.get("grader_disagreement") is not None:  # the model judge beside the rubric reading
+                    self.client.create_score(name="grader_disagreement", value=float(ev["grader_disagreement"]),
+                                             trace_id=trace_id, data_type="NUMERIC",
+                                             comment=f"{ev['item_id']}: disputed={ev.get('disputed', False)}")
             if ev["type"] == "summary" and session_id:
                 stats = ev.get("stats", {})
                 answered = stats.get("answered", 0)

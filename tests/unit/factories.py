@@ -33,5 +33,6 @@ def short(item_id: str = "s/o/q4") -> Item:
         "answer": "Retrieval grounds the answer in cited sources.",
         "rubric": {"required": [{"name": "retrieval", "any": ["retriev", "search"]},
                                 {"name": "grounding", "any": ["ground", "cite", "source"]}],
-                   "forbidden": [{"any": ["retrain"], "feedback": "Retrieval does not retrain the model."}]},
+                   "forbidden": [{"any": ["retrain"], "feedback": "Retrieval does not retrain the model.",
+                                  "misconception": "rag/confuses-retrieval-with-training"}]},
         "explanation": "Retrieval supplies evidence the model can cite."})

@@ -65,10 +65,12 @@ def test_rubric_grading() -> None:
     assert grade(item, "Because it is nicer.").verdict is Verdict.WRONG
 
 
-def test_rubric_misconception_caps_the_grade_and_names_it() -> None:
+def test_rubric_wrong_claim_sinks_the_answer_and_names_its_misconception() -> None:
     result = grade(short(), "Retrieval lets you retrain the model on cited sources.")
-    assert result.verdict is Verdict.PARTIAL
-    assert result.misconceptions == ["Retrieval does not retrain the model."]
+    assert result.verdict is Verdict.WRONG
+    assert result.misconceptions == ["rag/confuses-retrieval-with-training"]
+    assert result.violations == ["Retrieval does not retrain the model."]
+    assert result.found == ["retrieval", "grounding"]
 
 
 def test_learner_text_cannot_instruct_the_rubric() -> None:

@@ -149,3 +149,28 @@ def ask(
     for notice in result.get("notices", []):
         console.print(f"[dim]{notice}[/dim]")
     console.print(Markdown(result["answer"]))
+
+
+@curriculum_app.command("grade")
+def grade_answer(
+    item_id: Annotated[str, typer.Argument(metavar="ITEM_ID", help="A short-answer (or any) item id.")],
+    answer: Annotated[str, typer.Argument(metavar="ANSWER", help="The answer to grade.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Grade one answer with the offline grader, so an author can test a rubric."""
+    from skillcoach.grading.answers import grade, parse_response
+
+    item = _load().items.get(item_id)
+    if item is None:
+        raise UserError(f"no item with id {item_id!r} (see 'skillcoach curriculum show SKILL')")
+    result = grade(item, parse_response(item, answer))
+    report = {"verdict": result.verdict.value, "score": result.score, "confidence": result.confidence,
+              "found": result.found, "missing": result.missing, "violations": result.violations}
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"verdict: {report['verdict']}  score: {result.score:.2f}  confidence: {result.confidence:.2f}")
+    for label in ("found", "missing", "violations"):
+        typer.echo(f"{label}: {'; '.join(report[label]) or '-'}")
+    if result.misconceptions:
+        typer.echo(f"misconceptions: {', '.join(result.misconceptions)}")
