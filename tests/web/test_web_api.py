@@ -1,0 +1,182 @@
+"""The browser face over HTTP (TestClient): sign-in, CSRF, authorization, resume and double answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.helpers import reply_for
+from tests.web.conftest import PASSWORD, Browser
+
+pytestmark = pytest.mark.integration
+
+
+def step(browser: Browser, state: dict[str, Any]) -> Any:
+    message = reply_for(browser.client.app.state.web.coach.curriculum, state["pending"])
+    kind, text = next(iter(message.items()))
+    return browser.post(f"/api/sessions/{state['session_id']}/messages",
+                        {"kind": kind, "text": text, "turn": state["turn"]})
+
+
+def test_pages_and_api_need_sign_in(browser: Browser) -> None:
+    assert browser.client.get("/session", follow_redirects=False).headers["location"] == "/signin"
+    assert browser.client.get("/api/progress").status_code == 401
+    assert browser.post("/api/sessions").status_code == 401
+
+
+def test_sign_up_sign_in_and_wrong_password(browser: Browser, other_browser: Browser) -> None:
+    browser.signup("ada")
+    assert browser.client.get("/api/me").json()["learner_id"] == "ada"
+    bad = other_browser.client.post("/signin", data={"learner": "ada", "password": "wrong password!",
+                                                     "csrf_token": other_browser.csrf})
+    assert bad.status_code == 400 and "do not match" in bad.text
+    good = other_browser.client.post("/signin", data={"learner": "ada", "password": PASSWORD,
+                                                      "csrf_token": other_browser.csrf}, follow_redirects=False)
+    assert good.status_code == 303 and other_browser.client.get("/api/me").json()["learner_id"] == "ada"
+
+
+def test_the_password_is_stored_as_an_argon2_hash(browser: Browser) -> None:
+    browser.signup("ada")
+    from sqlalchemy import select
+
+    from skillcoach.app.web.accounts import web_accounts
+
+    with browser.client.app.state.web.coach.store.transaction() as db:
+        stored = db.execute(select(web_accounts.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_session_cookie_is_httponly_and_lax(browser: Browser) -> None:
+    reply = browser.client.post("/signup", data={"learner": "bo", "password": PASSWORD, "csrf_token": browser.csrf},
+                                follow_redirects=False)
+    cookie = reply.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_a_short_password_and_a_taken_name_are_refused(browser: Browser, other_browser: Browser) -> None:
+    short = browser.client.post("/signup", data={"learner": "ada", "password": "short", "csrf_token": browser.csrf})
+    assert short.status_code == 400 and "at least 10" in short.text
+    browser.signup("ada")
+    taken = other_browser.client.post("/signup", data={"learner": "ada", "password": PASSWORD,
+                                                       "csrf_token": other_browser.csrf})
+    assert taken.status_code == 400 and "taken" in taken.text
+
+
+def test_posts_without_the_csrf_token_are_refused(browser: Browser) -> None:
+    browser.signup("ada")
+    assert browser.client.post("/api/sessions", json={}).status_code == 403
+    assert browser.client.post("/api/sessions", json={}, headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert browser.client.post("/signout", data={"csrf_token": "forged"}).status_code == 403
+    assert browser.post("/api/sessions").status_code == 200
+
+
+def test_sign_in_is_rate_limited(browser: Browser) -> None:
+    browser.signup("ada")
+    codes = [browser.client.post("/signin", data={"learner": "ada", "password": f"wrong guess {n}",
+                                                  "csrf_token": browser.csrf}).status_code for n in range(6)]
+    assert codes[:5] == [400] * 5 and codes[5] == 429
+    right = browser.client.post("/signin", data={"learner": "ada", "password": PASSWORD, "csrf_token": browser.csrf})
+    assert right.status_code == 429, "even the right password waits out the lock"
+
+
+def test_learner_b_cannot_read_or_change_a_session_of_a(browser: Browser, other_browser: Browser) -> None:
+    browser.signup("ada")
+    other_browser.signup("bo")
+    state = browser.post("/api/sessions").json()
+    url = f"/api/sessions/{state['session_id']}"
+    assert other_browser.client.get(url).status_code == 404
+    stolen = other_browser.post(f"{url}/messages", {"kind": "command", "text": "continue", "turn": state["turn"]})
+    assert stolen.status_code == 404
+    assert browser.client.get(url).json()["turn"] == state["turn"], "A's session did not move"
+    assert other_browser.client.get("/api/sessions").json() == []
+
+
+def test_only_operators_see_replays(web_app: Any, browser: Browser) -> None:
+    browser.signup("ada")
+    browser.post("/api/sessions")
+    assert browser.client.get("/replays").status_code == 404
+    assert browser.client.get("/api/replays").status_code == 404
+    web_app.state.web.accounts.set_operator("ada", True)
+    rows = browser.client.get("/api/replays").json()
+    assert [r["learner_id"] for r in rows] == ["ada"]
+    assert browser.client.get(f"/replays/{rows[0]['session_id']}").status_code == 200
+
+
+def test_a_reload_resumes_the_same_question(browser: Browser) -> None:
+    browser.signup("ada")
+    state = browser.post("/api/sessions").json()
+    state = step(browser, state).json()  # past the lesson: a question waits
+    assert state["pending"]["type"] == "question"
+    again = browser.post("/api/sessions").json()  # what the page does on load
+    assert again["session_id"] == state["session_id"]
+    assert again["pending"]["item_id"] == state["pending"]["item_id"] and again["turn"] == state["turn"]
+
+
+def test_two_tabs_never_count_one_answer_twice(browser: Browser) -> None:
+    browser.signup("ada")
+    state = step(browser, browser.post("/api/sessions").json()).json()
+    first = step(browser, state)
+    second = step(browser, state)  # the other tab still shows the old question and turn
+    assert first.status_code == 200 and second.status_code == 409
+    assert "already answered" in second.json()["detail"]
+    attempts = browser.client.app.state.web.coach.store.attempts(learner_id="ada")
+    assert len(attempts) == 1
+
+
+def test_a_whole_session_over_http_reaches_the_summary(browser: Browser) -> None:
+    browser.signup("ada")
+    state = browser.post("/api/sessions").json()
+    types: list[str] = []
+    for _ in range(200):
+        if state["finished"]:
+            break
+        reply = step(browser, state)
+        assert reply.status_code == 200, reply.text
+        state = reply.json()
+        types += [e["type"] for e in state["events"]]
+    assert state["finished"] and types[-1] == "summary"
+    feedback = [e for e in state["events"] if e["type"] == "feedback"]
+    assert all("mastery_before" in f and "html" in f for f in feedback)
+    progress = browser.client.get("/api/progress").json()
+    assert progress["answers"] > 0 and len(progress["forecast"]) == 30
+    assert sum(day["answers"] for day in progress["activity"]) == progress["answers"]
+
+
+def test_markdown_is_rendered_without_raw_html() -> None:
+    from skillcoach.app.web.sessions import with_html
+
+    rendered = with_html({"type": "answer", "text": "**bold** <script>alert(1)</script> [x](javascript:alert(1))"})
+    assert "<strong>bold</strong>" in rendered["html"]
+    assert "<script>" not in rendered["html"] and "&lt;script&gt;" in rendered["html"]
+    assert 'href="javascript:' not in rendered["html"]
+
+
+def test_plan_page_makes_a_plan_and_serves_the_ics(browser: Browser) -> None:
+    browser.signup("ada")
+    page = browser.client.get("/plan").text
+    import re
+
+    week = re.search(r'name="week" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    made = browser.client.post("/plan", data={"week": week, "csrf_token": browser.csrf})
+    assert made.status_code == 200 and "Start this block" in made.text
+    ics = browser.client.get(f"/api/plans/{week}/ics")
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in ics.content
+
+
+def test_local_mode_needs_no_sign_in(tmp_path: Any) -> None:
+    from skillcoach.app.web.app import create_app
+    from skillcoach.settings import Settings
+
+    with TestClient(create_app(Settings(data_dir=tmp_path / "d"), local=True)) as client:
+        me = client.get("/api/me").json()
+        assert me["learner_id"] == "local" and me["operator"]
+        assert client.get("/dashboard").status_code == 200
+
+
+def test_the_openapi_page_documents_the_api(browser: Browser) -> None:
+    paths = browser.client.get("/openapi.json").json()["paths"]
+    assert {"/api/sessions", "/api/sessions/{session_id}/messages", "/api/progress", "/api/plans/{week}"} <= set(paths)
+    assert "/signin" not in paths
