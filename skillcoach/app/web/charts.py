@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-BAR_W, BAR_H = 320, 16
 COLUMN_W, PLOT_H = 12, 100
 CELL = 13
 
@@ -29,7 +28,7 @@ def mastery_colour(p: float | None) -> str:
 def mastery_bars(data: dict[str, Any]) -> list[dict[str, Any]]:
     """One bar per objective, grouped by skill."""
     return [{"title": skill["title"], "mastered": skill["mastered"], "total": len(skill["objectives"]),
-             "bars": [{"title": o["title"], "p": o["p_mastery"], "width": round((o["p_mastery"] or 0) * BAR_W, 1),
+             "bars": [{"title": o["title"], "p": o["p_mastery"], "percent": round((o["p_mastery"] or 0) * 100),
                        "colour": mastery_colour(o["p_mastery"]), "mastered": o["mastered"]}
                       for o in skill["objectives"]]}
             for skill in data["skills"]]

@@ -138,17 +138,19 @@
   async function send(kind, text, echo) {
     if (state.busy || !state.sessionId) return;
     state.busy = true; say("Working…");
+    pendingBox.setAttribute("aria-busy", "true");
     try {
       const r = await call("POST", `/api/sessions/${state.sessionId}/messages`, { kind, text, turn: state.turn });
       if (r.status === 409) { say(r.data.detail, true); await refresh(); return; }
       if (!r.ok) { say(r.data.detail || "Something went wrong; try again.", true); return; }
       const problem = r.data.events.find((e) => e.type === "error");
+      if (!problem && state.pending) addEvent(state.pending); // what was on the table moves into the log
       if (!problem && echo) addMine(echo);
       say(problem ? problem.text : "", Boolean(problem));
       apply(r.data);
     } catch (e) {
       say("The server cannot be reached; your session is saved, try again.", true);
-    } finally { state.busy = false; }
+    } finally { state.busy = false; pendingBox.setAttribute("aria-busy", "false"); }
   }
 
   function submitAnswer(q) {
