@@ -180,3 +180,32 @@ def test_the_openapi_page_documents_the_api(browser: Browser) -> None:
     paths = browser.client.get("/openapi.json").json()["paths"]
     assert {"/api/sessions", "/api/sessions/{session_id}/messages", "/api/progress", "/api/plans/{week}"} <= set(paths)
     assert "/signin" not in paths
+
+
+def test_a_turn_streams_as_server_sent_events(browser: Browser) -> None:
+    browser.signup("ada")
+    state = browser.post("/api/sessions").json()
+    url = f"/api/sessions/{state['session_id']}/messages"
+    body = {"kind": "command", "text": "continue", "turn": state["turn"]}
+    with browser.client.stream("POST", url, json=body, headers={"X-CSRF-Token": browser.csrf,
+                                                                "Accept": "text/event-stream"}) as reply:
+        assert reply.headers["content-type"].startswith("text/event-stream")
+        text = "".join(reply.iter_text())
+    names = [line.split(": ", 1)[1] for line in text.splitlines() if line.startswith("event: ")]
+    assert names[-1] == "done" and "event" in names
+    import json
+
+    done = json.loads(text.rstrip().splitlines()[-1].split(": ", 1)[1])
+    assert done["turn"] == state["turn"] + 1 and done["pending"]["type"] == "question"
+    stale = browser.client.post(url, json=body, headers={"X-CSRF-Token": browser.csrf, "Accept": "text/event-stream"})
+    assert stale.status_code == 409, "a stale turn is refused before any stream starts"
+
+
+def test_a_refused_answer_streams_its_error(browser: Browser) -> None:
+    browser.signup("ada")
+    state = step(browser, browser.post("/api/sessions").json()).json()
+    url = f"/api/sessions/{state['session_id']}/messages"
+    body = {"kind": "answer", "text": "   ", "turn": state["turn"]}
+    reply = browser.client.post(url, json=body, headers={"X-CSRF-Token": browser.csrf, "Accept": "text/event-stream"})
+    assert '"type": "error"' in reply.text and "event: done" in reply.text
+    assert browser.client.app.state.web.coach.store.attempts(learner_id="ada") == []

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from skillcoach.app.web import views
 from skillcoach.app.web.accounts import Account
 from skillcoach.app.web.security import account, check_csrf, csrf_token, operator
+from skillcoach.app.web.streaming import stream_turn
 
 router = APIRouter(prefix="/api", tags=["api"])
 Who = Annotated[Account, Depends(account)]
@@ -55,11 +56,22 @@ def get_session(request: Request, who: Who, session_id: str) -> dict[str, Any]:
     return _web(request).hub.current(who.learner_id, session_id).as_json()
 
 
-@router.post("/sessions/{session_id}/messages", dependencies=CSRF)
-def send(request: Request, who: Who, session_id: str, body: Message) -> dict[str, Any]:
-    """Answer, ask or command; the events the coach produced come back in order."""
-    result = _web(request).hub.send(who.learner_id, session_id, {body.kind: body.text}, body.turn)
-    return result.as_json()
+@router.post("/sessions/{session_id}/messages", dependencies=CSRF,
+             responses={200: {"content": {"text/event-stream": {}}}, 409: {"description": "Stale turn."}})
+def send(request: Request, who: Who, session_id: str, body: Message) -> Any:
+    """Answer, ask or command; the events the coach produced come back in order.
+
+    With ``Accept: text/event-stream`` they stream as server-sent events while the graph runs
+    (``event`` per coach event, then ``done`` with the session's new turn and pending event).
+    """
+    hub = _web(request).hub
+    message = {body.kind: body.text}
+    if "text/event-stream" not in request.headers.get("accept", ""):
+        return hub.send(who.learner_id, session_id, message, body.turn).as_json()
+    hub.check(who.learner_id, session_id, body.turn)  # not found or stale: a plain 404/409, not a stream
+    events = stream_turn(lambda tell: hub.send(who.learner_id, session_id, message, body.turn, tell))
+    return StreamingResponse(events, media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
 @router.get("/progress")

@@ -8,6 +8,7 @@ answer carrying a stale turn number is refused instead of being graded twice.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,17 +80,31 @@ class SessionHub:
             events = session.start()
             return self._result(session, [e for e in events if e.get("type") != "notice"])
 
-    def send(self, learner_id: str, session_id: str, message: dict[str, Any], turn: int | None) -> TurnResult:
-        """Apply one JSONL-protocol message if ``turn`` is still the session's turn."""
+    def send(self, learner_id: str, session_id: str, message: dict[str, Any], turn: int | None,
+             listener: Callable[[Event], None] | None = None) -> TurnResult:
+        """Apply one JSONL-protocol message if ``turn`` is still the session's turn.
+
+        ``listener`` is told each event as the graph produces it (for streaming to the browser).
+        """
         with self.lock:
-            session = self._load(learner_id, session_id)
-            session.start()
-            if session.finished:
-                raise StaleTurn("This session is already finished.")
-            if turn is not None and turn != session.turn:
-                raise StaleTurn("That question was already answered (perhaps in another tab); "
-                                "the page now shows where you are.")
+            session = self._checked(learner_id, session_id, turn)
+            session.listener = listener
             return self._result(session, session.send(message))
+
+    def check(self, learner_id: str, session_id: str, turn: int | None) -> None:
+        """Raise what ``send`` would raise before running anything (not found, stale turn)."""
+        with self.lock:
+            self._checked(learner_id, session_id, turn)
+
+    def _checked(self, learner_id: str, session_id: str, turn: int | None) -> CoachSession:
+        session = self._load(learner_id, session_id)
+        session.start()
+        if session.finished:
+            raise StaleTurn("This session is already finished.")
+        if turn is not None and turn != session.turn:
+            raise StaleTurn("That question was already answered (perhaps in another tab); "
+                            "the page now shows where you are.")
+        return session
 
     def _load(self, learner_id: str, session_id: str) -> CoachSession:
         row = self.coach.store.get_session(session_id)

@@ -140,17 +140,49 @@
     state.busy = true; say("Working…");
     pendingBox.setAttribute("aria-busy", "true");
     try {
-      const r = await call("POST", `/api/sessions/${state.sessionId}/messages`, { kind, text, turn: state.turn });
-      if (r.status === 409) { say(r.data.detail, true); await refresh(); return; }
-      if (!r.ok) { say(r.data.detail || "Something went wrong; try again.", true); return; }
-      const problem = r.data.events.find((e) => e.type === "error");
-      if (!problem && state.pending) addEvent(state.pending); // what was on the table moves into the log
-      if (!problem && echo) addMine(echo);
-      say(problem ? problem.text : "", Boolean(problem));
-      apply(r.data);
+      const response = await fetch(`/api/sessions/${state.sessionId}/messages`, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Accept": "text/event-stream" },
+        body: JSON.stringify({ kind, text, turn: state.turn }),
+      });
+      if (response.status === 401) { window.location.href = "/signin"; return; }
+      if (!response.ok) {
+        let detail = "Something went wrong; try again.";
+        try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
+        say(detail, true);
+        if (response.status === 409) await refresh();
+        return;
+      }
+      await readStream(response, echo);
     } catch (e) {
       say("The server cannot be reached; your session is saved, try again.", true);
     } finally { state.busy = false; pendingBox.setAttribute("aria-busy", "false"); }
+  }
+
+  // Reads the server-sent events of one turn: coach events as they come, then "done" with the new state.
+  async function readStream(response, echo) {
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "", first = true;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, cut); buffer = buffer.slice(cut + 2);
+        const name = (block.match(/^event: (.*)$/m) || [])[1];
+        const data = JSON.parse((block.match(/^data: (.*)$/m) || [])[1] || "{}");
+        if (name === "event" && first && data.type !== "error") {
+          if (state.pending) addEvent(state.pending); // what was on the table moves into the log
+          if (echo) addMine(echo);
+          say("");
+        }
+        if (name === "event") { first = false; if (!data.awaiting) addEvent(data); }
+        else if (name === "done") apply({ ...data, events: [] });
+        else if (name === "problem") { say(data.detail, true); await refresh(); }
+      }
+    }
   }
 
   function submitAnswer(q) {
