@@ -209,3 +209,21 @@ def test_a_refused_answer_streams_its_error(browser: Browser) -> None:
     reply = browser.client.post(url, json=body, headers={"X-CSRF-Token": browser.csrf, "Accept": "text/event-stream"})
     assert '"type": "error"' in reply.text and "event: done" in reply.text
     assert browser.client.app.state.web.coach.store.attempts(learner_id="ada") == []
+
+
+def test_an_operator_replays_a_session_and_sees_it_identical(web_app: Any, browser: Browser) -> None:
+    browser.signup("ada")
+    web_app.state.web.accounts.set_operator("ada", True)
+    state = browser.post("/api/sessions").json()
+    for _ in range(4):
+        state = step(browser, state).json()
+    result = browser.post(f"/api/replays/{state['session_id']}/run").json()
+    assert result["identical"] and len(result["turns"]) >= 4
+    page = browser.client.post(f"/replays/{state['session_id']}/run", data={"csrf_token": browser.csrf})
+    assert page.status_code == 200 and "Identical" in page.text
+
+
+def test_a_learner_cannot_run_replays(browser: Browser) -> None:
+    browser.signup("ada")
+    state = browser.post("/api/sessions").json()
+    assert browser.post(f"/api/replays/{state['session_id']}/run").status_code == 404

@@ -121,5 +121,13 @@ def replay(request: Request, _: Operator, session_id: str) -> dict[str, Any]:
     return views.replay_view(_web(request).coach, session_id)
 
 
+@router.post("/replays/{session_id}/run", dependencies=CSRF)
+def replay_run(request: Request, _: Operator, session_id: str) -> dict[str, Any]:
+    """Operators: ``replay run`` (re-run on a scratch copy) and the turns side by side."""
+    web = _web(request)
+    with web.hub.lock:
+        return views.replay_run(web.settings, session_id)
+
+
 def _web(request: Request) -> Any:
     return request.app.state.web

@@ -131,3 +131,14 @@ def replay_page(request: Request, who: Operator, session_id: str) -> Response:
     except SkillcoachError as exc:
         raise HTTPException(404, str(exc)) from None
     return render(request, "replay.html", who, page="replays", view=view)
+
+
+@router.post("/replays/{session_id}/run", dependencies=CSRF, response_class=HTMLResponse)
+def replay_run_page(request: Request, who: Operator, session_id: str) -> Response:
+    web = request.app.state.web
+    try:
+        with web.hub.lock:
+            result = views.replay_run(web.settings, session_id)
+    except SkillcoachError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return render(request, "replay_run.html", who, page="replays", result=result)

@@ -122,3 +122,30 @@ def blocks_by_day(plan: dict[str, Any]) -> list[dict[str, Any]]:
             {**block, "end": f"{start + timedelta(minutes=block['minutes']):%H:%M}"})
     return [{"day": day, "label": f"{date.fromisoformat(day):%A %d %B}", "blocks": blocks}
             for day, blocks in days.items()]
+
+
+def replay_run(settings: Settings, session_id: str) -> dict[str, Any]:
+    """``replay run``: re-run the session on a scratch copy and line the turns up side by side."""
+    from skillcoach.app.replay.engine import COMPARED, replay_session
+
+    result = replay_session(settings, session_id)
+    replayed = {o.turn: o for o in result.replayed}
+    turns = []
+    for orig in result.original:
+        new = replayed.get(orig.turn)
+        fields = [{"name": name, "original": _shown(getattr(orig, name)),
+                   "replayed": _shown(getattr(new, name)) if new else "(no turn)",
+                   "changed": new is None or getattr(orig, name) != getattr(new, name)} for name in COMPARED]
+        turns.append({"turn": orig.turn, "input": orig.learner_input, "fields": fields,
+                      "changed": any(f["changed"] for f in fields)})
+    return {"session_id": session_id, "replay_session_id": result.replay_session_id,
+            "identical": result.identical, "differences": len(result.differences()),
+            "notices": result.notices, "turns": turns}
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, tuple | list):
+        return " → ".join(map(str, value))
+    return str(value)
