@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +21,7 @@ def serve(
     secure_cookies: Annotated[bool | None, typer.Option(
         "--secure-cookies/--no-secure-cookies",
         help="Mark the session cookie Secure [default: on unless bound to loopback].")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes (use PostgreSQL for more than 1).")] = 1,
 ) -> None:
     """Serve the coach in the browser (sessions, progress, plans, replays; the JSON API under /api/)."""
     import uvicorn
@@ -31,10 +32,32 @@ def serve(
     if local and not is_loopback(host):
         raise UserError(f"--local skips sign-in, so it binds to loopback only, not {host}")
     secure = (not is_loopback(host)) if secure_cookies is None else secure_cookies
-    web = create_app(settings(), local=local, secure_cookies=secure)
+    conf = settings()
     mode = "local mode, no sign-in" if local else "sign-in required"
-    typer.echo(f"skillcoach on http://{host}:{port}/ ({mode}); API docs at /docs; stop with Ctrl-C", err=True)
-    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=False)
+    if workers == 1:
+        web = create_app(conf, local=local, secure_cookies=secure)
+        typer.echo(f"skillcoach on http://{host}:{port}/ ({mode}); API docs at /docs; stop with Ctrl-C", err=True)
+        uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=False)
+        return
+    _export(conf, local, secure)
+    typer.echo(f"skillcoach on http://{host}:{port}/ ({mode}, {workers} workers); stop with Ctrl-C", err=True)
+    uvicorn.run("skillcoach.app.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", proxy_headers=False)
+
+
+def _export(conf: Any, local: bool, secure: bool) -> None:
+    """Each worker process builds its app from the environment: hand it the settings and flags."""
+    import os
+
+    os.environ["SKILLCOACH_DATA_DIR"] = str(conf.data_dir)
+    if conf.database_url:
+        os.environ["SKILLCOACH_DATABASE_URL"] = conf.database_url
+    if conf.checkpoint_url:
+        os.environ["SKILLCOACH_CHECKPOINT_URL"] = conf.checkpoint_url
+    if conf.model:
+        os.environ["SKILLCOACH_MODEL"] = conf.model
+    os.environ["SKILLCOACH_WEB_LOCAL"] = "1" if local else "0"
+    os.environ["SKILLCOACH_WEB_SECURE"] = "1" if secure else "0"
 
 
 @web_user_app.command("add")

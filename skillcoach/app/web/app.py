@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,12 @@ def create_app(settings: Settings | None = None, *, local: bool = False, secure_
     app.include_router(api_routes.router)
     app.include_router(pages.router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app as ``serve --workers N`` starts it in each worker: settings and flags from the environment."""
+    return create_app(Settings(), local=os.environ.get("SKILLCOACH_WEB_LOCAL") == "1",
+                      secure_cookies=os.environ.get("SKILLCOACH_WEB_SECURE") == "1")
 
 
 def _templates() -> Jinja2Templates:

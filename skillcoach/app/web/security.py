@@ -6,6 +6,7 @@ import hmac
 import ipaddress
 import os
 import secrets
+import time
 from pathlib import Path
 
 from fastapi import HTTPException, Request
@@ -31,7 +32,11 @@ def secret_key(data_dir: Path) -> str:
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # readable by the owner only
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # readable by the owner only
+    except FileExistsError:  # another worker made it a moment ago
+        time.sleep(0.2)
+        return path.read_text().strip()
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
