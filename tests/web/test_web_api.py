@@ -227,3 +227,13 @@ def test_a_learner_cannot_run_replays(browser: Browser) -> None:
     browser.signup("ada")
     state = browser.post("/api/sessions").json()
     assert browser.post(f"/api/replays/{state['session_id']}/run").status_code == 404
+
+
+def test_an_operator_plans_the_week_for_everyone(web_app: Any, browser: Browser, other_browser: Browser) -> None:
+    other_browser.signup("bo")
+    browser.signup("ada")
+    web_app.state.web.accounts.set_operator("ada", True)
+    counts = browser.post("/api/batch/plans/2026-W50").json()
+    assert counts["planned"] == 2 and counts["failed"] == 0
+    assert other_browser.client.get("/api/plans/2026-W50").json()["learner_id"] == "bo"
+    assert other_browser.post("/api/batch/plans/2026-W50").status_code == 404, "learners cannot run the batch"

@@ -99,6 +99,14 @@ def make_plan(request: Request, who: Who, week: str) -> dict[str, Any]:
     return plan(request, who, week)
 
 
+@router.post("/batch/plans/{week}", dependencies=CSRF)
+def plan_everyone(request: Request, _: Operator, week: str) -> dict[str, int]:
+    """Operators: the weekly batch, every learner's plan for the week (already planned ones are kept)."""
+    web = _web(request)
+    with web.hub.lock:
+        return views.plan_everyone(web.settings, web.coach.store, week)
+
+
 @router.get("/plans/{week}/ics", response_class=Response)
 def plan_ics(request: Request, who: Who, week: str) -> Response:
     """The week's plan as an iCalendar file, one event per block."""

@@ -120,8 +120,23 @@ def start_block(request: Request, who: Who) -> Response:
 
 @router.get("/replays", response_class=HTMLResponse)
 def replays_page(request: Request, who: Operator) -> Response:
-    rows = views.replay_rows(request.app.state.web.coach.store, None)
-    return render(request, "replays.html", who, page="replays", rows=list(reversed(rows)))
+    web = request.app.state.web
+    rows = views.replay_rows(web.coach.store, None)
+    return render(request, "replays.html", who, page="replays", rows=list(reversed(rows)),
+                  week=views.this_week(web.coach))
+
+
+@router.post("/batch", dependencies=CSRF, response_class=HTMLResponse)
+def batch_page(request: Request, who: Operator, week: Annotated[str, Form(max_length=20)]) -> Response:
+    web = request.app.state.web
+    try:
+        with web.hub.lock:
+            counts = views.plan_everyone(web.settings, web.coach.store, week)
+    except SkillcoachError as exc:
+        raise HTTPException(400, str(exc)) from None
+    rows = views.replay_rows(web.coach.store, None)
+    return render(request, "replays.html", who, page="replays", rows=list(reversed(rows)), week=week,
+                  batch=counts)
 
 
 @router.get("/replays/{session_id}", response_class=HTMLResponse)

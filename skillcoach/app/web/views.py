@@ -105,6 +105,17 @@ def make_plan(settings: Settings, store: Store, learner_id: str, week: str) -> N
         raise PlanNotMade(f"No plan for {week}: {failed[0].message}")
 
 
+def plan_everyone(settings: Settings, store: Store, week: str) -> dict[str, int]:
+    """The weekly batch for every learner (those already planned are skipped): counts by outcome."""
+    from skillcoach.app.weekly.batch import WeeklyBatch
+    from skillcoach.storage.learners import learner_ids
+
+    parse_week(week)
+    with WeeklyBatch(settings, store=store) as batch:
+        report = batch.run(week, learner_ids(store))
+    return {status: report.count(status) for status in ("planned", "exists", "nothing", "failed")}
+
+
 def replay_rows(store: Store, learner_id: str | None) -> list[dict[str, Any]]:
     return session_rows(store, learner_id)
 
