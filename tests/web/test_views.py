@@ -58,9 +58,12 @@ def test_mastery_colour_never_stands_alone() -> None:
 
 
 def test_blocks_are_grouped_by_day_with_end_times() -> None:
-    plan = {"blocks": [{"day": "2026-11-30", "start": "18:00", "minutes": 25, "kind": "learn"},
-                       {"day": "2026-11-30", "start": "18:30", "minutes": 15, "kind": "review"},
-                       {"day": "2026-12-02", "start": "07:45", "minutes": 30, "kind": "learn"}]}
-    days = views.blocks_by_day(plan)
-    assert [d["label"] for d in days] == ["Monday 30 November", "Wednesday 02 December"]
+    plan = {"blocks": [{"day": "2026-11-30", "start": "18:00", "minutes": 25, "kind": "learn", "objective_id": "a"},
+                       {"day": "2026-11-30", "start": "18:30", "minutes": 15, "kind": "review", "objective_id": "b"},
+                       {"day": "2026-12-02", "start": "07:45", "minutes": 30, "kind": "learn", "objective_id": "b"},
+                       {"day": "2026-12-03", "start": "07:45", "minutes": 30, "kind": "learn", "objective_id": "b"}]}
+    days = views.blocks_by_day(plan, next_objective="b")
+    assert [d["label"] for d in days] == ["Monday 30 November", "Wednesday 02 December", "Thursday 03 December"]
     assert [b["end"] for b in days[0]["blocks"]] == ["18:25", "18:45"]
+    flags = [b["next_up"] for d in days for b in d["blocks"]]
+    assert flags == [False, False, True, False], "only the first learning block on the next objective"

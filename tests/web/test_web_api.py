@@ -156,11 +156,17 @@ def test_markdown_is_rendered_without_raw_html() -> None:
 def test_plan_page_makes_a_plan_and_serves_the_ics(browser: Browser) -> None:
     browser.signup("ada")
     page = browser.client.get("/plan").text
+    import html
     import re
 
     week = re.search(r'name="week" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     made = browser.client.post("/plan", data={"week": week, "csrf_token": browser.csrf})
-    assert made.status_code == 200 and "Start this block" in made.text
+    assert made.status_code == 200 and made.text.count("Start this block (next up)") == 1
+    title = re.search(r'aria-label="Start this block: ([^"]+)"', made.text).group(1)  # type: ignore[union-attr]
+    started = browser.client.post("/plan/start", data={"csrf_token": browser.csrf}, follow_redirects=False)
+    assert started.status_code == 303
+    pending = browser.post("/api/sessions").json()["pending"]
+    assert pending["type"] == "lesson" and html.unescape(title) == pending["title"]
     ics = browser.client.get(f"/api/plans/{week}/ics")
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
     assert b"BEGIN:VEVENT" in ics.content

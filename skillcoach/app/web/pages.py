@@ -95,8 +95,10 @@ def plan_page(request: Request, who: Who, week: str | None = None) -> Response:
         stored = views.plan_of(web.coach.store, who.learner_id, week)
     except SkillcoachError as exc:
         raise HTTPException(400, str(exc)) from None
-    return render(request, "plan.html", who, page="plan", week=week, stored=stored,
-                  days=views.blocks_by_day(stored.plan) if stored else [])
+    step = views.next_up(web.coach, who.learner_id) if week == views.this_week(web.coach) else None
+    days = views.blocks_by_day(stored.plan, step.objective_id if step and step.mode == "learn" else None) \
+        if stored else []
+    return render(request, "plan.html", who, page="plan", week=week, stored=stored, next=step, days=days)
 
 
 @router.post("/plan", dependencies=CSRF)
@@ -113,7 +115,7 @@ def make_plan_page(request: Request, who: Who, week: Annotated[str, Form(max_len
 
 @router.post("/plan/start", dependencies=CSRF)
 def start_block(request: Request, who: Who) -> Response:
-    """Start a new session; the planner takes the week's next planned block first."""
+    """Start a new session on what the planner takes next (the week's next planned block, after due reviews)."""
     request.app.state.web.hub.open(who.learner_id, new=True)
     return RedirectResponse("/session", status_code=303)
 

@@ -38,14 +38,22 @@ def dashboard(coach: Coach, learner_id: str) -> dict[str, Any]:
     cards = coach.store.review_cards(learner_id)
     attempts = coach.store.attempts(learner_id=learner_id)
     days = [a.created_at.date() for a in attempts]
-    step = next_step(coach.curriculum, mastered=coach.store.mastered(learner_id), cards=cards, now=now,
-                     exclude=set(), goals=_goals(coach.store, learner_id))
+    step = next_up(coach, learner_id)
     return {**report,
             "forecast": review_forecast(cards, now),
             "activity": activity(days, now.date()),
             "accuracy": accuracy_by_day([(a.created_at.date(), a.verdict == "correct") for a in attempts]),
             "next": step and {"objective_id": step.objective_id, "mode": step.mode, "reason": step.reason,
                               "title": coach.curriculum.objective(step.objective_id).title}}
+
+
+def next_up(coach: Coach, learner_id: str) -> Any:
+    """What the planner will open a session on: due reviews, then this week's plan, then the fringe."""
+    now = coach.clock()
+    plan = coach.store.weekly_plan(learner_id, iso_week(now))
+    return next_step(coach.curriculum, mastered=coach.store.mastered(learner_id),
+                     cards=coach.store.review_cards(learner_id), now=now, exclude=set(),
+                     goals=_goals(coach.store, learner_id), planned=plan["blocks"] if plan else None)
 
 
 def _goals(store: Store, learner_id: str) -> list[str] | None:
@@ -124,13 +132,19 @@ def replay_view(coach: Coach, session_id: str) -> dict[str, Any]:
     return session_view(coach, session_id)
 
 
-def blocks_by_day(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """The plan's blocks grouped by day, each day labelled (e.g. 'Monday 23 November')."""
+def blocks_by_day(plan: dict[str, Any], next_objective: str | None = None) -> list[dict[str, Any]]:
+    """The plan's blocks grouped by day, each day labelled (e.g. 'Monday 23 November').
+
+    The first learning block on ``next_objective`` (what a new session will open on) is marked ``next_up``.
+    """
     days: dict[str, list[dict[str, Any]]] = {}
+    marked = False
     for block in plan["blocks"]:
         start = datetime.combine(date.min, datetime.strptime(block["start"], "%H:%M").time())
+        is_next = not marked and block["kind"] == "learn" and block.get("objective_id") == next_objective
+        marked = marked or is_next
         days.setdefault(block["day"], []).append(
-            {**block, "end": f"{start + timedelta(minutes=block['minutes']):%H:%M}"})
+            {**block, "end": f"{start + timedelta(minutes=block['minutes']):%H:%M}", "next_up": is_next})
     return [{"day": day, "label": f"{date.fromisoformat(day):%A %d %B}", "blocks": blocks}
             for day, blocks in days.items()]
 
