@@ -158,7 +158,13 @@ async def _load(base: str, curriculum: Any, learners: int, turns: int) -> tuple[
     try:
         crowd = [WebLearner(c, curriculum, seed=n) for n, c in enumerate(clients)]
         tag = uuid.uuid4().hex[:6]
-        await asyncio.gather(*(w.begin(f"l{tag}{n}") for n, w in enumerate(crowd)))
+        gate = asyncio.Semaphore(4)  # sign-ups are not what is measured: a few at a time
+
+        async def enter(n: int, w: WebLearner) -> None:
+            async with gate:
+                await w.begin(f"l{tag}{n}")
+
+        await asyncio.gather(*(enter(n, w) for n, w in enumerate(crowd)))
         latencies: list[float] = []
 
         async def drive(w: WebLearner) -> None:
@@ -193,30 +199,33 @@ def postgres_database() -> Iterator[str | None]:
 
 
 def run(quick: bool) -> list[Row]:
+    return list(rows_of(quick))
+
+
+def rows_of(quick: bool) -> Iterator[Row]:
+    """The figures, each as soon as it is measured."""
     turns, learners, per_learner = (20, 10, 3) if quick else (100, 50, 10)
     curriculum = load_curriculum(offline_settings("/tmp").curriculum_dir, offline_settings("/tmp").locale)
-    rows: list[Row] = []
     api = api_turns(turns)
     with scratch_dir("web-one") as tmp, server(Path(tmp), local=True) as base:
         web, whole = asyncio.run(_one_learner_turns(base, curriculum, turns))
     for share, label in ((0.5, "p50"), (0.95, "p95")):
-        rows.append(figure(f"web turn {label}: POST answer to feedback event (SSE)", percentile(web, share) * 1000,
-                           "ms", detail=f"{len(web)} graded turns, one learner, SQLite"))
-        rows.append(figure(f"web turn {label}: POST answer to end of turn", percentile(whole, share) * 1000, "ms"))
-        rows.append(figure(f"Python API turn {label}: send() of an answer", percentile(api, share) * 1000, "ms",
-                           detail=f"{len(api)} graded turns"))
-    rows.append(figure("web whole turn / API turn, p50", percentile(whole, 0.5) / percentile(api, 0.5), "x"))
+        yield figure(f"web turn {label}: POST answer to feedback event (SSE)", percentile(web, share) * 1000,
+                     "ms", detail=f"{len(web)} graded turns, one learner, SQLite")
+        yield figure(f"web turn {label}: POST answer to end of turn", percentile(whole, share) * 1000, "ms")
+        yield figure(f"Python API turn {label}: send() of an answer", percentile(api, share) * 1000, "ms",
+                     detail=f"{len(api)} graded turns")
+    yield figure("web whole turn / API turn, p50", percentile(whole, 0.5) / percentile(api, 0.5), "x")
     with scratch_dir("web-load") as tmp, server(Path(tmp), local=False) as base:
         rate, lat = asyncio.run(_load(base, curriculum, learners, per_learner))
-    rows += _load_rows(f"{learners} learners, 1 worker, SQLite", rate, lat)
+    yield from _load_rows(f"{learners} learners, 1 worker, SQLite", rate, lat)
     with postgres_database() as url:
         if url is None:
-            rows.append(figure("2 workers, PostgreSQL", 0, "req/s", detail="PostgreSQL not reachable: not measured"))
-            return rows
+            yield figure("2 workers, PostgreSQL", 0, "req/s", detail="PostgreSQL not reachable: not measured")
+            return
         with scratch_dir("web-pg") as tmp, server(Path(tmp), local=False, workers=2, database_url=url) as base:
             rate, lat = asyncio.run(_load(base, curriculum, learners, per_learner))
-        rows += _load_rows(f"{learners} learners, 2 workers, PostgreSQL", rate, lat)
-    return rows
+        yield from _load_rows(f"{learners} learners, 2 workers, PostgreSQL", rate, lat)
 
 
 def _load_rows(label: str, rate: float, latencies: list[float]) -> list[Row]:
@@ -229,8 +238,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.web", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer turns and 10 learners")
     args = parser.parse_args()
-    for row in run(args.quick):
-        print(f"{row['name']:<62} {row['value']:>9.1f} {row['unit']:<6} {row['detail']}")
+    for row in rows_of(args.quick):
+        print(f"{row['name']:<62} {row['value']:>9.1f} {row['unit']:<6} {row['detail']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -39,10 +39,19 @@ def serve(
         typer.echo(f"skillcoach on http://{host}:{port}/ ({mode}); API docs at /docs; stop with Ctrl-C", err=True)
         uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=False)
         return
+    _prepare(conf)
     _export(conf, local, secure)
     typer.echo(f"skillcoach on http://{host}:{port}/ ({mode}, {workers} workers); stop with Ctrl-C", err=True)
     uvicorn.run("skillcoach.app.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", proxy_headers=False)
+
+
+def _prepare(conf: Any) -> None:
+    """Migrate the database and set up the checkpointer once, before the workers race to do it."""
+    from skillcoach.app.api import Coach
+
+    with Coach(conf):
+        pass
 
 
 def _export(conf: Any, local: bool, secure: bool) -> None:

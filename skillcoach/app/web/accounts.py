@@ -29,6 +29,8 @@ web_accounts = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 _hasher = PasswordHash.recommended()  # Argon2id with the library's current parameters
+# Argon2 is memory-hard by design (tens of MiB a hash): a burst of sign-ins must queue, not exhaust memory.
+_HASH_SLOTS = threading.BoundedSemaphore(2)
 # Verified against when the account does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
@@ -50,6 +52,11 @@ def check_password(password: str) -> None:
         raise AccountError(f"The password is longer than {MAX_PASSWORD} characters.")
 
 
+def _hash(password: str) -> str:
+    with _HASH_SLOTS:
+        return _hasher.hash(password)
+
+
 class Accounts:
     """Accounts in the coach's database (the ``web_accounts`` table)."""
 
@@ -64,7 +71,7 @@ class Accounts:
         with self.store.transaction() as db:
             if db.execute(select(web_accounts.c.learner_id).where(web_accounts.c.learner_id == learner_id)).first():
                 raise AccountError(f"The name {learner_id!r} is taken; choose another or sign in.")
-            db.execute(insert(web_accounts).values(learner_id=learner_id, password_hash=_hasher.hash(password),
+            db.execute(insert(web_accounts).values(learner_id=learner_id, password_hash=_hash(password),
                                                    operator=operator, created_at=utcnow()))
         return Account(learner_id, operator)
 
@@ -73,9 +80,11 @@ class Accounts:
         with self.store.transaction() as db:
             row = db.execute(select(web_accounts).where(web_accounts.c.learner_id == learner_id)).first()
         if row is None or len(password) > MAX_PASSWORD:
-            _hasher.verify("wrong", _DUMMY_HASH)
+            with _HASH_SLOTS:
+                _hasher.verify("wrong", _DUMMY_HASH)
             return None
-        valid, new_hash = _hasher.verify_and_update(password, row.password_hash)
+        with _HASH_SLOTS:
+            valid, new_hash = _hasher.verify_and_update(password, row.password_hash)
         if not valid:
             return None
         if new_hash:  # the library's parameters moved on: keep the stronger hash
