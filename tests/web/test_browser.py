@@ -199,3 +199,24 @@ def test_pages_have_no_serious_accessibility_violations(server: str, chromium: o
     found = {k: [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in vs] for k, vs in problems.items()}
     assert all(not vs for vs in problems.values()), found
     context.close()
+
+
+def test_two_tabs_of_one_learner_never_count_an_answer_twice(server: str, chromium: object) -> None:
+    context = chromium.new_context()  # type: ignore[attr-defined]
+    first = context.new_page()
+    sign_up(first, server, "fay")
+    wait_for_turn(first)
+    first.get_by_role("button", name=re.compile("Start practising")).click()
+    assert wait_for_turn(first) == "question"
+    second = context.new_page()  # the same cookie: a second tab on the same question
+    second.goto(f"{server}/session")
+    assert wait_for_turn(second) == "question"
+    answer_by_clicking(first)
+    first.wait_for_selector("article.event.feedback")
+    answer_by_clicking(second)
+    second.wait_for_selector("#status.error")
+    assert "already answered" in second.locator("#status").inner_text()
+    assert second.locator("article.event.feedback").count() == 0
+    answers = first.evaluate("async () => (await (await fetch('/api/progress')).json()).answers")
+    assert answers == 1
+    context.close()

@@ -186,6 +186,8 @@ def test_the_openapi_page_documents_the_api(browser: Browser) -> None:
     paths = browser.client.get("/openapi.json").json()["paths"]
     assert {"/api/sessions", "/api/sessions/{session_id}/messages", "/api/progress", "/api/plans/{week}"} <= set(paths)
     assert "/signin" not in paths
+    docs = browser.client.get("/docs").text
+    assert "POST /api/sessions/{session_id}/messages" in docs and "cdn" not in docs.lower()
 
 
 def test_a_turn_streams_as_server_sent_events(browser: Browser) -> None:

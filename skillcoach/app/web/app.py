@@ -51,8 +51,9 @@ def create_app(settings: Settings | None = None, *, local: bool = False, secure_
         yield
         coach.close()
 
+    # FastAPI's own /docs loads Swagger UI from a CDN; ours renders the same OpenAPI document on the server.
     app = FastAPI(title="skillcoach", summary="The coach in the browser; the JSON API is under /api/.",
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.web = state
     app.add_middleware(SessionMiddleware, secret_key=secret_key(settings.data_dir), session_cookie="skillcoach",
                        max_age=SESSION_DAYS * 24 * 3600, same_site="lax", https_only=secure_cookies)

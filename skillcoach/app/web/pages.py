@@ -159,3 +159,9 @@ def replay_run_page(request: Request, who: Operator, session_id: str) -> Respons
     except SkillcoachError as exc:
         raise HTTPException(400, str(exc)) from None
     return render(request, "replay_run.html", who, page="replays", result=result)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The JSON API's reference, drawn from FastAPI's OpenAPI document (no CDN, no JavaScript)."""
+    return render(request, "docs.html", operations=views.operations(request.app.openapi()))

@@ -174,3 +174,17 @@ def _shown(value: Any) -> str:
     if isinstance(value, tuple | list):
         return " → ".join(map(str, value))
     return str(value)
+
+
+def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The OpenAPI document's operations as rows: method, path, summary, description, parameters, body."""
+    rows = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            rows.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                         "description": op.get("description", ""),
+                         "parameters": [f"{p['name']} ({p['in']})" for p in op.get("parameters", [])],
+                         "body": body.get("$ref", "").rsplit("/", 1)[-1],
+                         "responses": sorted(op.get("responses", {}))})
+    return rows
