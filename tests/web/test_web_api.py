@@ -245,3 +245,22 @@ def test_an_operator_plans_the_week_for_everyone(web_app: Any, browser: Browser,
     assert counts["planned"] == 2 and counts["failed"] == 0
     assert other_browser.client.get("/api/plans/2026-W50").json()["learner_id"] == "bo"
     assert other_browser.post("/api/batch/plans/2026-W50").status_code == 404, "learners cannot run the batch"
+
+
+def test_pages_send_a_strict_content_security_policy(browser: Browser) -> None:
+    headers = browser.client.get("/signin").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_sign_ups_from_one_address_are_limited(web_app: Any, browser: Browser) -> None:
+    from tests.web.conftest import csrf_of
+
+    web_app.state.web.signups.limit = 2
+    codes = []
+    for n in range(3):
+        token = csrf_of(browser.client.get("/signup").text)  # signing up starts a fresh cookie session
+        codes.append(browser.client.post("/signup", data={"learner": f"u{n}", "password": PASSWORD,
+                                                          "csrf_token": token}, follow_redirects=False).status_code)
+    assert codes == [303, 303, 429]

@@ -23,6 +23,7 @@ from skillcoach.settings import Settings
 
 HERE = Path(__file__).parent
 SESSION_DAYS = 14
+SIGNUPS_PER_HOUR = 20
 
 
 @dataclass
@@ -34,6 +35,7 @@ class WebState:
     hub: SessionHub
     accounts: Accounts
     limiter: SignInLimiter
+    signups: SignInLimiter  # sign-ups per client address: each costs an Argon2 hash and a learner row
     templates: Jinja2Templates
     local: bool
 
@@ -44,7 +46,7 @@ def create_app(settings: Settings | None = None, *, local: bool = False, secure_
     settings = settings or Settings()
     coach = coach or Coach(settings)
     state = WebState(settings, coach, SessionHub(coach), Accounts(coach.store), SignInLimiter(),
-                     _templates(), local)
+                     SignInLimiter(limit=SIGNUPS_PER_HOUR, window=3600), _templates(), local)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None, *, local: bool = False, secure_
     app = FastAPI(title="skillcoach", summary="The coach in the browser; the JSON API is under /api/.",
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.web = state
+    app.middleware("http")(_security_headers)
     app.add_middleware(SessionMiddleware, secret_key=secret_key(settings.data_dir), session_cookie="skillcoach",
                        max_age=SESSION_DAYS * 24 * 3600, same_site="lax", https_only=secure_cookies)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -70,6 +73,25 @@ def app_from_env() -> FastAPI:
     """The app as ``serve --workers N`` starts it in each worker: settings and flags from the environment."""
     return create_app(Settings(), local=os.environ.get("SKILLCOACH_WEB_LOCAL") == "1",
                       secure_cookies=os.environ.get("SKILLCOACH_WEB_SECURE") == "1")
+
+
+# Scripts only from our own files (no inline script can run, whatever got into a page); inline style
+# attributes are allowed for the bar widths; no framing, no sniffing, no referrer to other sites.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                               "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+async def _security_headers(request: Request, call_next: Any) -> Any:
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def _templates() -> Jinja2Templates:

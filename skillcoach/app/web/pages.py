@@ -62,6 +62,11 @@ def signup_page(request: Request) -> Response:
 def signup(request: Request, learner: Annotated[str, Form(max_length=200)],
            password: Annotated[str, Form(max_length=2000)]) -> Response:
     web = request.app.state.web
+    address = f"ip:{request.client.host if request.client else '?'}"
+    if web.signups.blocked(address):
+        return render(request, "signin.html", mode="signup", status=429, learner=learner,
+                      error="Too many sign-ups from this address: try again in an hour.")
+    web.signups.failed(address)  # every attempt counts: each one costs a password hash
     try:
         created = web.accounts.create(learner.strip(), password)
     except (AccountError, SkillcoachError) as exc:
