@@ -141,7 +141,8 @@ def test_a_learner_signs_up_takes_a_session_resumes_and_sees_progress(server: st
     assert wait_for_turn(page) == "finished"
     assert page.locator("article.event.summary").count() == 1
     page.set_viewport_size({"width": 1100, "height": 900})
-    page.screenshot(path=str(SHOTS / "session-finished.png"), full_page=True)
+    page.locator("article.event.summary").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "session-finished.png"))
 
     page.goto(f"{server}/dashboard")
     assert page.locator("svg[role=img]").count() >= 3 and page.locator("ul.bars li").count() > 10

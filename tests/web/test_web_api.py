@@ -264,3 +264,12 @@ def test_sign_ups_from_one_address_are_limited(web_app: Any, browser: Browser) -
         codes.append(browser.client.post("/signup", data={"learner": f"u{n}", "password": PASSWORD,
                                                           "csrf_token": token}, follow_redirects=False).status_code)
     assert codes == [303, 303, 429]
+
+
+def test_sign_up_cannot_take_over_a_learner_made_outside_the_web(web_app: Any, browser: Browser) -> None:
+    web_app.state.web.coach.store.ensure_learner("imported")  # e.g. from 'learner import FILE.csv'
+    taken = browser.client.post("/signup", data={"learner": "imported", "password": PASSWORD,
+                                                 "csrf_token": browser.csrf}, follow_redirects=False)
+    assert taken.status_code == 400 and "taken" in taken.text
+    web_app.state.web.accounts.create("imported", PASSWORD, claim=True)  # what 'web-user add' does
+    assert web_app.state.web.accounts.verify("imported", PASSWORD) is not None

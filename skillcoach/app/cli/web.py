@@ -87,5 +87,5 @@ def add_user(
         accounts.set_operator(learner, True)
         typer.echo(f"{learner} is now an operator")
         return
-    accounts.create(learner, password, operator=operator)
+    accounts.create(learner, password, operator=operator, claim=True)  # a learner made by the CLI may exist
     typer.echo(f"added {learner}{' (operator)' if operator else ''}")

@@ -63,10 +63,17 @@ class Accounts:
     def __init__(self, store: Store):
         self.store = store
 
-    def create(self, learner_id: str, password: str, *, operator: bool = False) -> Account:
-        """A new account and its learner; refuses a name already taken."""
+    def create(self, learner_id: str, password: str, *, operator: bool = False, claim: bool = False) -> Account:
+        """A new account and its learner; refuses a name already taken.
+
+        Sign-up never takes over a learner who exists without an account (made with the CLI or a CSV
+        import): that would hand their record to whoever typed the name first. ``claim`` (the
+        operator's ``web-user add``) gives such a learner an account.
+        """
         check_learner_id(learner_id)
         check_password(password)
+        if not claim and self.store.get_learner(learner_id) is not None:
+            raise AccountError(f"The name {learner_id!r} is taken; choose another or sign in.")
         self.store.ensure_learner(learner_id)
         with self.store.transaction() as db:
             if db.execute(select(web_accounts.c.learner_id).where(web_accounts.c.learner_id == learner_id)).first():
