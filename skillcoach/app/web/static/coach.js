@@ -127,6 +127,8 @@
     else if (state.pending && state.pending.type === "question") showQuestion(state.pending);
     else if (state.pending) showLesson(state.pending);
     document.getElementById("hint").disabled = !(state.pending && state.pending.has_hint);
+    document.getElementById("skip").disabled = !(state.pending && state.pending.type === "question");
+    for (const id of ["ask", "ask-button"]) document.getElementById(id).disabled = state.finished;
     log.lastElementChild && log.lastElementChild.scrollIntoView({ block: "nearest" });
   }
 
