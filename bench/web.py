@@ -151,10 +151,7 @@ def api_turns(turns: int) -> list[float]:
 
 async def _load(base: str, curriculum: Any, learners: int, turns: int) -> tuple[float, list[float]]:
     """``learners`` signed-up learners at once, ``turns`` turns each; requests per second and latencies."""
-    limits = httpx.Limits(max_connections=learners + 5)
-    async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as shared:
-        del shared  # one connection pool per learner below: each has its own cookies
-    clients = [httpx.AsyncClient(base_url=base, timeout=300) for _ in range(learners)]
+    clients = [httpx.AsyncClient(base_url=base, timeout=300) for _ in range(learners)]  # each its own cookies
     try:
         crowd = [WebLearner(c, curriculum, seed=n) for n, c in enumerate(clients)]
         tag = uuid.uuid4().hex[:6]
