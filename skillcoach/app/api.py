@@ -127,6 +127,7 @@ class CoachSession:
         self.variant: dict[str, Any] | None = None  # the model-written variant on the table, if any
         self.trace_mode = "interactive"  # the trace tag: interactive | replay
         self.trace_metadata: dict[str, Any] = {}  # e.g. the original session of a replay
+        self.listener: Callable[[Event], None] | None = None  # told each event as the graph produces it
 
     # -- driving --------------------------------------------------------------
     def start(self) -> list[Event]:
@@ -221,15 +222,21 @@ class CoachSession:
                                                    stream_mode=["custom", "updates"], durability="sync"):
             if mode == "custom":
                 events.append(chunk)
+                self._tell(chunk)
                 continue
             for node, update in chunk.items():
                 if node == "__interrupt__":
                     self.pending = update[0].value
                     events.append(self.pending)
+                    self._tell(self.pending)
                 else:
                     route.append(node)
                     self._follow(update or {})
         return events, route
+
+    def _tell(self, ev: Event) -> None:
+        if self.listener is not None:
+            self.listener(ev)
 
     def _follow(self, update: dict[str, Any]) -> None:
         """Keep the few state values the session needs between turns."""

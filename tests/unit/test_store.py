@@ -29,7 +29,7 @@ def test_migrations_create_every_table(store: Store) -> None:
 
     assert table_names(store._sessions.kw["bind"]) == [
         "alembic_version", "attempts", "learners", "objective_state", "review_cards", "sessions", "turns",
-        "weekly_plans"]
+        "web_accounts", "weekly_plans"]
 
 
 def test_attempt_is_written_once_per_session_turn(store: Store) -> None:

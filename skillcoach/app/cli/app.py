@@ -42,4 +42,4 @@ def settings() -> Any:
 
 
 # Register the commands (each module adds its own to ``app``).
-from skillcoach.app.cli import chat, curriculum, learner, plan, prompts, replay  # noqa: E402,F401
+from skillcoach.app.cli import chat, curriculum, learner, plan, prompts, replay, web  # noqa: E402,F401

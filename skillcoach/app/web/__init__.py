@@ -1,0 +1,1 @@
+"""The coach in the browser: a FastAPI face over the Python API (``create_app``)."""

@@ -1,0 +1,172 @@
+"""The HTML pages: sign-in and sign-up, the session, the dashboard, the weekly plan and the replays."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from skillcoach.app.web import charts, views
+from skillcoach.app.web.accounts import Account, AccountError
+from skillcoach.app.web.security import account, check_csrf, operator, sign_in
+from skillcoach.errors import SkillcoachError
+
+router = APIRouter(include_in_schema=False)
+Who = Annotated[Account, Depends(account)]
+Operator = Annotated[Account, Depends(operator)]
+CSRF = [Depends(check_csrf)]
+
+
+def render(request: Request, name: str, who: Account | None = None, status: int = 200, **context: Any) -> Response:
+    web = request.app.state.web
+    return web.templates.TemplateResponse(request, name, {"who": who, "local": web.local, **context},
+                                          status_code=status)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    web = request.app.state.web
+    signed_in = web.local or request.session.get("learner")
+    return RedirectResponse("/session" if signed_in else "/signin", status_code=303)
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_page(request: Request) -> Response:
+    return render(request, "signin.html", mode="signin")
+
+
+@router.post("/signin", dependencies=CSRF)
+def signin(request: Request, learner: Annotated[str, Form(max_length=200)],
+           password: Annotated[str, Form(max_length=2000)]) -> Response:
+    web = request.app.state.web
+    keys = (f"ip:{request.client.host if request.client else '?'}", f"name:{learner.strip().lower()}")
+    if web.limiter.blocked(*keys):
+        return render(request, "signin.html", mode="signin", status=429, learner=learner,
+                      error="Too many failed sign-ins: wait a few minutes and try again.")
+    found = web.accounts.verify(learner.strip(), password)
+    if found is None:
+        web.limiter.failed(*keys)
+        return render(request, "signin.html", mode="signin", status=400, learner=learner,
+                      error="That name and password do not match an account.")
+    sign_in(request, found.learner_id)
+    return RedirectResponse("/session", status_code=303)
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_page(request: Request) -> Response:
+    return render(request, "signin.html", mode="signup")
+
+
+@router.post("/signup", dependencies=CSRF)
+def signup(request: Request, learner: Annotated[str, Form(max_length=200)],
+           password: Annotated[str, Form(max_length=2000)]) -> Response:
+    web = request.app.state.web
+    address = f"ip:{request.client.host if request.client else '?'}"
+    if web.signups.blocked(address):
+        return render(request, "signin.html", mode="signup", status=429, learner=learner,
+                      error="Too many sign-ups from this address: try again in an hour.")
+    web.signups.failed(address)  # every attempt counts: each one costs a password hash
+    try:
+        created = web.accounts.create(learner.strip(), password)
+    except (AccountError, SkillcoachError) as exc:
+        return render(request, "signin.html", mode="signup", status=400, learner=learner, error=str(exc))
+    sign_in(request, created.learner_id)
+    return RedirectResponse("/session", status_code=303)
+
+
+@router.post("/signout", dependencies=CSRF)
+def signout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/signin", status_code=303)
+
+
+@router.get("/session", response_class=HTMLResponse)
+def session_page(request: Request, who: Who) -> Response:
+    return render(request, "session.html", who, page="session")
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(request: Request, who: Who) -> Response:
+    data = views.dashboard(request.app.state.web.coach, who.learner_id)
+    return render(request, "dashboard.html", who, page="dashboard", data=data, charts=charts.build(data))
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(request: Request, who: Who, week: str | None = None) -> Response:
+    web = request.app.state.web
+    week = week or views.this_week(web.coach)
+    try:
+        stored = views.plan_of(web.coach.store, who.learner_id, week)
+    except SkillcoachError as exc:
+        raise HTTPException(400, str(exc)) from None
+    step = views.next_up(web.coach, who.learner_id) if week == views.this_week(web.coach) else None
+    days = views.blocks_by_day(stored.plan, step.objective_id if step and step.mode == "learn" else None) \
+        if stored else []
+    return render(request, "plan.html", who, page="plan", week=week, stored=stored, next=step, days=days)
+
+
+@router.post("/plan", dependencies=CSRF)
+def make_plan_page(request: Request, who: Who, week: Annotated[str, Form(max_length=20)]) -> Response:
+    web = request.app.state.web
+    try:
+        with web.hub.lock:
+            views.make_plan(web.settings, web.coach.store, who.learner_id, week)
+    except SkillcoachError as exc:
+        return render(request, "plan.html", who, page="plan", week=week, stored=None, days=[], error=str(exc),
+                      status=400)
+    return RedirectResponse(f"/plan?week={week}", status_code=303)
+
+
+@router.post("/plan/start", dependencies=CSRF)
+def start_block(request: Request, who: Who) -> Response:
+    """Start a new session on what the planner takes next (the week's next planned block, after due reviews)."""
+    request.app.state.web.hub.open(who.learner_id, new=True)
+    return RedirectResponse("/session", status_code=303)
+
+
+@router.get("/replays", response_class=HTMLResponse)
+def replays_page(request: Request, who: Operator) -> Response:
+    web = request.app.state.web
+    rows = views.replay_rows(web.coach.store, None)
+    return render(request, "replays.html", who, page="replays", rows=list(reversed(rows)),
+                  week=views.this_week(web.coach))
+
+
+@router.post("/batch", dependencies=CSRF, response_class=HTMLResponse)
+def batch_page(request: Request, who: Operator, week: Annotated[str, Form(max_length=20)]) -> Response:
+    web = request.app.state.web
+    try:
+        with web.hub.lock:
+            counts = views.plan_everyone(web.settings, web.coach.store, week)
+    except SkillcoachError as exc:
+        raise HTTPException(400, str(exc)) from None
+    rows = views.replay_rows(web.coach.store, None)
+    return render(request, "replays.html", who, page="replays", rows=list(reversed(rows)), week=week,
+                  batch=counts)
+
+
+@router.get("/replays/{session_id}", response_class=HTMLResponse)
+def replay_page(request: Request, who: Operator, session_id: str) -> Response:
+    try:
+        view = views.replay_view(request.app.state.web.coach, session_id)
+    except SkillcoachError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return render(request, "replay.html", who, page="replays", view=view)
+
+
+@router.post("/replays/{session_id}/run", dependencies=CSRF, response_class=HTMLResponse)
+def replay_run_page(request: Request, who: Operator, session_id: str) -> Response:
+    web = request.app.state.web
+    try:
+        with web.hub.lock:
+            result = views.replay_run(web.settings, session_id)
+    except SkillcoachError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return render(request, "replay_run.html", who, page="replays", result=result)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The JSON API's reference, drawn from FastAPI's OpenAPI document (no CDN, no JavaScript)."""
+    return render(request, "docs.html", operations=views.operations(request.app.openapi()))

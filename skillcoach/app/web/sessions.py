@@ -1,0 +1,117 @@
+"""Live coaching sessions for the web: each request drives the learner's session from the checkpointer.
+
+The session is rebuilt from the checkpointer on every request (``CoachSession.start`` only reads the
+state when the graph is waiting), so a reload, a second tab or a second worker sees the truth, and an
+answer carrying a stale turn number is refused instead of being graded twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from skillcoach.app.api import Coach, CoachSession
+from skillcoach.errors import SkillcoachError
+
+Event = dict[str, Any]
+# CommonMark with raw HTML off: curriculum and learner text can never inject markup; links keep
+# markdown-it's own check that refuses javascript: and data: URLs.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+MARKDOWN_EVENTS = {"lesson", "feedback", "answer", "summary", "plan", "question"}
+
+
+class StaleTurn(SkillcoachError, ValueError):
+    """The answer was for a question already answered (another tab, or a double click)."""
+
+
+class SessionNotFound(SkillcoachError, LookupError):
+    """No such session for this learner (also said for another learner's session)."""
+
+
+@dataclass
+class TurnResult:
+    """What the browser needs after one action: the new events and where the session now stands."""
+
+    session_id: str
+    turn: int
+    finished: bool
+    pending: Event | None
+    events: list[Event] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"session_id": self.session_id, "turn": self.turn, "finished": self.finished,
+                "pending": self.pending and with_html(self.pending),
+                "events": [with_html(e) for e in self.events]}
+
+
+def with_html(ev: Event) -> Event:
+    """The event plus its text rendered as safe HTML (raw HTML in the source is escaped)."""
+    if ev.get("type") in MARKDOWN_EVENTS and isinstance(ev.get("text"), str):
+        return {**ev, "html": _markdown.render(ev["text"])}
+    return ev
+
+
+class SessionHub:
+    """Opens and drives sessions on one ``Coach``; one lock serialises graph runs.
+
+    The lock is global, not per learner: the coach's turn recorder is shared by all sessions, so two
+    turns at once would mix their records. It goes when the coach is safe for concurrent sessions.
+    """
+
+    def __init__(self, coach: Coach):
+        self.coach = coach
+        self.lock = threading.RLock()
+
+    def open(self, learner_id: str, *, new: bool = False, minutes: int | None = None) -> TurnResult:
+        """The learner's open session (resumed where it stopped), or a new one."""
+        with self.lock:
+            session = self.coach.session(learner_id, minutes, new=new)
+            events = session.start()
+            return self._result(session, events)
+
+    def current(self, learner_id: str, session_id: str) -> TurnResult:
+        """Where the session stands now, without changing it."""
+        with self.lock:
+            session = self._load(learner_id, session_id)
+            events = session.start()
+            return self._result(session, [e for e in events if e.get("type") != "notice"])
+
+    def send(self, learner_id: str, session_id: str, message: dict[str, Any], turn: int | None,
+             listener: Callable[[Event], None] | None = None) -> TurnResult:
+        """Apply one JSONL-protocol message if ``turn`` is still the session's turn.
+
+        ``listener`` is told each event as the graph produces it (for streaming to the browser).
+        """
+        with self.lock:
+            session = self._checked(learner_id, session_id, turn)
+            session.listener = listener
+            return self._result(session, session.send(message))
+
+    def check(self, learner_id: str, session_id: str, turn: int | None) -> None:
+        """Raise what ``send`` would raise before running anything (not found, stale turn)."""
+        with self.lock:
+            self._checked(learner_id, session_id, turn)
+
+    def _checked(self, learner_id: str, session_id: str, turn: int | None) -> CoachSession:
+        session = self._load(learner_id, session_id)
+        session.start()
+        if session.finished:
+            raise StaleTurn("This session is already finished.")
+        if turn is not None and turn != session.turn:
+            raise StaleTurn("That question was already answered (perhaps in another tab); "
+                            "the page now shows where you are.")
+        return session
+
+    def _load(self, learner_id: str, session_id: str) -> CoachSession:
+        row = self.coach.store.get_session(session_id)
+        if row is None or row.learner_id != learner_id or row.mode != "interactive":
+            raise SessionNotFound("No such session.")
+        return CoachSession(self.coach, row.id, row.learner_id, row.minutes)
+
+    @staticmethod
+    def _result(session: CoachSession, events: list[Event]) -> TurnResult:
+        return TurnResult(session.id, session.turn, session.finished, session.pending, events)
