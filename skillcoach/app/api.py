@@ -102,6 +102,14 @@ class Coach:
         return progress_report(self.curriculum, self.store, learner_id, self.clock())
 
 
+def same_lesson_notice(pending: Event) -> Event:
+    """After a question on a lesson, say the lesson still waits instead of sending it again."""
+    if pending.get("type") != "lesson":
+        return pending
+    return event("notice", f"Back to the lesson: {pending.get('title', '')}.", awaiting=True, resumes="lesson",
+                 objective_id=pending.get("objective_id"))
+
+
 def make_composer(settings: Settings, tracer: Tracer, recorder: TurnRecorder, tools: dict[str, Any],
                   models: dict[str, Any] | None = None) -> Composer:
     """Offline unless a model is configured for some agent; prompts from Langfuse when traced."""
@@ -213,7 +221,7 @@ class CoachSession:
     def _stream(self, graph_input: Any, turn: int, learner_input: Any) -> tuple[list[Event], list[str]]:
         events: list[Event] = []
         route: list[str] = []
-        self.pending = None
+        before, self.pending = self.pending, None
         config = self.coach.tracer.config(self.config, session_id=self.id, learner_id=self.learner_id,
                                           turn=turn, mode=self.trace_mode, learner_input=learner_input)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
@@ -225,7 +233,7 @@ class CoachSession:
             for node, update in chunk.items():
                 if node == "__interrupt__":
                     self.pending = update[0].value
-                    events.append(self.pending)
+                    events.append(same_lesson_notice(self.pending) if self.pending == before else self.pending)
                 else:
                     route.append(node)
                     self._follow(update or {})
