@@ -40,6 +40,7 @@ from skillcoach.learner.review import utcnow
 from skillcoach.llm.langfuse_prompts import LangfusePrompts
 from skillcoach.llm.prompts import LocalPrompts
 from skillcoach.settings import Settings
+from skillcoach.storage.learners import UnknownLearner
 from skillcoach.storage.store import Store, check_learner_id
 from skillcoach.tracing.masking import mask
 from skillcoach.tracing.recording import TurnRecorder
@@ -92,13 +93,19 @@ class Coach:
         """The learner's open session (resumed), or a new one; a new learner id creates the learner."""
         check_learner_id(learner_id)
         self.store.ensure_learner(learner_id)
-        active = None if new else self.store.active_session(learner_id)
+        active = self.store.active_session(learner_id)
+        if active is not None and new:
+            self.store.close_session(active.id)  # replaced, not finished: no summary was given
+            active = None
         if active is None:
             active = self.store.open_session(learner_id, minutes or self.settings.session_minutes)
         return CoachSession(self, active.id, learner_id, active.minutes)
 
     def progress(self, learner_id: str) -> dict[str, Any]:
+        """The learner's progress report; UnknownLearner for an id never seen."""
         check_learner_id(learner_id)
+        if self.store.get_learner(learner_id) is None:
+            raise UnknownLearner(learner_id)
         return progress_report(self.curriculum, self.store, learner_id, self.clock())
 
 

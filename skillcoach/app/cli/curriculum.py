@@ -52,15 +52,16 @@ def list_skills(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from skillcoach.app.cli.render import make_console, plain
 
     table = Table(title="Curriculum")
     for col in ("id", "title", "objectives", "items"):
         table.add_column(col)
     for row in rows:
-        table.add_row(row["id"], row["title"], str(row["objectives"]), str(row["items"]))
-    Console().print(table)
+        table.add_row(plain(row["id"]), plain(row["title"]), str(row["objectives"]), str(row["items"]))
+    make_console().print(table)
 
 
 @curriculum_app.command("show")
@@ -73,7 +74,7 @@ def show(ident: Annotated[str, typer.Argument(metavar="ID", help="A skill, objec
     data = found.model_dump(mode="json", exclude_none=True)
     if ident == getattr(found, "id", None) and hasattr(found, "objectives"):
         data["objectives"] = [{"id": o.id, "title": o.title, "items": len(o.items)} for o in found.objectives]
-    typer.echo(yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100))
+    typer.echo(yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=78))
 
 
 def _block_strings(dumper, text):  # type: ignore[no-untyped-def]
@@ -101,10 +102,9 @@ def ask(
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.markdown import Markdown
+    from skillcoach.app.cli.render import SafeMarkdown, make_console, plain
 
-    console = Console()
+    console = make_console()
     for notice in result.get("notices", []):
-        console.print(f"[dim]{notice}[/dim]")
-    console.print(Markdown(result["answer"]))
+        console.print(plain(notice, "dim"))
+    console.print(SafeMarkdown(result["answer"]))
