@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from graphlib import CycleError, TopologicalSorter
 
+from skillcoach.curriculum.authoring import authoring_slips
 from skillcoach.curriculum.loader import Problem, RawCurriculum
 from skillcoach.curriculum.models import ItemKind, Objective, Skill
 
@@ -53,6 +54,7 @@ def _skill_problems(file: str, skill: Skill, seeds: set[str], rules: bool) -> It
         yield from _source_problems(file, where, obj, seeds)
         if rules:
             yield from _authoring_problems(file, where, obj)
+            yield from authoring_slips(file, where, obj)
 
 
 def _source_problems(file: str, where: str, obj: Objective, seeds: set[str]) -> Iterator[Problem]:

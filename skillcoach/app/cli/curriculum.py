@@ -13,16 +13,28 @@ from skillcoach.app.cli.errors import UserError
 
 
 @curriculum_app.command("validate")
-def validate() -> None:
+def validate(
+    strict: Annotated[bool, typer.Option("--strict", help="Count warnings (e.g. give-away choices) as problems.")]
+    = False,
+) -> None:
     """Check every curriculum file; print 'file: field: problem' lines and exit 1 on any."""
+    from skillcoach.curriculum.authoring import giveaway_warnings, right_is_longest
     from skillcoach.curriculum.loader import read_dir
     from skillcoach.curriculum.validate import check
 
     conf = settings()
     raw = read_dir(conf.curriculum_dir, conf.locale)
     problems = check(raw)
+    warnings = [w for file, skill in raw.skills.items() for o in skill.objectives for w in giveaway_warnings(file, o)]
     for problem in problems:
         typer.echo(str(problem))
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    longest, mcqs = right_is_longest([o for s in raw.skills.values() for o in s.objectives])
+    if mcqs and longest > mcqs / 2:
+        typer.echo(f"warning: the right choice is the longest one in {longest} of {mcqs} mcq items", err=True)
+    if strict:
+        problems += warnings
     if problems:
         typer.echo(f"{len(problems)} problem(s) in {conf.curriculum_dir}", err=True)
         raise typer.Exit(1)
