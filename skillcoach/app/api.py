@@ -52,6 +52,9 @@ MAX_ASK_CHARS = 500
 AGENTS = ("tutor", "quiz", "reviewer", "planner")
 GRADE_FIELDS = ("item_id", "verdict", "score", "mastery_before", "mastery", "mastered", "grader", "text")
 MAX_EVENT_CHARS = 600
+COMMANDS_HELP = ("Answer with a choice number or letter (1 3 or a,c for several; t/f) or free text. "
+                 "/hint a hint; /skip skip the question; /progress your progress; /quit end with a summary; "
+                 "/help this list; ?QUESTION asks the tutor; continue (Enter) moves on after a lesson.")
 
 
 class Coach:
@@ -191,6 +194,8 @@ class CoachSession:
 
     def command(self, name: str) -> list[Event]:
         name = name.strip().lstrip("/").lower()
+        if name == "help":
+            return [event("notice", COMMANDS_HELP, commands=sorted([*COMMANDS, "help"]))]
         if name not in COMMANDS:
             return [event("error", f"Unknown command {name!r}. Commands: {', '.join(sorted(COMMANDS))}.")]
         if not self._waiting():

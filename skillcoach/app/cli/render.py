@@ -50,8 +50,8 @@ def make_console(**kwargs: Any) -> Console:
 
 
 def plain(text: Any, style: str = "") -> Text:
-    """Text shown exactly as given (no markup, no Markdown)."""
-    return Text(str(text), style=style)
+    """Text shown exactly as given (no markup, no Markdown); tabs become spaces so widths are right."""
+    return Text(str(text).expandtabs(4), style=style)
 
 
 def help_view() -> RenderableType:

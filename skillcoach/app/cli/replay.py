@@ -26,7 +26,12 @@ def list_sessions(
     from skillcoach.app.replay.view import session_rows
     from skillcoach.storage.store import Store
 
-    rows = session_rows(Store(settings().resolved_database_url), learner)
+    store = Store(settings().resolved_database_url)
+    if learner is not None and store.get_learner(learner) is None:
+        from skillcoach.storage.learners import UnknownLearner
+
+        raise UnknownLearner(learner)
+    rows = session_rows(store, learner)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
