@@ -158,3 +158,20 @@ def test_progress_shows_bars_forecast_streak_and_fits_80_columns(settings: Setti
     lines = compact.rstrip("\n").split("\n")
     assert all(len(line.rstrip()) <= 80 for line in lines) and len(lines) <= 22
     assert "█" in compact and "14 days:" in compact and "streak 1 day" in compact
+
+
+def test_a_lesson_carries_its_sections_and_a_question_on_it_does_not_resend_it(settings: Settings) -> None:
+    with Coach(settings) as coach:
+        session = coach.session("ada")
+        lesson = next(e for e in session.start() if e["type"] == "lesson")
+        sections = lesson["sections"]
+        titles = [s["title"] for s in sections]
+        assert titles[0].startswith("Explanation") and titles[1] == "Check your understanding"
+        assert {"Key points", "Example"} <= set(titles) and all(set(s) == {"title", "text"} for s in sections)
+        assert all(len(s["text"]) <= 1200 for s in sections), "each part is short enough for a screen"
+        body = lesson["title"] + "".join(s["title"] + s["text"] for s in sections if s["title"] != titles[1])
+        assert all(word in body for word in lesson["text"].split() if word.isalpha() and len(word) > 3)
+        events = session.ask("what is a structured prompt?")
+        assert [e["type"] for e in events] == ["answer", "notice"] and events[-1]["resumes"] == "lesson"
+        assert sum(len(str(e)) for e in events) < len(lesson["text"]), "the lesson is not sent again"
+        assert session.pending == lesson and session.command("continue")[-1]["type"] == "question"
