@@ -26,8 +26,8 @@ def progress_view(report: dict[str, Any], *, detail: bool = True) -> RenderableT
     parts: list[RenderableType] = [_headline(report), _skills_table(report)]
     if detail:
         parts.append(_objectives_table(report))
-    parts += [_reviews(report), _habits(report)]
-    mistakes = _mistakes(report)
+    parts += [_reviews(report, 3 if detail else 1), _habits(report)]
+    mistakes = _mistakes(report, 3 if detail else 2)
     if mistakes is not None:
         parts.append(mistakes)
     return Group(*parts)
@@ -35,10 +35,9 @@ def progress_view(report: dict[str, Any], *, detail: bool = True) -> RenderableT
 
 def _headline(report: dict[str, Any]) -> Text:
     counts = _status_counts(report)
-    return Text.assemble((f"Progress of {report['learner_id']}", "bold"), ": ",
-                         f"{counts['mastered']} mastered, {counts['in_progress']} in progress, "
-                         f"{counts['ready']} ready, {counts['locked']} locked "
-                         f"(of {report['objectives_total']} objectives)")
+    return Text.assemble(("Progress of ", "bold"), (str(report["learner_id"]), "bold"), ": ",
+                         f"{counts['mastered']} mastered · {counts['in_progress']} in progress · "
+                         f"{counts['ready']} ready · {counts['locked']} locked of {report['objectives_total']}")
 
 
 def _status_counts(report: dict[str, Any]) -> dict[str, int]:
@@ -85,13 +84,13 @@ def _objectives_table(report: dict[str, Any]) -> Table:
     return table
 
 
-def _reviews(report: dict[str, Any]) -> RenderableType:
+def _reviews(report: dict[str, Any], shown: int) -> RenderableType:
     due_now = len(report.get("reviews_due", []))
     lines: list[RenderableType] = [Text.assemble(("Reviews", "bold"), f": {due_now} due now")]
     forecast = report.get("review_forecast") or []
     if forecast:
         lines.append(_forecast_line(forecast))
-    for row in (report.get("next_reviews") or [])[:3]:
+    for row in (report.get("next_reviews") or [])[:shown]:
         when = "now" if row.get("due_now") else _day(row["due"])
         lines.append(Text.assemble("  next: ", (when, "cyan"), "  ", plain(_clip(row["title"], 60))))
     return Group(*lines)
@@ -119,16 +118,16 @@ def _habits(report: dict[str, Any]) -> Text:
                          f"; {report.get('answers', 0)} answers, {report.get('correct', 0)} correct")
 
 
-def _mistakes(report: dict[str, Any]) -> RenderableType | None:
+def _mistakes(report: dict[str, Any], shown: int) -> RenderableType | None:
     """Recurring mistakes, and the misconceptions the learner model names where it knows them."""
     rows = [f"{_clip(r['title'], 50)}: {r['wrong']} wrong in a row on {r['item_id'].rsplit('/', 1)[-1]}"
-            for r in (report.get("recurring_mistakes") or [])[:3]]
-    for item in (report.get("misconceptions") or [])[:3]:
+            for r in (report.get("recurring_mistakes") or [])[:shown]]
+    for item in (report.get("misconceptions") or [])[:shown]:
         rows.append(_clip(item.get("text") or item.get("feedback") or item.get("id") or str(item), 70)
                     if isinstance(item, dict) else _clip(str(item), 70))
     if not rows:
         return None
-    return Group(Text("Recurring mistakes", style="bold"), *(plain(f"  - {row}") for row in rows))
+    return Group(Text("Recurring mistakes", style="bold"), *(plain(f"  - {row}") for row in rows[:shown]))
 
 
 def _day(iso: str) -> str:

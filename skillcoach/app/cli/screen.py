@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 from skillcoach.app.cli.progress_view import progress_view
@@ -97,6 +97,5 @@ def split_tall(console: Console, renderable: RenderableType) -> list[RenderableT
 
 
 def welcome(console: Console) -> None:
-    console.print(Group(Text("skillcoach", style="bold"),
-                        plain("Answer with a number or letter; Enter moves on; ?question asks the tutor; "
-                              "/help lists commands.", "dim")))
+    console.print(Text.assemble(("skillcoach", "bold"),
+                                ("  Enter moves on · ?question asks the tutor · /help lists commands", "dim")))
