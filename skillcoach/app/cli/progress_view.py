@@ -35,7 +35,7 @@ def progress_view(report: dict[str, Any], *, detail: bool = True) -> RenderableT
 
 def _headline(report: dict[str, Any]) -> Text:
     counts = _status_counts(report)
-    return Text.assemble(("Progress of ", "bold"), (str(report["learner_id"]), "bold"), ": ",
+    return Text.assemble((f"Progress of {report['learner_id']}", "bold"), ": ",
                          f"{counts['mastered']} mastered · {counts['in_progress']} in progress · "
                          f"{counts['ready']} ready · {counts['locked']} locked of {report['objectives_total']}")
 
