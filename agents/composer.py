@@ -84,10 +84,11 @@ class OfflineComposer:
         answered = stats.get("answered", 0)
         lines = [f"Session over: {answered} answer(s), {stats.get('correct', 0)} correct, "
                  f"{stats.get('partial', 0)} partly right."]
+        titles = stats.get("titles") or {}
         if stats.get("mastered"):
-            lines.append("Mastered today: " + ", ".join(stats["mastered"]) + ".")
+            lines.append("Mastered today: " + "; ".join(titles.get(o, o) for o in stats["mastered"]) + ".")
         if stats.get("reviewed"):
-            lines.append("Reviewed: " + ", ".join(stats["reviewed"]) + ".")
+            lines.append("Reviewed: " + "; ".join(titles.get(o, o) for o in stats["reviewed"]) + ".")
         if stats.get("next"):
             lines.append(f"Next time: {stats['next']}.")
         return " ".join(lines)

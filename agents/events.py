@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.lesson_sections import lesson_sections
 from agents.state import Event
 from skillcoach.curriculum.models import Item, Objective
 from skillcoach.grading.answers import Grade, display_choices
@@ -22,7 +23,7 @@ def question(item: Item, objective: Objective, number: int, mode: str) -> Event:
 
 def lesson(objective: Objective, text: str, *, awaiting: bool, remediation: bool = False) -> Event:
     return event("lesson", text, awaiting=awaiting, objective_id=objective.id, title=objective.title,
-                 remediation=remediation)
+                 remediation=remediation, sections=lesson_sections(text, objective.title, check=not remediation))
 
 
 def feedback(item: Item, grade: Grade, text: str, mastery: float, mastered: bool, newly: bool,

@@ -22,6 +22,8 @@ def wrap_up(state: CoachState, runtime: Runtime[CoachContext], config: RunnableC
     if upcoming:
         stats["next"] = ctx.curriculum.objective(upcoming["objective_id"]).title
     stats["minutes"] = round(state.get("spent", 0.0), 1)
+    named = {*stats.get("mastered", []), *stats.get("reviewed", [])}
+    stats["titles"] = {oid: ctx.curriculum.objective(oid).title for oid in named if oid in ctx.curriculum.objectives}
     text = ctx.composer.summary(stats)
     ctx.store.finish_session(state["session_id"], stats)
     runtime.stream_writer(event("summary", text, stats=stats))

@@ -40,6 +40,7 @@ from skillcoach.learner.review import utcnow
 from skillcoach.llm.langfuse_prompts import LangfusePrompts
 from skillcoach.llm.prompts import LocalPrompts
 from skillcoach.settings import Settings
+from skillcoach.storage.learners import UnknownLearner
 from skillcoach.storage.store import Store, check_learner_id
 from skillcoach.tracing.masking import mask
 from skillcoach.tracing.recording import TurnRecorder
@@ -51,6 +52,9 @@ MAX_ASK_CHARS = 500
 AGENTS = ("tutor", "quiz", "reviewer", "planner")
 GRADE_FIELDS = ("item_id", "verdict", "score", "mastery_before", "mastery", "mastered", "grader", "text")
 MAX_EVENT_CHARS = 600
+COMMANDS_HELP = ("Answer with a choice number or letter (1 3 or a,c for several; t/f) or free text. "
+                 "/hint a hint; /skip skip the question; /progress your progress; /quit end with a summary; "
+                 "/help this list; ?QUESTION asks the tutor; continue (Enter) moves on after a lesson.")
 
 
 class Coach:
@@ -92,14 +96,28 @@ class Coach:
         """The learner's open session (resumed), or a new one; a new learner id creates the learner."""
         check_learner_id(learner_id)
         self.store.ensure_learner(learner_id)
-        active = None if new else self.store.active_session(learner_id)
+        active = self.store.active_session(learner_id)
+        if active is not None and new:
+            self.store.close_session(active.id)  # replaced, not finished: no summary was given
+            active = None
         if active is None:
             active = self.store.open_session(learner_id, minutes or self.settings.session_minutes)
         return CoachSession(self, active.id, learner_id, active.minutes)
 
     def progress(self, learner_id: str) -> dict[str, Any]:
+        """The learner's progress report; UnknownLearner for an id never seen."""
         check_learner_id(learner_id)
+        if self.store.get_learner(learner_id) is None:
+            raise UnknownLearner(learner_id)
         return progress_report(self.curriculum, self.store, learner_id, self.clock())
+
+
+def same_lesson_notice(pending: Event) -> Event:
+    """After a question on a lesson, say the lesson still waits instead of sending it again."""
+    if pending.get("type") != "lesson":
+        return pending
+    return event("notice", f"Back to the lesson: {pending.get('title', '')}.", awaiting=True, resumes="lesson",
+                 objective_id=pending.get("objective_id"))
 
 
 def make_composer(settings: Settings, tracer: Tracer, recorder: TurnRecorder, tools: dict[str, Any],
@@ -177,6 +195,8 @@ class CoachSession:
 
     def command(self, name: str) -> list[Event]:
         name = name.strip().lstrip("/").lower()
+        if name == "help":
+            return [event("notice", COMMANDS_HELP, commands=sorted([*COMMANDS, "help"]))]
         if name not in COMMANDS:
             return [event("error", f"Unknown command {name!r}. Commands: {', '.join(sorted(COMMANDS))}.")]
         if not self._waiting():
@@ -214,7 +234,7 @@ class CoachSession:
     def _stream(self, graph_input: Any, turn: int, learner_input: Any) -> tuple[list[Event], list[str]]:
         events: list[Event] = []
         route: list[str] = []
-        self.pending = None
+        before, self.pending = self.pending, None
         config = self.coach.tracer.config(self.config, session_id=self.id, learner_id=self.learner_id,
                                           turn=turn, mode=self.trace_mode, learner_input=learner_input)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
@@ -227,8 +247,9 @@ class CoachSession:
             for node, update in chunk.items():
                 if node == "__interrupt__":
                     self.pending = update[0].value
-                    events.append(self.pending)
-                    self._tell(self.pending)
+                    shown = same_lesson_notice(self.pending) if self.pending == before else self.pending
+                    events.append(shown)
+                    self._tell(shown)
                 else:
                     route.append(node)
                     self._follow(update or {})

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from skillcoach.curriculum.catalog import load_curriculum
+from skillcoach.curriculum.relevance import THRESHOLD, Relevance, compose_answer
 from skillcoach.curriculum.search import CurriculumIndex
 from skillcoach.errors import SkillcoachError
 from skillcoach.grading.answers import InvalidAnswer, clean_text
@@ -15,6 +16,8 @@ from skillcoach.settings import Settings
 
 MAX_QUESTION_CHARS = 500
 TOP_K = 3
+NOTHING = ("The curriculum has nothing on that, so I won't guess. Try other words (English keywords work best); "
+           "'skillcoach curriculum list' shows what it covers.")
 
 
 class InvalidQuestion(SkillcoachError, ValueError):
@@ -22,9 +25,8 @@ class InvalidQuestion(SkillcoachError, ValueError):
 
 
 def answer_question(settings: Settings, question: str, composer: Any = None) -> dict[str, Any]:
-    """{'answer', 'citations': [{skill_id, objective_id, source, text}], 'notices'}."""
-    from agents.composer import OfflineComposer
-
+    """{'answer', 'citations': [{skill_id, objective_id, source, text}], 'notices', 'relevance'}: passages
+    below the relevance threshold are not cited, and with none left the answer says so."""
     try:
         text = clean_text(question, max_chars=100_000)
     except InvalidAnswer:
@@ -34,8 +36,14 @@ def answer_question(settings: Settings, question: str, composer: Any = None) -> 
         text = text[:MAX_QUESTION_CHARS]
         notices.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
     index = CurriculumIndex(load_curriculum(settings.curriculum_dir, settings.locale))
-    passages = index.search(text, k=TOP_K)
+    relevance = Relevance(index.passages)
+    ranked = [s for s in relevance.rank(text, index.search(text, k=TOP_K)) if s.relevance >= THRESHOLD]
+    passages = [s.passage for s in ranked]
     if not passages:
-        notices.append("Nothing in the curriculum matched; English keywords work best.")
-    answer = (composer or OfflineComposer()).answer(text, passages)
-    return {"answer": answer, "citations": [p.citation() for p in passages], "notices": notices}
+        answer = NOTHING
+    elif composer is not None:
+        answer = composer.answer(text, passages)
+    else:
+        answer = compose_answer(relevance, text, ranked)
+    return {"answer": answer, "citations": [p.citation() for p in passages], "notices": notices,
+            "relevance": ranked[0].relevance if ranked else 0.0}

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
+from skillcoach.curriculum.authoring import authoring_slips
 from skillcoach.curriculum.loader import CLAIMS_FILE, SOURCES_FILE, Problem, RawCurriculum
 from skillcoach.curriculum.models import Claim, Fact, ItemKind, Objective, Skill, Source
 from skillcoach.curriculum.seeds import heading_problem
@@ -102,6 +103,7 @@ def _skill_problems(file: str, skill: Skill, refs: _Refs, rules: bool) -> Iterat
         yield from _source_problems(file, where, obj, refs)
         if rules:
             yield from _authoring_problems(file, where, obj)
+            yield from authoring_slips(file, where, obj)
 
 
 def _source_problems(file: str, where: str, obj: Objective, refs: _Refs) -> Iterator[Problem]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.learner.bkt import ObjectiveKnowledge
+from skillcoach.learner.study_stats import study_stats
 from skillcoach.planning.next_step import due_reviews
 from skillcoach.storage.store import Store
 
@@ -33,6 +34,7 @@ def progress_report(curriculum: Curriculum, store: Store, learner_id: str, now: 
         "reviews_due": [{"objective_id": oid, "recall": round(r, 3)}
                         for oid, r in due_reviews(store.review_cards(learner_id), now)],
         "skills": skills,
+        **study_stats(curriculum, store, learner_id, now),
     }
 
 

@@ -56,7 +56,7 @@ def next_step(
     """The next objective for a session, or None when nothing is left to do."""
     for oid, recall in due_reviews(cards, now):
         if oid not in exclude and oid in curriculum.objectives:
-            return Step(oid, "review", f"review due (recall now about {recall:.0%})")
+            return Step(oid, "review", f"review due, recall now about {recall:.0%}")
     ready = [oid for oid in fringe(curriculum, mastered, goals) if oid not in exclude]
     for block in planned or []:
         oid = block.get("objective_id")

@@ -76,11 +76,14 @@ class WeeklyPlanner:
                 self._next[dep].append(oid)
         self._downstream = {oid: self._leads_to(oid) for oid in curriculum.order}
 
-    def plan(self, profile: LearnerProfile, state: StudyState, week: str) -> dict[str, Any]:
-        """The plan for ``week`` ('2026-W48'); raises PlanningError or NothingToPlan with a clear message."""
+    def plan(self, profile: LearnerProfile, state: StudyState, week: str,
+             now: datetime | None = None) -> dict[str, Any]:
+        """The plan for ``week`` ('2026-W48'); raises PlanningError or NothingToPlan with a clear message.
+        With ``now``, the current week keeps only the study days still ahead (in the learner's zone)."""
         zone = self._check(profile)
         monday, sunday = parse_week(week)
         days = [monday + timedelta(days=WEEKDAYS.index(d)) for d in profile.days or self.rules.default_days]
+        days = days_ahead(days, now, zone, self.rules.start, week) if now is not None else days
         budget = min(profile.weekly_minutes, len(days) * self.rules.max_day_minutes)
         week_end = datetime.combine(sunday + timedelta(days=1), time(0), zone)
         scope = self._scope(profile, state)
@@ -245,6 +248,20 @@ class WeeklyPlanner:
                        "unused_minutes": profile.weekly_minutes - learn - reviews,
                        "review_cap_minutes": int(budget * self.rules.review_share)},
         }
+
+
+def days_ahead(days: list[date], now: datetime, zone: ZoneInfo, start: time, week: str) -> list[date]:
+    """Study days of the current week whose first block (at ``start``) is still ahead of ``now``.
+    A past or future week keeps its days: the CLI asks for --force before planning a past week."""
+    local = now.astimezone(zone)
+    monday, sunday = parse_week(week)
+    if not monday <= local.date() <= sunday:
+        return days
+    ahead = [day for day in sorted(set(days)) if datetime.combine(day, start, zone) > local]
+    if not ahead:
+        raise PlanningError(f"no study day is left in {week} after {local:%a %H:%M} ({zone.key}): "
+                            "plan next week with --week")
+    return ahead
 
 
 def _progress(state: StudyState, oid: str) -> float:

@@ -129,6 +129,13 @@ class Store:
             if row is not None and row.status != "finished":
                 row.status, row.summary, row.ended_at = "finished", summary, review.utcnow()
 
+    def close_session(self, session_id: str) -> None:
+        """Close an open session that a new one replaces (status 'closed'; it keeps its turns)."""
+        with self.transaction() as db:
+            row = db.get(CoachingSession, session_id)
+            if row is not None and row.status == "active":
+                row.status, row.ended_at = "closed", review.utcnow()
+
     # -- turns ----------------------------------------------------------------
     def record_turn(self, session_id: str, number: int, trace_id: str, learner_input: dict[str, Any],
                     record: dict[str, Any], tokens: int = 0, llm_calls: int = 0) -> None:

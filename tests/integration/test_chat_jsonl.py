@@ -27,7 +27,7 @@ class Chat:
     def __init__(self, data_dir: Path, learner: str, *extra: str):
         env = {**os.environ, "SKILLCOACH_DATA_DIR": str(data_dir)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "skillcoach", "chat", "--learner", learner, "--jsonl", *extra],
+            [sys.executable, "-m", "skillcoach", "chat", "--learner", learner, "--jsonl", "--new-learner", *extra],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
     def until_awaiting(self) -> list[dict[str, Any]]:
@@ -101,8 +101,9 @@ def test_kill_nine_at_any_point_loses_no_answer_and_counts_none_twice(tmp_path: 
 def test_progress_json_and_bad_learner_id(tmp_path: Path) -> None:
     env = {**os.environ, "SKILLCOACH_DATA_DIR": str(tmp_path)}
     run = [sys.executable, "-m", "skillcoach"]
-    ok = subprocess.run([*run, "progress", "--learner", "ada", "--json"], capture_output=True, text=True, env=env)
-    assert ok.returncode == 0 and json.loads(ok.stdout)["learner_id"] == "ada"
+    unknown = subprocess.run([*run, "progress", "--learner", "ada", "--json"], capture_output=True, text=True,
+                             env=env)
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1 and "no learner 'ada'" in unknown.stderr
     bad = subprocess.run([*run, "chat", "--learner", "../../etc", "--jsonl"], capture_output=True, text=True,
                          env=env, stdin=subprocess.DEVNULL)
     assert bad.returncode == 2 and "invalid learner id" in bad.stderr and "Traceback" not in bad.stderr

@@ -97,7 +97,7 @@ def test_a_week_without_a_plan_says_how_to_make_one(run) -> None:  # type: ignor
 def test_a_learner_with_everything_mastered_gets_no_plan(run, store: Store) -> None:  # type: ignore[no-untyped-def]
     run("learner", "add", "ada")
     master_everything(store, "ada", datetime(2026, 11, 28, 9, tzinfo=UTC))  # first reviews due after the week
-    result = run("plan", "weekly", "--learner", "ada", "--week", WEEK)
+    result = run("plan", "weekly", "--learner", "ada", "--week", WEEK, "--force")  # a past week
     assert result.code == 0
     assert "nothing to plan: ada: nothing to plan for ada in 2026-W48: every objective is mastered" in result.err
     assert f"{WEEK}: 0 planned, 0 already planned, 1 with nothing to plan, 0 failed" in result.out

@@ -13,15 +13,18 @@ from skillcoach.app.cli.app import app, settings
 
 @app.command()
 def chat(
-    learner: Annotated[str, typer.Option("--learner", "-l", help="Learner id; a new id creates the learner.")],
+    learner: Annotated[str, typer.Option("--learner", "-l", help="Learner id (a new id: asks, or --new-learner).")],
     minutes: Annotated[int | None, typer.Option(min=1, max=600, help="Session time budget.")] = None,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Speak the JSONL protocol on stdin/stdout.")] = False,
-    new: Annotated[bool, typer.Option("--new", help="Start a new session even if one is open.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Start a new session, closing the open one.")] = False,
+    new_learner: Annotated[bool, typer.Option("--new-learner", help="Create the learner if the id is new.")] = False,
 ) -> None:
     """Start or resume a coaching session."""
     from skillcoach.app.api import Coach
+    from skillcoach.app.cli.confirm import confirm_new_learner
 
     with Coach(settings()) as coach:
+        confirm_new_learner(coach.store, learner, allowed=new_learner, interactive=not jsonl)
         session = coach.session(learner, minutes, new=new)
         if jsonl:
             _jsonl_loop(session)

@@ -18,11 +18,14 @@ def validate(
         "--coverage", help="Report the share of source claims (claims.yaml) that facts cover; list the rest.")] = False,
     stale_after: Annotated[str | None, typer.Option(
         "--stale-after", metavar="AGE", help="List facts last checked longer ago than AGE (e.g. 180d, 26w).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Count warnings (e.g. give-away choices) as problems.")]
+    = False,
 ) -> None:
     """Check every curriculum file; print 'file: field: problem' lines and exit 1 on any."""
     import datetime as dt
 
     from skillcoach.curriculum.audit import InvalidAge, parse_age
+    from skillcoach.curriculum.authoring import giveaway_warnings, right_is_longest
     from skillcoach.curriculum.loader import read_dir
     from skillcoach.curriculum.seeds import SEEDS_ENV, find_seeds_dir
     from skillcoach.curriculum.validate import check
@@ -39,12 +42,20 @@ def validate(
         typer.echo(f"note: source texts not found (no shared/seeds above {conf.curriculum_dir}, {SEEDS_ENV} unset); "
                    "headings checked against sources.yaml only", err=True)
     problems = check(raw, seeds_dir=seeds_dir, today=today)
+    warnings = [w for file, skill in raw.skills.items() for o in skill.objectives for w in giveaway_warnings(file, o)]
     for problem in problems:
         typer.echo(str(problem))
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    longest, mcqs = right_is_longest([o for s in raw.skills.values() for o in s.objectives])
+    if mcqs and longest > mcqs / 2:
+        typer.echo(f"warning: the right choice is the longest one in {longest} of {mcqs} mcq items", err=True)
     if show_coverage:
         _print_coverage(raw)
     if max_age is not None:
         _print_stale(raw, max_age, today, stale_after or "")
+    if strict:
+        problems += warnings
     if problems:
         typer.echo(f"{len(problems)} problem(s) in {conf.curriculum_dir}", err=True)
         raise typer.Exit(1)
@@ -93,15 +104,16 @@ def list_skills(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from skillcoach.app.cli.render import make_console, plain
 
     table = Table(title="Curriculum")
     for col in ("id", "title", "objectives", "items"):
         table.add_column(col)
     for row in rows:
-        table.add_row(row["id"], row["title"], str(row["objectives"]), str(row["items"]))
-    Console().print(table)
+        table.add_row(plain(row["id"]), plain(row["title"]), str(row["objectives"]), str(row["items"]))
+    make_console().print(table)
 
 
 @curriculum_app.command("show")
@@ -114,7 +126,7 @@ def show(ident: Annotated[str, typer.Argument(metavar="ID", help="A skill, objec
     data = found.model_dump(mode="json", exclude_none=True)
     if ident == getattr(found, "id", None) and hasattr(found, "objectives"):
         data["objectives"] = [{"id": o.id, "title": o.title, "items": len(o.items)} for o in found.objectives]
-    typer.echo(yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100))
+    typer.echo(yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=78))
 
 
 def _block_strings(dumper, text):  # type: ignore[no-untyped-def]
@@ -142,13 +154,12 @@ def ask(
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.markdown import Markdown
+    from skillcoach.app.cli.render import SafeMarkdown, make_console, plain
 
-    console = Console()
+    console = make_console()
     for notice in result.get("notices", []):
-        console.print(f"[dim]{notice}[/dim]")
-    console.print(Markdown(result["answer"]))
+        console.print(plain(notice, "dim"))
+    console.print(SafeMarkdown(result["answer"]))
 
 
 @curriculum_app.command("grade")

@@ -43,6 +43,7 @@ def weekly(
     conf = settings()
     store = Store(conf.resolved_database_url)
     learners = learner_ids(store) if all_learners else [get_profile(store, learner).id]  # type: ignore[arg-type]
+    _refuse_past_week(week, force)
     if not learners:
         typer.echo("No learners yet: add some with 'skillcoach learner import FILE.csv'.")
         return
@@ -114,6 +115,20 @@ def _write(data: bytes, output: Path | None) -> None:
     except OSError as exc:
         raise UserError(f"cannot write {output}: {exc.strerror}") from None
     typer.echo(f"wrote {output}", err=True)
+
+
+def _refuse_past_week(week: str, force: bool) -> None:
+    """A week that is over everywhere on Earth (UTC-12) is planned only with --force."""
+    from datetime import UTC, timedelta
+
+    from skillcoach.learner.review import utcnow
+    from skillcoach.planning.weeks import parse_week
+
+    _, sunday = parse_week(week)
+    ended = datetime.combine(sunday + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=12)
+    if utcnow() >= ended and not force:
+        raise UserError(f"week {week} is over (it ended on {sunday:%a %d %b %Y}): add --force to plan it anyway, "
+                        "or leave out --week for the current week")
 
 
 def _week(week: str | None) -> str:

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from skillcoach.app.cli.app import replay_app, settings
 from skillcoach.app.cli.errors import UserError
+from skillcoach.app.cli.render import make_console, plain
 
-console = Console()
+console = make_console()
 
 
 @replay_app.command("list")
@@ -26,17 +26,26 @@ def list_sessions(
     from skillcoach.app.replay.view import session_rows
     from skillcoach.storage.store import Store
 
-    rows = session_rows(Store(settings().resolved_database_url), learner)
+    store = Store(settings().resolved_database_url)
+    if learner is not None and store.get_learner(learner) is None:
+        from skillcoach.storage.learners import UnknownLearner
+
+        raise UnknownLearner(learner)
+    rows = session_rows(store, learner)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title="Sessions")
+    # Fits 80 columns: the full session id (it is what 'replay show' takes), the rest compact.
+    table = Table(title="Sessions", box=None, header_style="bold", pad_edge=False, title_justify="left")
     table.add_column("session", no_wrap=True, min_width=32)
-    for col in ("learner", "status", "started", "turns", "answers", "correct"):
-        table.add_column(col)
+    table.add_column("learner", max_width=12, overflow="ellipsis", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("started", no_wrap=True)
+    table.add_column("turns", justify="right", no_wrap=True)
+    table.add_column("right", justify="right", no_wrap=True)
     for r in rows:
-        table.add_row(r["session_id"], r["learner_id"], r["status"], r["started_at"][:16], str(r["turns"]),
-                      str(r["answers"]), str(r["correct"]))
+        table.add_row(r["session_id"], plain(r["learner_id"]), r["status"], r["started_at"][5:16].replace("T", " "),
+                      str(r["turns"]), f"{r['correct']}/{r['answers']}")
     console.print(table)
 
 
@@ -66,20 +75,21 @@ def show(
 
 
 def _print_turn(t: dict[str, Any]) -> None:
-    console.rule(f"turn {t['turn']}  trace {t['trace_id']}")
+    """One turn; recorded text (learner input, tool and model output) is printed as plain text."""
+    console.rule(plain(f"turn {t['turn']}  trace {t['trace_id']}"))
     if t["trace_url"]:
-        console.print(f"[dim]{t['trace_url']}[/dim]")
-    console.print(f"input: {t['input'] or '(session start)'}")
-    console.print("route: " + " -> ".join(t["route"]))
+        console.print(plain(t["trace_url"], "dim"))
+    console.print(plain(f"input: {t['input'] or '(session start)'}"))
+    console.print(plain("route: " + " -> ".join(t["route"])))
     for call in t["tools"]:
-        console.print(f"  tool {call['tool']}({call['input']}) -> {call['output']}")
+        console.print(plain(f"  tool {call['tool']}({call['input']}) -> {call['output']}"))
     for call in t["llm"]:
-        console.print(f"  llm {call['agent']} ({call['model']}, {call['tokens']} tokens) -> {call['output']}")
+        console.print(plain(f"  llm {call['agent']} ({call['model']}, {call['tokens']} tokens) -> {call['output']}"))
     if t["grade"]:
         g = t["grade"]
-        console.print(f"grade: {g['verdict']} ({g['score']}) on {g['item_id']}; mastery "
-                      f"{g.get('mastery_before')} -> {g['mastery']}")
-    console.print(f"[dim]{len(t['checkpoints'])} checkpoint(s)[/dim]")
+        console.print(plain(f"grade: {g['verdict']} ({g['score']}) on {g['item_id']}; mastery "
+                            f"{g.get('mastery_before')} -> {g['mastery']}"))
+    console.print(plain(f"{len(t['checkpoints'])} checkpoint(s)", "dim"))
 
 
 def _show_trace(trace_id: str, as_json: bool) -> None:
@@ -101,7 +111,7 @@ def _show_trace(trace_id: str, as_json: bool) -> None:
         typer.echo(json.dumps(observations, indent=2, default=str))
         return
     for line in observation_tree(observations):
-        console.print(line)
+        console.print(plain(line))
 
 
 @replay_app.command("run")
@@ -124,14 +134,28 @@ def run(
         return replay_session(conf, sid, from_turn=from_turn, model=model, prompts_dir=prompts)
 
     if all_sessions:
-        results = replay_many(conf, _since(since), one)
+        skipped: list[tuple[str, str]] = []
+        results = [r for r in replay_many(conf, _since(since), lambda sid: _or_skip(one, sid, skipped)) if r]
         _summary_table(results)
-        raise typer.Exit(0 if all(r.identical for r in results) else 1)
+        for sid, why in skipped:
+            console.print(plain(f"not replayed: {sid}: {why}", "yellow"))
+        raise typer.Exit(0 if all(r.identical for r in results) and not skipped else 1)
     if not session_id:
         raise UserError("give a SESSION id, or --all --since DATE")
     result = one(session_id)
     _print_result(result)
     raise typer.Exit(0 if result.identical else 1)
+
+
+def _or_skip(one: Any, session_id: str, skipped: list[tuple[str, str]]) -> Any:
+    """Replay one session of many; a session that cannot be replayed is noted and the run goes on."""
+    from skillcoach.app.replay.engine import ReplayError
+
+    try:
+        return one(session_id)
+    except ReplayError as exc:
+        skipped.append((session_id, str(exc)))
+        return None
 
 
 def _since(text: str | None) -> datetime:
@@ -145,7 +169,7 @@ def _since(text: str | None) -> datetime:
 
 def _print_result(result: Any) -> None:
     for notice in result.notices:
-        console.print(f"[yellow]{notice}[/yellow]")
+        console.print(plain(notice, "yellow"))
     diffs = result.differences()
     if not diffs:
         console.print(f"identical: {len(result.original)} turns reproduced (routes, grades, mastery, feedback)")
@@ -154,7 +178,7 @@ def _print_result(result: Any) -> None:
     for col in ("turn", "field", "original", "replay"):
         table.add_column(col)
     for turn, name, before, after in diffs:
-        table.add_row(str(turn), name, _cell(before), _cell(after))
+        table.add_row(str(turn), name, plain(_cell(before)), plain(_cell(after)))
     console.print(table)
 
 

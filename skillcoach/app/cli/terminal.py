@@ -1,29 +1,40 @@
-"""The interactive terminal face: Markdown lessons, numbered choices, slash commands."""
+"""The interactive terminal face: paged lessons, numbered choices, slash commands (rendering: render.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.panel import Panel
-from rich.table import Table
+from skillcoach.app.cli.progress_view import progress_view
+from skillcoach.app.cli.render import help_view, make_console, plain
+from skillcoach.app.cli.screen import Screen, welcome
 
-console = Console()
-HELP = "Type the number or letter of your answer. /hint /skip /progress /quit, or ?QUESTION to ask the tutor."
-STYLE = {"correct": "green", "partial": "yellow", "wrong": "red"}
+console = make_console()
 
 
 def terminal_loop(session: Any) -> None:
-    console.print(f"[dim]{HELP}[/dim]")
-    show(session.start())
+    screen = Screen(console)
+    welcome(console)
+    screen.show(session.start(), session.pending)
     while not session.finished:
         try:
             line = console.input("[bold cyan]> [/bold cyan]")
         except EOFError:
-            console.print("\n[dim]Session saved. Run the same command to resume.[/dim]")
+            console.print(plain("\nSession saved. Run the same command to resume.", "dim"))
             return
-        show(dispatch(session, line))
+        if local_command(screen, session, line):
+            continue
+        screen.show(dispatch(session, line), session.pending)
+
+
+def local_command(screen: Screen, session: Any, line: str) -> bool:
+    """Enter on a paged screen shows the next one; /help is answered here. True when handled."""
+    text = line.strip()
+    if not text:
+        return screen.next_screen(session.pending)
+    if text.lower() in ("/help", "/?"):
+        console.print(help_view())
+        return True
+    return False
 
 
 def dispatch(session: Any, line: str) -> list[dict[str, Any]]:
@@ -43,42 +54,12 @@ def dispatch(session: Any, line: str) -> list[dict[str, Any]]:
 
 
 def show(events: list[dict[str, Any]]) -> None:
-    for ev in events:
-        kind = ev["type"]
-        if kind == "lesson":
-            console.print(Panel(Markdown(ev["text"]), title="Lesson" if not ev.get("remediation") else "Once more"))
-            if ev.get("awaiting"):
-                console.print("[dim]Press Enter to start practising, or type a question.[/dim]")
-        elif kind == "question":
-            _question(ev)
-        elif kind == "feedback":
-            console.print(Panel(Markdown(ev["text"]), border_style=STYLE.get(ev["verdict"], "white")))
-        elif kind in ("answer", "summary", "plan"):
-            console.print(Markdown(ev["text"]))
-        elif kind == "error":
-            console.print(f"[red]{ev['text']}[/red]")
-        else:
-            console.print(f"[dim]{ev['text']}[/dim]")
-
-
-def _question(ev: dict[str, Any]) -> None:
-    console.print(f"\n[bold]Question {ev.get('number', '')}[/bold] [dim]({ev['kind'].replace('_', ' ')})[/dim]")
-    console.print(Markdown(ev["text"]))
-    for n, choice in enumerate(ev.get("choices", []), 1):
-        console.print(f"  [cyan]{n}[/cyan] ({choice['key']}) {choice['text']}")
-    if ev["kind"] == "multi_select":
-        console.print("[dim]Pick all that apply, e.g. 1 3.[/dim]")
+    """Print events without paging (one-shot commands)."""
+    screen = Screen(console)
+    screen.show(events, None)
+    while screen.next_screen(None):
+        pass
 
 
 def print_progress(report: dict[str, Any]) -> None:
-    table = Table(title=f"Progress of {report['learner_id']}")
-    for col in ("skill", "objective", "P(mastery)", "answers", "mastered"):
-        table.add_column(col)
-    for skill in report["skills"]:
-        for obj in skill["objectives"]:
-            p = obj["p_mastery"]
-            table.add_row(skill["skill_id"], obj["title"], "-" if p is None else f"{p:.0%}",
-                          str(obj["responses"]), "yes" if obj["mastered"] else "")
-    console.print(table)
-    console.print(f"Mastered {report['objectives_mastered']} of {report['objectives_total']}; "
-                  f"{len(report['reviews_due'])} review(s) due.")
+    console.print(progress_view(report))

@@ -75,7 +75,7 @@ class WeeklyBatch:
         self.curriculum = load_curriculum(settings.curriculum_dir, settings.locale)
         self.store = store or Store(settings.resolved_database_url)
         self.tracer = tracer or make_tracer(settings)
-        tools = plan_tools(self.curriculum, self.store)
+        tools = plan_tools(self.curriculum, self.store, clock=clock)
         self.context = WeeklyContext(tools={t.name: t for t in tools},
                                      narrative=narrative or default_narrative(settings))
         self.graph = build_weekly_graph().compile()

@@ -1,0 +1,149 @@
+"""Safe rendering for the terminal: every text goes through Text (never markup) or SafeMarkdown.
+
+Curriculum text is Markdown: ``**bold**`` renders, but raw HTML such as ``<ticket>`` is shown
+literally (Rich's Markdown drops it otherwise). Learner text (answers, questions, ids, error
+messages that quote them) is always plain ``Text``, so ``[b]`` is the three characters "[b]".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from markdown_it import MarkdownIt
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+WIDTH = 80
+HEIGHT = 24
+# A lesson page: panel frame (2) + the prompt line under it (1) + the input line (1) + a spare
+# line for the notice that may precede it, within 24 lines.
+PAGE_LINES = HEIGHT - 6
+STYLE = {"correct": "green", "partial": "yellow", "wrong": "red"}
+COMMANDS_HELP = (
+    ("1 / a / t", "answer: a choice number or letter, 1 3 or a,c for several, t/f, or free text"),
+    ("Enter", "next part of a lesson; after the last part, start practising"),
+    ("?QUESTION", "ask the tutor (answers from the curriculum, with sources)"),
+    ("/hint", "a hint for the question on the table"),
+    ("/skip", "skip this question"),
+    ("/progress", "mastery bars, reviews due, streak and time studied"),
+    ("/help", "this list"),
+    ("/quit", "end the session with a summary (Ctrl-D leaves it open to resume)"),
+)
+
+
+class SafeMarkdown(Markdown):
+    """Rich Markdown with raw HTML disabled, so tags in the text stay visible as text."""
+
+    def __init__(self, markup: str, **kwargs: Any) -> None:
+        super().__init__(markup, **kwargs)
+        parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+        self.parsed = parser.parse(markup)
+
+
+def make_console(**kwargs: Any) -> Console:
+    """The terminal console; highlighting off so learner text keeps its own look."""
+    return Console(highlight=False, **kwargs)
+
+
+def plain(text: Any, style: str = "") -> Text:
+    """Text shown exactly as given (no markup, no Markdown); tabs become spaces so widths are right."""
+    return Text(str(text).expandtabs(4), style=style)
+
+
+def help_view() -> RenderableType:
+    lines = [Text.assemble((f"  {key:<11}", "cyan"), what) for key, what in COMMANDS_HELP]
+    return Group(Text("Commands", style="bold"), *lines)
+
+
+def page_lines(console: Console, markdown: str, width: int = WIDTH - 4, lines: int = PAGE_LINES) -> list[Text]:
+    """A section rendered at the panel's inner width, cut into pages of at most ``lines`` lines."""
+    options = console.options.update_width(width)
+    rendered = console.render_lines(SafeMarkdown(markdown), options, pad=False)
+    texts = [Text("").join(Text(seg.text, style=seg.style or "") for seg in line) for line in rendered]
+    while texts and not texts[-1].plain.strip():
+        texts.pop()
+    return [Text("\n").join(texts[start:start + lines]) for start in range(0, len(texts), lines)] or [Text("")]
+
+
+def lesson_screens(console: Console, ev: dict[str, Any]) -> list[Panel]:
+    """The lesson as panels that each fit a 24-line screen, in reading order."""
+    sections = ev.get("sections") or [{"title": ev.get("title", "Lesson"), "text": ev["text"]}]
+    heading = "Once more" if ev.get("remediation") else str(ev.get("title") or "Lesson")
+    screens: list[tuple[str, Text]] = []
+    for section in sections:
+        pages = page_lines(console, section["text"])
+        for n, page in enumerate(pages, 1):
+            name = section["title"] if len(pages) == 1 else f"{section['title']} ({n}/{len(pages)})"
+            screens.append((name, page))
+    total = len(screens)
+    return [Panel(body, title=plain(clip(f"{name} · {heading}", WIDTH - 8)),
+                  subtitle=plain(f"{n}/{total}"), subtitle_align="right", width=WIDTH)
+            for n, (name, body) in enumerate(screens, 1)]
+
+
+def clip(text: str, width: int) -> str:
+    """The text, or its first width-1 characters and an ellipsis."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def question_view(ev: dict[str, Any]) -> RenderableType:
+    head = Text.assemble((f"Question {ev.get('number', '')}", "bold"), " ",
+                         (f"({str(ev.get('kind', '')).replace('_', ' ')})", "dim"))
+    rows: list[RenderableType] = [Text(""), head, SafeMarkdown(display_stem(ev))]
+    if ev.get("choices"):
+        grid = Table.grid(padding=(0, 1), pad_edge=False)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for n, choice in enumerate(ev["choices"], 1):
+            grid.add_row(Text.assemble(("  " + str(n), "cyan"), f" ({choice['key']})"), plain(choice["text"]))
+        rows.append(grid)
+    if ev.get("kind") == "multi_select":
+        rows.append(plain("Pick all that apply, e.g. 1 3.", "dim"))
+    return Group(*rows)
+
+
+def display_stem(ev: dict[str, Any]) -> str:
+    """The question text; a true/false stem wrapped in quote marks by its author shows without them."""
+    text = str(ev.get("text", "")).strip()
+    if ev.get("kind") == "true_false" and len(text) > 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    return text
+
+
+def event_views(ev: dict[str, Any]) -> list[RenderableType]:
+    """Everything but lessons (which the terminal pages): one event as renderables."""
+    kind = ev.get("type")
+    text = str(ev.get("text", ""))
+    if kind == "question":
+        return [question_view(ev)]
+    if kind == "feedback":
+        return [Panel(SafeMarkdown(text), border_style=STYLE.get(ev.get("verdict", ""), "white"), width=WIDTH)]
+    if kind in ("answer", "summary"):
+        return [SafeMarkdown(text)]
+    if kind == "plan":
+        return [plain(text, "bold")]
+    if kind == "error":
+        return [plain(text, "red")]
+    return [plain(text, "dim")]
+
+
+def render_text(renderables: Iterable[RenderableType], width: int = WIDTH) -> str:
+    """What the renderables look like as plain text at ``width`` columns (tests, captures)."""
+    console = make_console(width=width, record=True, file=_Null(), color_system=None)
+    for item in renderables:
+        console.print(item)
+    return console.export_text()
+
+
+class _Null:
+    """A file that drops what it is given (the recording console keeps the text)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
