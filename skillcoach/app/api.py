@@ -23,32 +23,24 @@ from typing import Any
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
-from agents.chat_models import make_chat_model
-from agents.composer import Composer, OfflineComposer
-from agents.context import CoachContext
+from agents.composer import Composer
+from agents.context import build_coach_context
 from agents.events import event
 from agents.learner import COMMANDS
-from agents.llm_composer import LLMComposer
 from agents.reviewer import current_item
 from graphs.coach import build_coach_graph
 from skillcoach.app.checkpoints import open_checkpointer
-from skillcoach.curriculum.catalog import Curriculum, load_curriculum
-from skillcoach.curriculum.search import CurriculumIndex
+from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
 from skillcoach.learner.progress import progress_report
 from skillcoach.learner.review import utcnow
-from skillcoach.llm.langfuse_prompts import LangfusePrompts
-from skillcoach.llm.prompts import LocalPrompts
 from skillcoach.settings import Settings
-from skillcoach.storage.store import Store, check_learner_id
+from skillcoach.storage.store import check_learner_id
 from skillcoach.tracing.masking import mask
-from skillcoach.tracing.recording import TurnRecorder
 from skillcoach.tracing.tracer import Tracer, make_tracer
-from tools import curriculum_tools, progress_tools
 
 Event = dict[str, Any]
 MAX_ASK_CHARS = 500
-AGENTS = ("tutor", "quiz", "reviewer", "planner")
 GRADE_FIELDS = ("item_id", "verdict", "score", "mastery_before", "mastery", "mastered", "grader", "text")
 MAX_EVENT_CHARS = 600
 
@@ -63,19 +55,14 @@ class Coach:
         the settings (tests and benchmarks pass scripted models here)."""
         self.settings = settings or Settings()
         self._stack = ExitStack()
-        self.curriculum: Curriculum = load_curriculum(self.settings.curriculum_dir, self.settings.locale)
-        self.store = Store(self.settings.resolved_database_url)
-        self.index = CurriculumIndex(self.curriculum)
         self.clock = clock
-        tools = curriculum_tools(self.curriculum, self.index) + progress_tools(self.curriculum, self.store, clock)
         self.tracer = tracer or make_tracer(self.settings)
         self._stack.callback(self.tracer.shutdown)
-        recorder = TurnRecorder()
-        by_name = {t.name: t for t in tools}
-        self.context = CoachContext(curriculum=self.curriculum, store=self.store, index=self.index, tools=by_name,
-                                    composer=composer or make_composer(self.settings, self.tracer, recorder, by_name,
-                                                                       models),
-                                    clock=clock, max_answer_chars=self.settings.max_answer_chars, recorder=recorder)
+        self.context = build_coach_context(self.settings, clock=clock, tracer=self.tracer, composer=composer,
+                                           models=models)
+        self.curriculum: Curriculum = self.context.curriculum
+        self.store = self.context.store
+        self.index = self.context.index
         checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
         self.graph: CompiledStateGraph = build_coach_graph().compile(checkpointer=checkpointer)
 
@@ -100,19 +87,6 @@ class Coach:
     def progress(self, learner_id: str) -> dict[str, Any]:
         check_learner_id(learner_id)
         return progress_report(self.curriculum, self.store, learner_id, self.clock())
-
-
-def make_composer(settings: Settings, tracer: Tracer, recorder: TurnRecorder, tools: dict[str, Any],
-                  models: dict[str, Any] | None = None) -> Composer:
-    """Offline unless a model is configured for some agent; prompts from Langfuse when traced."""
-    if models is None:
-        models = {agent: make_chat_model(settings.model_for(agent), settings) for agent in AGENTS}
-    if not any(models.values()):
-        return OfflineComposer()
-    client = getattr(tracer, "client", None)
-    prompts = (LangfusePrompts(client, settings.prompts_dir, settings.prompt_label) if client is not None
-               else LocalPrompts(settings.prompts_dir))
-    return LLMComposer(models, prompts, recorder, tools)
 
 
 class CoachSession:

@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from agents.chat_models import make_chat_model
-from agents.weekly_planner import Narrative, WeeklyContext, model_narrative, offline_narrative
+from agents.weekly_planner import Narrative, build_weekly_context
 from graphs.weekly import build_weekly_graph
 from skillcoach.curriculum.catalog import load_curriculum
 from skillcoach.learner.review import utcnow
-from skillcoach.llm.prompts import LocalPrompts
 from skillcoach.planning.weekly import NothingToPlan, PlanningError
 from skillcoach.planning.weeks import parse_week
 from skillcoach.settings import Settings
@@ -29,7 +27,6 @@ from skillcoach.storage.learners import UnknownLearner
 from skillcoach.storage.plans import StoredPlan, planned_learners, save_plans
 from skillcoach.storage.store import Store
 from skillcoach.tracing.tracer import Tracer, make_tracer
-from tools.plans import plan_tools
 
 Status = Literal["planned", "exists", "nothing", "failed"]
 WRITE_EVERY = 50  # plans per transaction: fewer commits, and a crash loses at most this many to re-plan
@@ -60,12 +57,6 @@ class BatchReport:
         return not self.failed
 
 
-def default_narrative(settings: Settings) -> Narrative:
-    """The template offline; the planner's model (prompts/planner_narrative.md) when one is configured."""
-    model = make_chat_model(settings.model_for("planner"), settings)
-    return offline_narrative if model is None else model_narrative(model, LocalPrompts(settings.prompts_dir))
-
-
 class WeeklyBatch:
     """Plans weeks over one database and curriculum. Use as a context manager."""
 
@@ -75,9 +66,8 @@ class WeeklyBatch:
         self.curriculum = load_curriculum(settings.curriculum_dir, settings.locale)
         self.store = store or Store(settings.resolved_database_url)
         self.tracer = tracer or make_tracer(settings)
-        tools = plan_tools(self.curriculum, self.store)
-        self.context = WeeklyContext(tools={t.name: t for t in tools},
-                                     narrative=narrative or default_narrative(settings))
+        self.context = build_weekly_context(settings, curriculum=self.curriculum, store=self.store,
+                                            narrative=narrative)
         self.graph = build_weekly_graph().compile()
         self.clock = clock
         self.write_every = max(1, write_every)
