@@ -24,7 +24,7 @@ from agents.state import CoachInput, CoachState
 from agents.tutor import tutor
 from agents.wrap_up import wrap_up
 from graphs.routes import route_after_planner, route_after_reviewer, route_after_tutor
-from graphs.server import with_default_context
+from graphs.server import Node, with_default_context
 from skillcoach.settings import Settings
 from skillcoach.tracing.recording import TurnRecorder
 
@@ -38,11 +38,12 @@ def build_coach_graph(default_context: Callable[[], CoachContext] | None = None)
     by enrolling the learner in the session, which the faces otherwise do before the first run.
     """
     graph: CoachGraph = StateGraph(CoachState, context_schema=CoachContext, input_schema=CoachInput)
-    nodes = {"planner": planner, "tutor": tutor, "quiz": quiz, "reviewer": reviewer, "wrap_up": wrap_up}
+    nodes: dict[str, Node[CoachState]] = {"planner": planner, "tutor": tutor, "quiz": quiz, "reviewer": reviewer,
+                                          "wrap_up": wrap_up}
     if default_context is not None:
         nodes = {"enrol": enrol, **nodes}
     for name, node in nodes.items():
-        graph.add_node(name, with_default_context(node, default_context) if default_context else node)
+        graph.add_node(name, with_default_context(node, default_context))
     graph.add_node("learner", learner)  # waits for the learner; needs no context
     if default_context is not None:
         graph.add_edge(START, "enrol")

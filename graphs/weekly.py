@@ -13,7 +13,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from agents.weekly_planner import WeeklyContext, WeeklyInput, WeeklyState, build_weekly_context, narrate, plan_week
-from graphs.server import with_default_context
+from graphs.server import Node, with_default_context
 from skillcoach.settings import Settings
 
 WeeklyGraph = StateGraph[WeeklyState, WeeklyContext, WeeklyInput, WeeklyState]
@@ -25,8 +25,9 @@ def build_weekly_graph(default_context: Callable[[], WeeklyContext] | None = Non
     ``default_context`` is for servers that bring none (``langgraph dev``); the batch passes its own.
     """
     graph: WeeklyGraph = StateGraph(WeeklyState, context_schema=WeeklyContext, input_schema=WeeklyInput)
-    for name, node in {"planner": plan_week, "narrator": narrate}.items():
-        graph.add_node(name, with_default_context(node, default_context) if default_context else node)
+    nodes: dict[str, Node[WeeklyState]] = {"planner": plan_week, "narrator": narrate}
+    for name, node in nodes.items():
+        graph.add_node(name, with_default_context(node, default_context))
     graph.add_edge(START, "planner")
     graph.add_edge("planner", "narrator")
     graph.add_edge("narrator", END)

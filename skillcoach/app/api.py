@@ -18,16 +18,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, StreamMode
 
 from agents.composer import Composer
-from agents.context import build_coach_context
+from agents.context import CoachContext, build_coach_context
 from agents.events import event
 from agents.learner import COMMANDS
 from agents.reviewer import current_item
+from agents.state import CoachInput, CoachState
 from graphs.coach import build_coach_graph
 from skillcoach.app.checkpoints import open_checkpointer
 from skillcoach.curriculum.catalog import Curriculum
@@ -43,6 +45,8 @@ Event = dict[str, Any]
 MAX_ASK_CHARS = 500
 GRADE_FIELDS = ("item_id", "verdict", "score", "mastery_before", "mastery", "mastered", "grader", "text")
 MAX_EVENT_CHARS = 600
+CoachGraph = CompiledStateGraph[CoachState, CoachContext, CoachInput, CoachState]
+STREAM_MODES: list[StreamMode] = ["custom", "updates"]  # the events nodes write, and the route
 
 
 class Coach:
@@ -64,7 +68,7 @@ class Coach:
         self.store = self.context.store
         self.index = self.context.index
         checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
-        self.graph: CompiledStateGraph = build_coach_graph().compile(checkpointer=checkpointer)
+        self.graph: CoachGraph = build_coach_graph().compile(checkpointer=checkpointer)
 
     def __enter__(self) -> Coach:
         return self
@@ -105,7 +109,7 @@ class CoachSession:
     # -- driving --------------------------------------------------------------
     def start(self) -> list[Event]:
         """Begin the session, or pick it up where it stopped (after a crash too)."""
-        snapshot = self.coach.graph.get_state(self.config)
+        snapshot = self.coach.graph.get_state(cast(RunnableConfig, self.config))
         self.turn = int(snapshot.values.get("turn", 0)) if snapshot.values else 0
         self.variant = snapshot.values.get("variant") if snapshot.values else None
         if not snapshot.values:
@@ -168,7 +172,7 @@ class CoachSession:
         if self.pending.get("type") != "question":
             return "Nothing to answer yet: send {\"command\": \"continue\"} or ask a question."
         on_table = {"item_id": self.pending["item_id"], "variant": self.variant}
-        item = current_item(on_table, self.coach.context)  # type: ignore[arg-type]
+        item = current_item(on_table, self.coach.context)  # type: ignore[arg-type]  # reads item_id and variant only
         try:
             parse_response(item, text, self.coach.settings.max_answer_chars)
         except InvalidAnswer as exc:
@@ -191,8 +195,10 @@ class CoachSession:
         config = self.coach.tracer.config(self.config, session_id=self.id, learner_id=self.learner_id,
                                           turn=turn, mode=self.trace_mode, learner_input=learner_input)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
-        for mode, chunk in self.coach.graph.stream(graph_input, config, context=self.coach.context,
-                                                   stream_mode=["custom", "updates"], durability="sync"):
+        chunk: Any  # (mode, chunk) pairs: a custom event, or {node: update}
+        for mode, chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config),
+                                                   context=self.coach.context, stream_mode=STREAM_MODES,
+                                                   durability="sync"):
             if mode == "custom":
                 events.append(chunk)
                 continue

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
 
 from skillcoach.app.cli.app import app, curriculum_app, settings
 from skillcoach.app.cli.errors import UserError
+
+if TYPE_CHECKING:
+    from skillcoach.curriculum.catalog import Curriculum
 
 
 @curriculum_app.command("validate")
@@ -31,7 +34,7 @@ def validate() -> None:
                f"objectives, {items} items")
 
 
-def _load():  # type: ignore[no-untyped-def]
+def _load() -> Curriculum:
     from skillcoach.curriculum.catalog import load_curriculum
 
     conf = settings()
@@ -59,7 +62,7 @@ def list_skills(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
     for col in ("id", "title", "objectives", "items"):
         table.add_column(col)
     for row in rows:
-        table.add_row(row["id"], row["title"], str(row["objectives"]), str(row["items"]))
+        table.add_row(str(row["id"]), str(row["title"]), str(row["objectives"]), str(row["items"]))
     Console().print(table)
 
 
@@ -76,7 +79,7 @@ def show(ident: Annotated[str, typer.Argument(metavar="ID", help="A skill, objec
     typer.echo(yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100))
 
 
-def _block_strings(dumper, text):  # type: ignore[no-untyped-def]
+def _block_strings(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     """Multi-line text as YAML literal blocks, so explanations read as written."""
     style = "|" if "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)

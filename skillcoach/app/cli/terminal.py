@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 
+if TYPE_CHECKING:
+    from skillcoach.app.api import CoachSession
+
 console = Console()
 HELP = "Type the number or letter of your answer. /hint /skip /progress /quit, or ?QUESTION to ask the tutor."
 STYLE = {"correct": "green", "partial": "yellow", "wrong": "red"}
 
 
-def terminal_loop(session: Any) -> None:
+def terminal_loop(session: CoachSession) -> None:
     console.print(f"[dim]{HELP}[/dim]")
     show(session.start())
     while not session.finished:
@@ -26,7 +29,7 @@ def terminal_loop(session: Any) -> None:
         show(dispatch(session, line))
 
 
-def dispatch(session: Any, line: str) -> list[dict[str, Any]]:
+def dispatch(session: CoachSession, line: str) -> list[dict[str, Any]]:
     text = line.strip()
     pending = session.pending or {}
     if text.startswith("?"):

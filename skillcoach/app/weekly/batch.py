@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
-from agents.weekly_planner import Narrative, build_weekly_context
+from langchain_core.runnables import RunnableConfig
+
+from agents.weekly_planner import Narrative, WeeklyInput, build_weekly_context
 from graphs.weekly import build_weekly_graph
 from skillcoach.curriculum.catalog import load_curriculum
 from skillcoach.learner.review import utcnow
@@ -97,7 +99,8 @@ class WeeklyBatch:
         """Run the weekly graph for one learner; raises what the planning raised."""
         config = self.tracer.config({}, session_id=f"weekly-{learner_id}-{week}", learner_id=learner_id,
                                     turn=0, mode="weekly")
-        result = self.graph.invoke({"learner_id": learner_id, "week": week}, config, context=self.context)
+        result = self.graph.invoke(WeeklyInput(learner_id=learner_id, week=week), cast(RunnableConfig, config),
+                                   context=self.context)
         return StoredPlan(learner_id, week, result["plan"], result["narrative"], self.clock())
 
     def _chunks(self, learners: list[str], week: str, force: bool,
