@@ -24,7 +24,7 @@ from agents.state import CoachInput, CoachState
 from agents.tutor import tutor
 from agents.wrap_up import wrap_up
 from graphs.routes import route_after_planner, route_after_reviewer, route_after_tutor
-from graphs.server import Node, with_default_context
+from graphs.server import Node, served, with_default_context
 from skillcoach.settings import Settings
 from skillcoach.tracing.recording import TurnRecorder
 
@@ -37,7 +37,8 @@ def build_coach_graph(default_context: Callable[[], CoachContext] | None = None)
     ``default_context`` is for servers that bring none (``langgraph dev``); such a graph also starts
     by enrolling the learner in the session, which the faces otherwise do before the first run.
     """
-    graph: CoachGraph = StateGraph(CoachState, context_schema=CoachContext, input_schema=CoachInput)
+    graph: CoachGraph = (StateGraph(CoachState, context_schema=CoachContext, input_schema=CoachInput)
+                         if default_context is None else served(StateGraph(CoachState, input_schema=CoachInput)))
     nodes: dict[str, Node[CoachState]] = {"planner": planner, "tutor": tutor, "quiz": quiz, "reviewer": reviewer,
                                           "wrap_up": wrap_up}
     if default_context is not None:

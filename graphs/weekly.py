@@ -13,7 +13,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from agents.weekly_planner import WeeklyContext, WeeklyInput, WeeklyState, build_weekly_context, narrate, plan_week
-from graphs.server import Node, with_default_context
+from graphs.server import Node, served, with_default_context
 from skillcoach.settings import Settings
 
 WeeklyGraph = StateGraph[WeeklyState, WeeklyContext, WeeklyInput, WeeklyState]
@@ -24,7 +24,8 @@ def build_weekly_graph(default_context: Callable[[], WeeklyContext] | None = Non
 
     ``default_context`` is for servers that bring none (``langgraph dev``); the batch passes its own.
     """
-    graph: WeeklyGraph = StateGraph(WeeklyState, context_schema=WeeklyContext, input_schema=WeeklyInput)
+    graph: WeeklyGraph = (StateGraph(WeeklyState, context_schema=WeeklyContext, input_schema=WeeklyInput)
+                          if default_context is None else served(StateGraph(WeeklyState, input_schema=WeeklyInput)))
     nodes: dict[str, Node[WeeklyState]] = {"planner": plan_week, "narrator": narrate}
     for name, node in nodes.items():
         graph.add_node(name, with_default_context(node, default_context))
