@@ -1,4 +1,8 @@
-"""What agents are handed at run time (LangGraph ``context``): curriculum, store, tools, language."""
+"""What agents are handed at run time (LangGraph ``context``): curriculum, store, tools, language.
+
+``build_coach_context`` is the one place a context is made from settings: the Python API (``Coach``)
+uses it, and so do the graphs served by ``langgraph dev``, where the server brings no context.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,29 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 
-from agents.composer import Composer
-from skillcoach.curriculum.catalog import Curriculum
+from agents.chat_models import make_chat_model
+from agents.composer import Composer, OfflineComposer
+from agents.llm_composer import LLMComposer
+from skillcoach.curriculum.catalog import Curriculum, load_curriculum
 from skillcoach.curriculum.search import CurriculumIndex
+from skillcoach.learner.review import utcnow
+from skillcoach.llm.langfuse_prompts import LangfusePrompts
+from skillcoach.llm.prompts import LocalPrompts
+from skillcoach.settings import Settings
 from skillcoach.storage.store import Store
 from skillcoach.tracing.recording import TurnRecorder
+from skillcoach.tracing.tracer import Tracer
+from tools import curriculum_tools, progress_tools
+
+AGENTS = ("tutor", "quiz", "reviewer", "planner")
 
 
 @dataclass
 class CoachContext:
+    """The coach graph's run context: what every node may use, none of it chosen by a model."""
+
     curriculum: Curriculum
     store: Store
     index: CurriculumIndex
@@ -28,8 +43,40 @@ class CoachContext:
     max_answer_chars: int = 2000
     recorder: TurnRecorder = field(default_factory=TurnRecorder)
 
-    def use_tool(self, name: str, args: dict[str, Any], config: RunnableConfig | None = None) -> Any:
-        """Call a tool through the LangChain tool interface (so it is traced) and record its I/O."""
-        result = self.tools[name].invoke(args, config=config)
+    def use_tool(self, name: str, args: dict[str, Any]) -> Any:
+        """Call a tool through the LangChain tool interface and record its I/O.
+
+        Inside a node the run's config (callbacks, so the trace) reaches the tool by itself:
+        LangChain carries it in a context variable.
+        """
+        result = self.tools[name].invoke(args)
         self.recorder.tool(name, args, result)
         return result
+
+
+def build_coach_context(settings: Settings, *, clock: Callable[[], datetime] = utcnow,
+                        tracer: Tracer | None = None, composer: Composer | None = None,
+                        models: dict[str, Any] | None = None) -> CoachContext:
+    """Curriculum, store, tools and composer from ``settings``; ``composer``/``models`` override them."""
+    curriculum = load_curriculum(settings.curriculum_dir, settings.locale)
+    store = Store(settings.resolved_database_url)
+    index = CurriculumIndex(curriculum)
+    tools = curriculum_tools(curriculum, index) + progress_tools(curriculum, store, clock)
+    by_name = {t.name: t for t in tools}
+    recorder = TurnRecorder()
+    return CoachContext(curriculum=curriculum, store=store, index=index, tools=by_name,
+                        composer=composer or make_composer(settings, tracer, recorder, by_name, models),
+                        clock=clock, max_answer_chars=settings.max_answer_chars, recorder=recorder)
+
+
+def make_composer(settings: Settings, tracer: Tracer | None, recorder: TurnRecorder, tools: dict[str, BaseTool],
+                  models: dict[str, Any] | None = None) -> Composer:
+    """Offline unless a model is configured for some agent; prompts from Langfuse when traced."""
+    if models is None:
+        models = {agent: make_chat_model(settings.model_for(agent), settings) for agent in AGENTS}
+    if not any(models.values()):
+        return OfflineComposer()
+    client = getattr(tracer, "client", None)
+    prompts = (LangfusePrompts(client, settings.prompts_dir, settings.prompt_label) if client is not None
+               else LocalPrompts(settings.prompts_dir))
+    return LLMComposer(models, prompts, recorder, dict(tools))

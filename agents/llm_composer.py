@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
@@ -52,7 +53,7 @@ class LLMComposer(OfflineComposer):
         return prompt.compile(**values), metadata
 
     def _invoke(self, agent: str, model: Any, messages: list[Any], metadata: dict[str, Any]) -> AIMessage:
-        reply = model.invoke(messages, config={"metadata": metadata, "run_name": f"{agent}-llm"})
+        reply: AIMessage = model.invoke(messages, config={"metadata": metadata, "run_name": f"{agent}-llm"})
         usage = getattr(reply, "usage_metadata", None) or {}
         self.recorder.llm_call(agent, _plain(messages), _plain([reply])[0], tokens=int(usage.get("total_tokens", 0)),
                                model=str(getattr(model, "model_name", "") or getattr(model, "model", "")))
@@ -213,7 +214,7 @@ def learner_json(text: str) -> str:
     return encoded.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def run_tool_call(call: dict[str, Any], use_tool: UseTool) -> Any:
+def run_tool_call(call: Mapping[str, Any], use_tool: UseTool) -> Any:
     if call["name"] not in TUTOR_TOOLS:
         raise ValueError(f"unknown tool {call['name']!r}")
     return use_tool(call["name"], dict(call.get("args") or {}))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
@@ -12,12 +11,12 @@ from agents.events import event
 from agents.state import CoachState
 
 
-def planner(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     ctx = runtime.context
     worked = list(state.get("worked", []))
     if state.get("spent", 0.0) >= state["minutes"]:
         return {"objective_id": None}
-    step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked}, config)
+    step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked})
     if not step:
         runtime.stream_writer(event("notice", "Nothing is left to learn or review right now: well done."))
         return {"objective_id": None}

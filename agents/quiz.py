@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
@@ -13,7 +12,7 @@ from agents.state import CoachState
 from skillcoach.curriculum.models import Item, Objective
 
 
-def quiz(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     ctx = runtime.context
     oid = state["objective_id"]
     assert oid, "the quiz asks only about a chosen objective"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
@@ -18,20 +17,20 @@ from skillcoach.grading.judging import combine
 from skillcoach.planning.pacing import question_minutes
 
 
-def reviewer(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+def reviewer(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     inbox = state.get("inbox") or {}
     pending = state.get("pending") or {}
     if "ask" in inbox:
         return {"outcome": "ask"}
     command = inbox.get("command")
     if command is not None:
-        return _command(state, runtime, config, command, pending)
+        return _command(state, runtime, command, pending)
     if pending.get("type") == "lesson":
         return {"outcome": "continue", "pending": None, "inbox": None}
     return _grade_answer(state, runtime, inbox.get("answer", ""))
 
 
-def _command(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig, command: str,
+def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
              pending: dict[str, Any]) -> dict[str, Any]:
     write = runtime.stream_writer
     if command not in COMMANDS:
@@ -45,7 +44,7 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], config: Runnable
         write(event("notice", f"Hint: {hint}"))
         return {"outcome": "wait", "inbox": None}
     if command == "progress":
-        report = runtime.context.use_tool("get_learner_progress", {"learner_id": state["learner_id"]}, config)
+        report = runtime.context.use_tool("get_learner_progress", {"learner_id": state["learner_id"]})
         write(event("notice", progress_line(report), progress=report))
         return {"outcome": "wait", "inbox": None}
     if pending.get("type") == "question":  # skip or continue on a question skips it

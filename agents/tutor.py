@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
@@ -16,45 +15,44 @@ from skillcoach.planning.pacing import lesson_minutes
 MAX_QUESTION_CHARS = 500
 
 
-def tutor(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+def tutor(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     inbox = state.get("inbox") or {}
     if "ask" in inbox:
-        return _answer_question(state, runtime, config, inbox["ask"])
+        return _answer_question(state, runtime, inbox["ask"])
     if state.get("wrong_streak", 0) > 0 and state.get("last"):
-        return _remediate(state, runtime, config)
-    return _teach(state, runtime, config)
+        return _remediate(state, runtime)
+    return _teach(state, runtime)
 
 
-def _current_objective(state: CoachState, ctx: CoachContext, config: RunnableConfig) -> Objective:
-    """The objective the planner chose, read through the tool (so the read is traced)."""
+def _current_objective(state: CoachState, ctx: CoachContext) -> Objective:
+    """The objective the planner chose (a plain read of the curriculum: the composer needs the model)."""
     oid = state.get("objective_id")
     assert oid, "the tutor teaches only after the planner chose an objective"
-    ctx.use_tool("get_objective", {"objective_id": oid}, config)
     return ctx.curriculum.objective(oid)
 
 
-def _teach(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+def _teach(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     ctx = runtime.context
-    objective = _current_objective(state, ctx, config)
+    objective = _current_objective(state, ctx)
     text = ctx.composer.lesson(objective, reason=(state.get("reason") or "next objective").capitalize())
     return {"pending": lesson(objective, text, awaiting=True),
             "spent": state.get("spent", 0.0) + lesson_minutes(objective)}
 
 
-def _remediate(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+def _remediate(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     ctx = runtime.context
-    objective = _current_objective(state, ctx, config)
+    objective = _current_objective(state, ctx)
     item = ctx.curriculum.items.get(state.get("item_id") or "")
     text = ctx.composer.remediation(objective, item, state.get("last"))
     runtime.stream_writer(lesson(objective, text, awaiting=False, remediation=True))
     return {"pending": None, "wrong_streak": 0}
 
 
-def _answer_question(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig,
+def _answer_question(state: CoachState, runtime: Runtime[CoachContext],
                      question: str) -> dict[str, Any]:
     ctx = runtime.context
     question = question[:MAX_QUESTION_CHARS]
     text, cited = ctx.composer.answer_question(question, state.get("objective_id"),
-                                               lambda name, args: ctx.use_tool(name, args, config))
+                                               ctx.use_tool)
     runtime.stream_writer(event("answer", text, citations=cited, question=question))
     return {"inbox": None}

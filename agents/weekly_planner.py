@@ -11,14 +11,18 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypedDict
 
-from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 from langgraph.runtime import Runtime
 
-from skillcoach.llm.prompts import PromptSource
+from agents.chat_models import make_chat_model
+from skillcoach.curriculum.catalog import Curriculum, load_curriculum
+from skillcoach.llm.prompts import LocalPrompts, PromptSource
+from skillcoach.settings import Settings
+from skillcoach.storage.store import Store
+from tools.plans import plan_tools
 
 Narrative = Callable[[dict[str, Any]], str]
 log = logging.getLogger("agents.chat_models")
@@ -39,16 +43,18 @@ class WeeklyState(WeeklyInput, total=False):
 
 @dataclass
 class WeeklyContext:
+    """The weekly graph's run context: the planning tool and the narrative writer."""
+
     tools: dict[str, BaseTool]
     narrative: Narrative
 
-    def use_tool(self, name: str, args: dict[str, Any], config: RunnableConfig | None = None) -> Any:
-        """Through the LangChain tool interface, so the call shows up in traces."""
-        return self.tools[name].invoke(args, config=config)
+    def use_tool(self, name: str, args: dict[str, Any]) -> Any:
+        """Through the LangChain tool interface (the node's config, so the trace, reaches it by itself)."""
+        return self.tools[name].invoke(args)
 
 
-def plan_week(state: WeeklyState, runtime: Runtime[WeeklyContext], config: RunnableConfig) -> dict[str, Any]:
-    plan = runtime.context.use_tool("plan_week", {"learner_id": state["learner_id"], "week": state["week"]}, config)
+def plan_week(state: WeeklyState, runtime: Runtime[WeeklyContext]) -> dict[str, Any]:
+    plan = runtime.context.use_tool("plan_week", {"learner_id": state["learner_id"], "week": state["week"]})
     return {"plan": plan}
 
 
@@ -94,3 +100,19 @@ def model_narrative(model: Any, prompts: PromptSource, fallback: Narrative = off
         text = reply.content.strip() if isinstance(reply.content, str) else ""
         return text or fallback(plan)
     return write
+
+
+def default_narrative(settings: Settings) -> Narrative:
+    """The template offline; the planner's model (prompts/planner_narrative.md) when one is configured."""
+    model = make_chat_model(settings.model_for("planner"), settings)
+    return offline_narrative if model is None else model_narrative(model, LocalPrompts(settings.prompts_dir))
+
+
+def build_weekly_context(settings: Settings, *, curriculum: Curriculum | None = None, store: Store | None = None,
+                         narrative: Narrative | None = None,
+                         clock: Callable[[], datetime] | None = None) -> WeeklyContext:
+    """The weekly graph's context from ``settings`` (the batch passes the curriculum and store it already has)."""
+    curriculum = curriculum or load_curriculum(settings.curriculum_dir, settings.locale)
+    store = store or Store(settings.resolved_database_url)
+    tools = plan_tools(curriculum, store, clock=clock)
+    return WeeklyContext(tools={t.name: t for t in tools}, narrative=narrative or default_narrative(settings))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
@@ -12,13 +11,13 @@ from agents.events import event
 from agents.state import CoachState
 
 
-def wrap_up(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+def wrap_up(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     ctx = runtime.context
     stats = dict(state.get("stats") or {})
     knowledge = ctx.store.knowledge(state["learner_id"])
     worked = state.get("worked", [])
     stats["objectives"] = {oid: round(knowledge[oid].p_mastery, 3) for oid in worked if oid in knowledge}
-    upcoming = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": []}, config)
+    upcoming = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": []})
     if upcoming:
         stats["next"] = ctx.curriculum.objective(upcoming["objective_id"]).title
     stats["minutes"] = round(state.get("spent", 0.0), 1)

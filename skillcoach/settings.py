@@ -7,7 +7,9 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from skillcoach.resources import REPO_ROOT, default_curriculum_dir, default_prompts_dir
+
+__all__ = ["REPO_ROOT", "Settings", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
@@ -22,8 +24,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None  # default: SQLite file in data_dir
     checkpoint_url: str | None = None  # default: follows database_url
-    curriculum_dir: Path = REPO_ROOT / "config" / "curriculum"
-    prompts_dir: Path = REPO_ROOT / "prompts"
+    curriculum_dir: Path = Field(default_factory=default_curriculum_dir)  # the checkout's, else the wheel's
+    prompts_dir: Path = Field(default_factory=default_prompts_dir)
     locale: str = "en"
     model: str = "offline"
     # Per-agent overrides, e.g. a cheaper model for the quiz (SKILLCOACH_MODEL_QUIZ=openai:gpt-4.1-nano).

@@ -18,43 +18,40 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, StreamMode
 
-from agents.chat_models import make_chat_model
-from agents.composer import Composer, OfflineComposer
-from agents.context import CoachContext
+from agents.composer import Composer
+from agents.context import CoachContext, build_coach_context
 from agents.events import event
 from agents.learner import COMMANDS
-from agents.llm_composer import LLMComposer
 from agents.reviewer import current_item
+from agents.state import CoachInput, CoachState
 from graphs.coach import build_coach_graph
 from skillcoach.app.checkpoints import open_checkpointer
-from skillcoach.curriculum.catalog import Curriculum, load_curriculum
-from skillcoach.curriculum.search import CurriculumIndex
+from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
 from skillcoach.learner.progress import progress_report
 from skillcoach.learner.review import utcnow
-from skillcoach.llm.langfuse_prompts import LangfusePrompts
-from skillcoach.llm.prompts import LocalPrompts
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import UnknownLearner
-from skillcoach.storage.store import Store, check_learner_id
+from skillcoach.storage.store import check_learner_id
 from skillcoach.tracing.masking import mask
-from skillcoach.tracing.recording import TurnRecorder
 from skillcoach.tracing.tracer import Tracer, make_tracer
-from tools import curriculum_tools, progress_tools
 
 Event = dict[str, Any]
 MAX_ASK_CHARS = 500
-AGENTS = ("tutor", "quiz", "reviewer", "planner")
 GRADE_FIELDS = ("item_id", "verdict", "score", "mastery_before", "mastery", "mastered", "grader", "text")
 MAX_EVENT_CHARS = 600
 COMMANDS_HELP = ("Answer with a choice number or letter (1 3 or a,c for several; t/f) or free text. "
                  "/hint a hint; /skip skip the question; /progress your progress; /quit end with a summary; "
                  "/help this list; ?QUESTION asks the tutor; continue (Enter) moves on after a lesson.")
+
+CoachGraph = CompiledStateGraph[CoachState, CoachContext, CoachInput, CoachState]
+STREAM_MODES: list[StreamMode] = ["custom", "updates"]  # the events nodes write, and the route
 
 
 class Coach:
@@ -67,21 +64,16 @@ class Coach:
         the settings (tests and benchmarks pass scripted models here)."""
         self.settings = settings or Settings()
         self._stack = ExitStack()
-        self.curriculum: Curriculum = load_curriculum(self.settings.curriculum_dir, self.settings.locale)
-        self.store = Store(self.settings.resolved_database_url)
-        self.index = CurriculumIndex(self.curriculum)
         self.clock = clock
-        tools = curriculum_tools(self.curriculum, self.index) + progress_tools(self.curriculum, self.store, clock)
         self.tracer = tracer or make_tracer(self.settings)
         self._stack.callback(self.tracer.shutdown)
-        recorder = TurnRecorder()
-        by_name = {t.name: t for t in tools}
-        self.context = CoachContext(curriculum=self.curriculum, store=self.store, index=self.index, tools=by_name,
-                                    composer=composer or make_composer(self.settings, self.tracer, recorder, by_name,
-                                                                       models),
-                                    clock=clock, max_answer_chars=self.settings.max_answer_chars, recorder=recorder)
+        self.context = build_coach_context(self.settings, clock=clock, tracer=self.tracer, composer=composer,
+                                           models=models)
+        self.curriculum: Curriculum = self.context.curriculum
+        self.store = self.context.store
+        self.index = self.context.index
         checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
-        self.graph: CompiledStateGraph = build_coach_graph().compile(checkpointer=checkpointer)
+        self.graph: CoachGraph = build_coach_graph().compile(checkpointer=checkpointer)
 
     def __enter__(self) -> Coach:
         return self
@@ -120,19 +112,6 @@ def same_lesson_notice(pending: Event) -> Event:
                  objective_id=pending.get("objective_id"))
 
 
-def make_composer(settings: Settings, tracer: Tracer, recorder: TurnRecorder, tools: dict[str, Any],
-                  models: dict[str, Any] | None = None) -> Composer:
-    """Offline unless a model is configured for some agent; prompts from Langfuse when traced."""
-    if models is None:
-        models = {agent: make_chat_model(settings.model_for(agent), settings) for agent in AGENTS}
-    if not any(models.values()):
-        return OfflineComposer()
-    client = getattr(tracer, "client", None)
-    prompts = (LangfusePrompts(client, settings.prompts_dir, settings.prompt_label) if client is not None
-               else LocalPrompts(settings.prompts_dir))
-    return LLMComposer(models, prompts, recorder, tools)
-
-
 class CoachSession:
     """One coaching session; its thread id in the checkpointer is the session id."""
 
@@ -150,7 +129,7 @@ class CoachSession:
     # -- driving --------------------------------------------------------------
     def start(self) -> list[Event]:
         """Begin the session, or pick it up where it stopped (after a crash too)."""
-        snapshot = self.coach.graph.get_state(self.config)
+        snapshot = self.coach.graph.get_state(cast(RunnableConfig, self.config))
         self.turn = int(snapshot.values.get("turn", 0)) if snapshot.values else 0
         self.variant = snapshot.values.get("variant") if snapshot.values else None
         if not snapshot.values:
@@ -215,7 +194,7 @@ class CoachSession:
         if self.pending.get("type") != "question":
             return "Nothing to answer yet: send {\"command\": \"continue\"} or ask a question."
         on_table = {"item_id": self.pending["item_id"], "variant": self.variant}
-        item = current_item(on_table, self.coach.context)  # type: ignore[arg-type]
+        item = current_item(on_table, self.coach.context)  # type: ignore[arg-type]  # reads item_id and variant only
         try:
             parse_response(item, text, self.coach.settings.max_answer_chars)
         except InvalidAnswer as exc:
@@ -238,8 +217,10 @@ class CoachSession:
         config = self.coach.tracer.config(self.config, session_id=self.id, learner_id=self.learner_id,
                                           turn=turn, mode=self.trace_mode, learner_input=learner_input)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
-        for mode, chunk in self.coach.graph.stream(graph_input, config, context=self.coach.context,
-                                                   stream_mode=["custom", "updates"], durability="sync"):
+        chunk: Any  # (mode, chunk) pairs: a custom event, or {node: update}
+        for mode, chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config),
+                                                   context=self.coach.context, stream_mode=STREAM_MODES,
+                                                   durability="sync"):
             if mode == "custom":
                 events.append(chunk)
                 self._tell(chunk)

@@ -14,7 +14,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from skillcoach.storage.db import StorageError
 
 
-def open_checkpointer(url: str, stack: ExitStack) -> BaseCheckpointSaver:
+def open_checkpointer(url: str, stack: ExitStack) -> BaseCheckpointSaver[str]:
     """A ready (tables created) checkpointer; its connection closes with ``stack``."""
     if url.startswith("sqlite"):
         return _sqlite(url, stack)
@@ -23,7 +23,7 @@ def open_checkpointer(url: str, stack: ExitStack) -> BaseCheckpointSaver:
     raise StorageError(f"unsupported checkpoint URL {url!r}: use sqlite:///PATH or postgresql://...")
 
 
-def _sqlite(url: str, stack: ExitStack) -> BaseCheckpointSaver:
+def _sqlite(url: str, stack: ExitStack) -> BaseCheckpointSaver[str]:
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     path = url.split("///", 1)[-1] or ":memory:"
@@ -44,7 +44,7 @@ def _sqlite(url: str, stack: ExitStack) -> BaseCheckpointSaver:
     return saver
 
 
-def _postgres(url: str, stack: ExitStack) -> BaseCheckpointSaver:
+def _postgres(url: str, stack: ExitStack) -> BaseCheckpointSaver[str]:
     from langgraph.checkpoint.postgres import PostgresSaver
 
     plain = url.replace("postgresql+psycopg://", "postgresql://").replace("postgresql+psycopg2://", "postgresql://")

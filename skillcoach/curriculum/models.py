@@ -128,7 +128,7 @@ class Item(Strict):
         if self.kind is ItemKind.MCQ:
             return [str(self.answer)]
         if self.kind is ItemKind.MULTI_SELECT:
-            return list(self.answer)  # type: ignore[arg-type]
+            return list(self.answer) if isinstance(self.answer, list) else []
         return []
 
 

@@ -49,9 +49,9 @@ class ObjectiveKnowledge:
 def guess_rate(item: Item) -> float:
     """Chance of answering right without knowing: set by the item's kind and choices."""
     if item.kind is ItemKind.MCQ:
-        return min(MAX_GUESS, 1 / len(item.choices))
+        return float(min(MAX_GUESS, 1 / len(item.choices)))
     if item.kind is ItemKind.MULTI_SELECT:
-        return min(MAX_GUESS, 1 / (2 ** len(item.choices) - 1))
+        return float(min(MAX_GUESS, 1 / (2 ** len(item.choices) - 1)))
     if item.kind is ItemKind.TRUE_FALSE:
         return 0.5
     return SHORT_ANSWER_GUESS

@@ -41,7 +41,8 @@ def plan_ics(plan: dict[str, Any], narrative: str, stamp: datetime) -> bytes:
         calendar.add_component(_event(plan, block, n, zone, stamp))
     year = date.fromisoformat(plan["study_days"][0]).year
     calendar.add_missing_timezones(date(year - 1, 1, 1), date(year + 2, 1, 1))  # the rules around this week only
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar's return type is not annotated
+    return ical
 
 
 def _event(plan: dict[str, Any], block: dict[str, Any], n: int, zone: ZoneInfo, stamp: datetime) -> Event:

@@ -59,9 +59,9 @@ def next_step(
             return Step(oid, "review", f"review due, recall now about {recall:.0%}")
     ready = [oid for oid in fringe(curriculum, mastered, goals) if oid not in exclude]
     for block in planned or []:
-        oid = block.get("objective_id")
-        if block.get("kind") == "learn" and oid in ready:
-            return Step(oid, "learn", "next in this week's plan")
+        planned_id = block.get("objective_id")
+        if block.get("kind") == "learn" and planned_id in ready:
+            return Step(str(planned_id), "learn", "next in this week's plan")
     if ready:
         return Step(ready[0], "learn", "next objective whose prerequisites you have mastered")
     return None

@@ -229,7 +229,8 @@ class WeeklyPlanner:
     # -- the document ---------------------------------------------------------
     def _document(self, profile: LearnerProfile, week: str, days: list[date],
                   placed: list[tuple[date, str, Block]], budget: int) -> dict[str, Any]:
-        blocks = [{"objective_id": b.objective_id, "title": self.curriculum.objective(b.objective_id).title,
+        blocks: list[dict[str, Any]] = [
+                  {"objective_id": b.objective_id, "title": self.curriculum.objective(b.objective_id).title,
                    "kind": b.kind, "minutes": b.minutes, "day": day.isoformat(), "start": start, "reason": b.reason}
                   for day, start, b in placed]
         learn = sum(b["minutes"] for b in blocks if b["kind"] == "learn")

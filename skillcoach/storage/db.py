@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from skillcoach.errors import SkillcoachError
@@ -19,12 +20,21 @@ class StorageError(SkillcoachError, RuntimeError):
 
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        _ensure_sqlite_dir(url)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        if url.startswith("sqlite"):
+            _ensure_sqlite_dir(url)
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError) as exc:  # an unparsable URL or an unknown dialect/driver
+        raise StorageError(f"database URL not usable ({_first_line(exc)}): use sqlite:///FILE or "
+                           "postgresql+psycopg://USER@HOST:PORT/DATABASE") from None
+
+
+def _first_line(exc: Exception) -> str:
+    """The error's first line, without the URL itself (it may hold a password)."""
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -38,7 +48,7 @@ def _ensure_sqlite_dir(url: str) -> None:
         raise StorageError(f"cannot create the data directory {folder}: {exc.strerror}") from None
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")

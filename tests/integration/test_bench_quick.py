@@ -12,7 +12,7 @@ import pytest
 
 from skillcoach.settings import REPO_ROOT
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]  # 40 % of the suite: .ci/run runs it once (-m slow)
 
 BENCH = REPO_ROOT / "bench"
 SECTIONS = ("turns", "startup", "weekly", "tracing", "learning", "llm", "memory")

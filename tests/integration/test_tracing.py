@@ -79,7 +79,7 @@ def test_in_memory_export_one_trace_per_turn(tmp_path: Path, monkeypatch: pytest
         assert root.attributes["user.id"] == "ada"
         assert list(root.attributes["langfuse.trace.tags"]) == ["interactive"]
     tools = {s.name for s in spans if s.attributes.get("langfuse.observation.type") == "tool"}
-    assert {"plan_next_objective", "get_objective", "search_curriculum"} <= tools
+    assert {"plan_next_objective", "search_curriculum"} <= tools
     assert {"planner", "tutor", "quiz", "reviewer", "wrap_up"} <= {s.name for s in spans}
     graded = [t for t in turns if t.record.get("grade")]
     assert {(s["name"], s["trace_id"]) for s in scores if s.get("trace_id")} == {
@@ -102,7 +102,7 @@ def test_real_http_export_to_a_loopback_sink(tmp_path: Path) -> None:
     trace_ids = {s["trace_id"] for s in sink.spans}
     assert {t.trace_id for t in turns} <= trace_ids
     names = {s["name"] for s in sink.spans}
-    assert {"planner", "tutor", "quiz", "reviewer", "wrap_up", "get_objective"} <= names
+    assert {"planner", "tutor", "quiz", "reviewer", "wrap_up", "plan_next_objective"} <= names
     assert {s["attributes"].get("user.id") for s in sink.spans} >= {"bo"}
     score_names = {s.get("name") for s in sink.scores}
     assert {"correctness", "mastery", "session_accuracy"} <= score_names

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
 
 from skillcoach.app.cli.app import app, curriculum_app, settings
 from skillcoach.app.cli.errors import UserError
+
+if TYPE_CHECKING:
+    from skillcoach.curriculum.catalog import Curriculum
 
 
 @curriculum_app.command("validate")
@@ -83,7 +86,7 @@ def _print_stale(raw, max_age, today, given: str) -> None:  # type: ignore[no-un
         typer.echo(f"stale: {fact}")
 
 
-def _load():  # type: ignore[no-untyped-def]
+def _load() -> Curriculum:
     from skillcoach.curriculum.catalog import load_curriculum
 
     conf = settings()
@@ -129,7 +132,7 @@ def show(ident: Annotated[str, typer.Argument(metavar="ID", help="A skill, objec
     typer.echo(yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=78))
 
 
-def _block_strings(dumper, text):  # type: ignore[no-untyped-def]
+def _block_strings(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     """Multi-line text as YAML literal blocks, so explanations read as written."""
     style = "|" if "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
@@ -181,7 +184,7 @@ def grade_answer(
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
     typer.echo(f"verdict: {report['verdict']}  score: {result.score:.2f}  confidence: {result.confidence:.2f}")
-    for label in ("found", "missing", "violations"):
-        typer.echo(f"{label}: {'; '.join(report[label]) or '-'}")
+    for label, ideas in (("found", result.found), ("missing", result.missing), ("violations", result.violations)):
+        typer.echo(f"{label}: {'; '.join(ideas) or '-'}")
     if result.misconceptions:
         typer.echo(f"misconceptions: {', '.join(result.misconceptions)}")

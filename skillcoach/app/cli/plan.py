@@ -42,7 +42,7 @@ def weekly(
     week = _week(week)
     conf = settings()
     store = Store(conf.resolved_database_url)
-    learners = learner_ids(store) if all_learners else [get_profile(store, learner).id]  # type: ignore[arg-type]
+    learners = learner_ids(store) if all_learners or learner is None else [get_profile(store, learner).id]
     _refuse_past_week(week, force)
     if not learners:
         typer.echo("No learners yet: add some with 'skillcoach learner import FILE.csv'.")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skillcoach.app.cli.progress_view import progress_view
 from skillcoach.app.cli.render import help_view, make_console, plain
 from skillcoach.app.cli.screen import Screen, welcome
 
+if TYPE_CHECKING:
+    from skillcoach.app.api import CoachSession
+
 console = make_console()
 
 
-def terminal_loop(session: Any) -> None:
+def terminal_loop(session: CoachSession) -> None:
     screen = Screen(console)
     welcome(console)
     screen.show(session.start(), session.pending)
@@ -37,7 +40,7 @@ def local_command(screen: Screen, session: Any, line: str) -> bool:
     return False
 
 
-def dispatch(session: Any, line: str) -> list[dict[str, Any]]:
+def dispatch(session: CoachSession, line: str) -> list[dict[str, Any]]:
     text = line.strip()
     pending = session.pending or {}
     if text.startswith("?"):

@@ -29,10 +29,10 @@ class RecordedChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "recorded"
 
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> RecordedChatModel:  # type: ignore[override]
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> RecordedChatModel:
         return self
 
-    def with_structured_output(self, schema: Any, *, include_raw: bool = False,  # type: ignore[override]
+    def with_structured_output(self, schema: Any, *, include_raw: bool = False,
                                **kwargs: Any) -> Runnable[Any, Any]:
         """Parse the recorded output as the original parse saw it: tool-call arguments or JSON text."""
         def play(messages: Any) -> Any:

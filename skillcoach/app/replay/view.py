@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
+
 from skillcoach.app.api import Coach
 from skillcoach.app.replay.engine import ReplayError, load_turns
 from skillcoach.storage.models import Turn
@@ -16,7 +18,7 @@ def session_rows(store: Store, learner_id: str | None) -> list[dict[str, Any]]:
     rows = []
     for session in store.list_sessions(learner_id):
         turns = store.turns(session.id)
-        grades = [t.record.get("grade") for t in turns if t.record.get("grade")]
+        grades: list[dict[str, Any]] = [t.record["grade"] for t in turns if t.record.get("grade")]
         rows.append({
             "session_id": session.id, "learner_id": session.learner_id, "mode": session.mode,
             "status": session.status, "started_at": session.started_at.isoformat(), "turns": len(turns),
@@ -40,7 +42,7 @@ def session_view(coach: Coach, session_id: str, turn: int | None = None) -> dict
 
 
 def _checkpoints_by_turn(coach: Coach, session_id: str) -> dict[int, list[dict[str, Any]]]:
-    config = {"configurable": {"thread_id": session_id}}
+    config: RunnableConfig = {"configurable": {"thread_id": session_id}}
     grouped: dict[int, list[dict[str, Any]]] = {}
     for snap in coach.graph.get_state_history(config):
         turn = int(snap.values.get("turn", 0)) if snap.values else 0

@@ -10,9 +10,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Any, cast
 
 from pwdlib import PasswordHash
-from sqlalchemy import Boolean, Column, DateTime, MetaData, String, Table, func, insert, select, update
+from sqlalchemy import Boolean, Column, CursorResult, DateTime, MetaData, String, Table, func, insert, select, update
 
 from skillcoach.errors import SkillcoachError
 from skillcoach.learner.review import utcnow
@@ -107,8 +108,8 @@ class Accounts:
 
     def set_operator(self, learner_id: str, operator: bool) -> None:
         with self.store.transaction() as db:
-            done = db.execute(update(web_accounts).where(web_accounts.c.learner_id == learner_id)
-                              .values(operator=operator))
+            done = cast("CursorResult[Any]", db.execute(
+                update(web_accounts).where(web_accounts.c.learner_id == learner_id).values(operator=operator)))
             if done.rowcount == 0:
                 raise AccountError(f"No web account {learner_id!r}.")
 

@@ -41,7 +41,8 @@ def me(request: Request, who: Who) -> dict[str, Any]:
 @router.post("/sessions", dependencies=CSRF)
 def open_session(request: Request, who: Who, body: NewSession) -> dict[str, Any]:
     """Resume the learner's open session, or start one."""
-    return _web(request).hub.open(who.learner_id, new=body.new, minutes=body.minutes).as_json()
+    opened: dict[str, Any] = _web(request).hub.open(who.learner_id, new=body.new, minutes=body.minutes).as_json()
+    return opened
 
 
 @router.get("/sessions")
@@ -53,7 +54,8 @@ def list_sessions(request: Request, who: Who) -> list[dict[str, Any]]:
 @router.get("/sessions/{session_id}")
 def get_session(request: Request, who: Who, session_id: str) -> dict[str, Any]:
     """Where one of the learner's sessions stands: its turn and the event awaiting an answer."""
-    return _web(request).hub.current(who.learner_id, session_id).as_json()
+    current: dict[str, Any] = _web(request).hub.current(who.learner_id, session_id).as_json()
+    return current
 
 
 @router.post("/sessions/{session_id}/messages", dependencies=CSRF,

@@ -20,8 +20,9 @@ CSRF = [Depends(check_csrf)]
 
 def render(request: Request, name: str, who: Account | None = None, status: int = 200, **context: Any) -> Response:
     web = request.app.state.web
-    return web.templates.TemplateResponse(request, name, {"who": who, "local": web.local, **context},
-                                          status_code=status)
+    response: Response = web.templates.TemplateResponse(request, name, {"who": who, "local": web.local, **context},
+                                                        status_code=status)
+    return response
 
 
 @router.get("/")

@@ -63,7 +63,7 @@ def csrf_token(request: Request) -> str:
 async def check_csrf(request: Request) -> None:
     """A state-changing request must echo the session's token (header for fetch, field for forms)."""
     expected = request.session.get("csrf")
-    sent = request.headers.get(CSRF_HEADER)
+    sent: object = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         sent = (await request.form()).get(CSRF_FIELD)
@@ -77,7 +77,7 @@ def account(request: Request) -> Account:
     if web.local:
         return Account(LOCAL_LEARNER, operator=True)
     learner_id = request.session.get("learner")
-    found = web.accounts.get(learner_id) if isinstance(learner_id, str) else None
+    found: Account | None = web.accounts.get(learner_id) if isinstance(learner_id, str) else None
     if found is None:
         raise NotSignedIn()
     return found

@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
-from agents.chat_models import make_chat_model
-from agents.weekly_planner import Narrative, WeeklyContext, model_narrative, offline_narrative
+from langchain_core.runnables import RunnableConfig
+
+from agents.weekly_planner import Narrative, WeeklyInput, build_weekly_context
 from graphs.weekly import build_weekly_graph
 from skillcoach.curriculum.catalog import load_curriculum
 from skillcoach.learner.review import utcnow
-from skillcoach.llm.prompts import LocalPrompts
 from skillcoach.planning.weekly import NothingToPlan, PlanningError
 from skillcoach.planning.weeks import parse_week
 from skillcoach.settings import Settings
@@ -29,7 +29,6 @@ from skillcoach.storage.learners import UnknownLearner
 from skillcoach.storage.plans import StoredPlan, planned_learners, save_plans
 from skillcoach.storage.store import Store
 from skillcoach.tracing.tracer import Tracer, make_tracer
-from tools.plans import plan_tools
 
 Status = Literal["planned", "exists", "nothing", "failed"]
 WRITE_EVERY = 50  # plans per transaction: fewer commits, and a crash loses at most this many to re-plan
@@ -60,12 +59,6 @@ class BatchReport:
         return not self.failed
 
 
-def default_narrative(settings: Settings) -> Narrative:
-    """The template offline; the planner's model (prompts/planner_narrative.md) when one is configured."""
-    model = make_chat_model(settings.model_for("planner"), settings)
-    return offline_narrative if model is None else model_narrative(model, LocalPrompts(settings.prompts_dir))
-
-
 class WeeklyBatch:
     """Plans weeks over one database and curriculum. Use as a context manager."""
 
@@ -75,9 +68,8 @@ class WeeklyBatch:
         self.curriculum = load_curriculum(settings.curriculum_dir, settings.locale)
         self.store = store or Store(settings.resolved_database_url)
         self.tracer = tracer or make_tracer(settings)
-        tools = plan_tools(self.curriculum, self.store, clock=clock)
-        self.context = WeeklyContext(tools={t.name: t for t in tools},
-                                     narrative=narrative or default_narrative(settings))
+        self.context = build_weekly_context(settings, curriculum=self.curriculum, store=self.store,
+                                            narrative=narrative, clock=clock)
         self.graph = build_weekly_graph().compile()
         self.clock = clock
         self.write_every = max(1, write_every)
@@ -107,7 +99,8 @@ class WeeklyBatch:
         """Run the weekly graph for one learner; raises what the planning raised."""
         config = self.tracer.config({}, session_id=f"weekly-{learner_id}-{week}", learner_id=learner_id,
                                     turn=0, mode="weekly")
-        result = self.graph.invoke({"learner_id": learner_id, "week": week}, config, context=self.context)
+        result = self.graph.invoke(WeeklyInput(learner_id=learner_id, week=week), cast(RunnableConfig, config),
+                                   context=self.context)
         return StoredPlan(learner_id, week, result["plan"], result["narrative"], self.clock())
 
     def _chunks(self, learners: list[str], week: str, force: bool,

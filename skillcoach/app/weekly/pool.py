@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue as queues
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -54,7 +54,7 @@ def _work(settings: Settings, week: str, learners: list[str], force: bool, outco
     outcomes.put(DONE)
 
 
-def _collect(report: BatchReport, outcomes: Any, processes: list[BaseProcess], slices: list[list[str]],
+def _collect(report: BatchReport, outcomes: Any, processes: Sequence[BaseProcess], slices: list[list[str]],
              on_outcome: Callable[[Outcome], None] | None) -> None:
     """Outcomes until every worker is done; a worker that died has its unreported learners failed."""
     finished = 0
@@ -74,7 +74,7 @@ def _collect(report: BatchReport, outcomes: Any, processes: list[BaseProcess], s
     _fail_unreported(report, processes, slices, on_outcome)
 
 
-def _fail_unreported(report: BatchReport, processes: list[BaseProcess], slices: list[list[str]],
+def _fail_unreported(report: BatchReport, processes: Sequence[BaseProcess], slices: list[list[str]],
                      on_outcome: Callable[[Outcome], None] | None) -> None:
     reported = {o.learner_id for o in report.outcomes}
     for process, part in zip(processes, [s for s in slices if s], strict=True):
