@@ -10,6 +10,8 @@ from langgraph.runtime import Runtime
 from agents.context import CoachContext
 from agents.events import event
 from agents.state import CoachState
+from skillcoach.planning.next_step import REVIEW_SHARE
+from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE
 
 
 def planner(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
@@ -17,7 +19,9 @@ def planner(state: CoachState, runtime: Runtime[CoachContext], config: RunnableC
     worked = list(state.get("worked", []))
     if state.get("spent", 0.0) >= state["minutes"]:
         return {"objective_id": None}
-    step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked}, config)
+    reviews_allowed = state.get("review_spent", 0.0) < REVIEW_SHARE * state["minutes"]
+    step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked,
+                                                "reviews_allowed": reviews_allowed}, config)
     if not step:
         runtime.stream_writer(event("notice", "Nothing is left to learn or review right now: well done."))
         return {"objective_id": None}
@@ -26,8 +30,16 @@ def planner(state: CoachState, runtime: Runtime[CoachContext], config: RunnableC
     verb = "Review" if step["mode"] == "review" else "Learn"
     runtime.stream_writer(event("plan", f"{verb}: {title} ({step['reason']}).", objective_id=oid,
                                 mode=step["mode"], reason=step["reason"]))
+    started = dict(state.get("started") or {})
+    if step["mode"] == "learn" and oid not in started:
+        known = ctx.store.knowledge(state["learner_id"]).get(oid)
+        started[oid] = known.p_mastery if known else 0.0
     return {
         "objective_id": oid,
+        "activity": step.get("activity", "lesson"),
+        "question_cap": MAX_QUESTIONS_PER_OBJECTIVE,
+        "hints": 0,
+        "started": started,
         "mode": step["mode"],
         "reason": step["reason"],
         "worked": [*worked, oid],

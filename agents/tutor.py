@@ -11,6 +11,7 @@ from agents.context import CoachContext
 from agents.events import event, lesson
 from agents.state import CoachState
 from skillcoach.curriculum.models import Objective
+from skillcoach.learner.lessons import brief_lesson, lesson_kind, worked_item, worked_lesson
 from skillcoach.planning.pacing import lesson_minutes
 
 MAX_QUESTION_CHARS = 500
@@ -34,11 +35,24 @@ def _current_objective(state: CoachState, ctx: CoachContext, config: RunnableCon
 
 
 def _teach(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
+    """The lesson, varied so the same text is never shown more than twice (then key points, then worked items)."""
     ctx = runtime.context
     objective = _current_objective(state, ctx, config)
-    text = ctx.composer.lesson(objective, reason=(state.get("reason") or "next objective").capitalize())
-    return {"pending": lesson(objective, text, awaiting=True),
-            "spent": state.get("spent", 0.0) + lesson_minutes(objective)}
+    reason = (state.get("reason") or "next objective").capitalize()
+    shown = ctx.store.note_lesson(state["learner_id"], objective.id, ctx.clock())
+    kind = lesson_kind(shown, state.get("activity", "lesson"))
+    update: dict[str, Any] = {"spent": state.get("spent", 0.0) + lesson_minutes(objective)}
+    if kind == "full":
+        text = ctx.composer.lesson(objective, reason=reason)
+    elif kind == "brief":
+        text = brief_lesson(objective, reason)
+    else:
+        worked = worked_item(objective, shown)
+        text = worked_lesson(objective, worked, reason)
+        update["asked"] = [*state.get("asked", []), worked.id]  # not quizzed right after its worked answer
+        update["items_left"] = state.get("items_left", len(objective.items)) - 1
+    update["pending"] = {**lesson(objective, text, awaiting=True), "variant": kind}
+    return update
 
 
 def _remediate(state: CoachState, runtime: Runtime[CoachContext], config: RunnableConfig) -> dict[str, Any]:
@@ -46,6 +60,9 @@ def _remediate(state: CoachState, runtime: Runtime[CoachContext], config: Runnab
     objective = _current_objective(state, ctx, config)
     item = ctx.curriculum.items.get(state.get("item_id") or "")
     text = ctx.composer.remediation(objective, item, state.get("last"))
+    mistakes = (state.get("last") or {}).get("misconceptions") or []
+    if mistakes:  # built from the wrong choice's own feedback, ahead of the general re-teach
+        text = "\n\n".join(["**About the answer you chose**", *mistakes, text])
     runtime.stream_writer(lesson(objective, text, awaiting=False, remediation=True))
     return {"pending": None, "wrong_streak": 0}
 

@@ -35,7 +35,9 @@ from skillcoach.app.checkpoints import open_checkpointer
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
 from skillcoach.curriculum.search import CurriculumIndex
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
-from skillcoach.learner.progress import progress_report
+from skillcoach.learner.bkt import GuessRates
+from skillcoach.learner.mastery import LearnerModel
+from skillcoach.learner.progress import evidence_report, progress_report
 from skillcoach.learner.review import utcnow
 from skillcoach.llm.langfuse_prompts import LangfusePrompts
 from skillcoach.llm.prompts import LocalPrompts
@@ -64,7 +66,7 @@ class Coach:
         self.settings = settings or Settings()
         self._stack = ExitStack()
         self.curriculum: Curriculum = load_curriculum(self.settings.curriculum_dir, self.settings.locale)
-        self.store = Store(self.settings.resolved_database_url)
+        self.store = Store(self.settings.resolved_database_url, learner_model(self.settings))
         self.index = CurriculumIndex(self.curriculum)
         self.clock = clock
         tools = curriculum_tools(self.curriculum, self.index) + progress_tools(self.curriculum, self.store, clock)
@@ -97,9 +99,31 @@ class Coach:
             active = self.store.open_session(learner_id, minutes or self.settings.session_minutes)
         return CoachSession(self, active.id, learner_id, active.minutes)
 
-    def progress(self, learner_id: str) -> dict[str, Any]:
+    def progress(self, learner_id: str, why: str | None = None) -> dict[str, Any]:
+        """The learner's progress; with ``why`` an objective id, also the evidence behind its estimate."""
         check_learner_id(learner_id)
-        return progress_report(self.curriculum, self.store, learner_id, self.clock())
+        report = progress_report(self.curriculum, self.store, learner_id, self.clock())
+        if why is not None:
+            report["why"] = self.evidence(learner_id, why)
+        return report
+
+    def evidence(self, learner_id: str, objective_id: str) -> dict[str, Any]:
+        """The attempts behind one objective's estimate: item, grader, confidence, date, P(L) before/after."""
+        check_learner_id(learner_id)
+        return evidence_report(self.curriculum, self.store, learner_id, objective_id)
+
+    def resolve_dispute(self, attempt_id: int, verdict: str | None = None,
+                        score: float | None = None) -> dict[str, Any]:
+        """An operator settles a disputed grade (keeps it, or re-grades it); the attempt counts again."""
+        state = self.store.resolve_dispute(attempt_id, self.curriculum, self.clock(), verdict=verdict, score=score)
+        return {"attempt_id": attempt_id, "status": state.status, "p_mastery": round(state.knowledge.p_mastery, 3)}
+
+
+def learner_model(settings: Settings) -> LearnerModel:
+    """The learner model's tunable parameters from the settings."""
+    rates = GuessRates(multi_select=settings.guess_multi_select, short_answer=settings.guess_short_answer,
+                       true_false=settings.guess_true_false)
+    return LearnerModel(rates=rates, revoke_below=settings.mastery_revoke_below)
 
 
 def make_composer(settings: Settings, tracer: Tracer, recorder: TurnRecorder, tools: dict[str, Any],

@@ -48,6 +48,7 @@ class Choice(Strict):
     text: str = Field(min_length=1)
     # Why a learner might pick this choice and what is wrong (or right) about it.
     feedback: str | None = None
+    misconception: str | None = None  # the id of the misconception a wrong choice reveals
 
 
 class ConceptGroup(Strict):

@@ -40,6 +40,11 @@ class Grade:
     grader: str
     missing: list[str] = field(default_factory=list)
     misconceptions: list[str] = field(default_factory=list)
+    confidence: float = 1.0  # how sure the grader is: 1.0 for closed items
+    found: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    offline: Grade | None = None  # the offline grade kept beside a model's verdict
+    disputed: bool = False
 
 
 def display_choices(item: Item) -> list[dict[str, str]]:

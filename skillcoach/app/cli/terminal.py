@@ -10,7 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 console = Console()
-HELP = "Type the number or letter of your answer. /hint /skip /progress /quit, or ?QUESTION to ask the tutor."
+HELP = ("Type the number or letter of your answer. /hint /skip /progress /dispute /quit, "
+        "or ?QUESTION to ask the tutor.")
 STYLE = {"correct": "green", "partial": "yellow", "wrong": "red"}
 
 
@@ -77,8 +78,28 @@ def print_progress(report: dict[str, Any]) -> None:
     for skill in report["skills"]:
         for obj in skill["objectives"]:
             p = obj["p_mastery"]
+            shown = {"mastered": "yes", "provisional": "provisional (confirm on a later day)"}
             table.add_row(skill["skill_id"], obj["title"], "-" if p is None else f"{p:.0%}",
-                          str(obj["responses"]), "yes" if obj["mastered"] else "")
+                          str(obj["responses"]), shown.get(obj.get("status", ""), ""))
     console.print(table)
-    console.print(f"Mastered {report['objectives_mastered']} of {report['objectives_total']}; "
+    console.print(f"Mastered {report['objectives_mastered']} of {report['objectives_total']}"
+                  f" ({len(report.get('objectives_provisional', []))} provisionally); "
                   f"{len(report['reviews_due'])} review(s) due.")
+    for m in report.get("misconceptions", []):
+        if m["recurring"]:
+            console.print(f"[yellow]{m['text']}[/yellow] [dim]({m['count']} times)[/dim]")
+
+
+def print_evidence(why: dict[str, Any]) -> None:
+    """The attempts behind one estimate, oldest first, with each one's effect on P(L)."""
+    table = Table(title=f"Why {why['title']} is at {why['p_mastery']:.0%} ({why['status']})")
+    for col in ("date", "item", "mode", "verdict", "grader", "confidence", "hints", "P(L) before -> after"):
+        table.add_column(col)
+    for a in why["attempts"]:
+        verdict = a["verdict"] + (" [disputed: not counted]" if a["disputed"] else "")
+        table.add_row(a["at"][:16].replace("T", " "), a["item_id"], a["mode"], verdict, a["grader"],
+                      f"{a['confidence']:.2f}", str(a["hints"]), f"{a['p_before']:.0%} -> {a['p_after']:.0%}")
+    console.print(table)
+    if why["status"] == "provisional":
+        console.print("Provisionally mastered: a right answer on a later day will confirm it.")
+    console.print(f"[dim]{why['note']}[/dim]")
