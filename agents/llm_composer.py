@@ -146,7 +146,7 @@ class LLMComposer(OfflineComposer):
         if model is None:
             return None
         messages, metadata = self._messages("quiz_variant", objective=objective.title,
-                                            item=json.dumps(item.model_dump(mode="json"), ensure_ascii=False))
+                                            item=json.dumps(item.model_dump(mode="json", exclude_none=True), ensure_ascii=False))
         try:
             out = model.with_structured_output(ItemVariant, include_raw=True).invoke(
                 messages, config={"metadata": metadata, "run_name": "quiz-llm"})
