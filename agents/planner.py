@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 from agents.context import CoachContext
 from agents.events import event
 from agents.state import CoachState
+from skillcoach.learner.bkt import ObjectiveKnowledge
 from skillcoach.planning.next_step import REVIEW_SHARE
 from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE
 
@@ -32,8 +33,8 @@ def planner(state: CoachState, runtime: Runtime[CoachContext], config: RunnableC
                                 mode=step["mode"], reason=step["reason"]))
     started = dict(state.get("started") or {})
     if step["mode"] == "learn" and oid not in started:
-        known = ctx.store.knowledge(state["learner_id"]).get(oid)
-        started[oid] = known.p_mastery if known else 0.0
+        known = ctx.store.knowledge(state["learner_id"]).get(oid) or ObjectiveKnowledge()
+        started[oid] = known.p_mastery
     return {
         "objective_id": oid,
         "activity": step.get("activity", "lesson"),

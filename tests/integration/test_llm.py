@@ -183,7 +183,8 @@ def test_invalid_variant_falls_back_to_the_bank_item() -> None:
 
     cur = load_curriculum(CURRICULUM)
     item = next(i for i in cur.items.values() if i.kind.value == "mcq")
-    bad_key = ItemVariant(prompt="A fresh scenario?", choices=[c.model_dump(exclude_none=True) for c in item.choices], answer="z",
+    bad_key = ItemVariant(prompt="A fresh scenario?", choices=[c.model_dump(exclude_none=True) for c in item.choices],
+                          answer="z",
                           explanation="Because of reasons.")
     two_bare_choices = [{"key": "a", "text": "x"}, {"key": "b", "text": "y"}]
     no_feedback = ItemVariant(prompt="A fresh scenario?", choices=two_bare_choices, answer="a",

@@ -264,3 +264,16 @@ def test_a_misconception_is_stored_re_taught_from_its_feedback_and_re_asked(misc
     assert "provisional" not in changes[:second], "no mastery before the item is answered right"
     shown = coach.progress("mi")["misconceptions"][0]
     assert shown["text"].startswith("You tend to confuse") and "exhortation" in shown["text"]
+
+
+def test_a_stuck_learner_gets_a_different_activity_and_no_lesson_text_three_times(sim: Coach, clock: Clock) -> None:
+    lessons: list[dict[str, Any]] = []
+    for day in range(4):
+        clock.now = DAY1 + timedelta(days=day)
+        events = run(sim, "st", minutes=6, right=lambda q: False)
+        lessons += [e for e in events if e["type"] == "lesson" and not e["remediation"] and e["objective_id"] == FIRST]
+        if day == 1:
+            assert sim.store.study_counts("st")[FIRST][1] >= 2, "two sessions without progress are counted"
+    texts = [e["text"] for e in lessons]
+    assert len(texts) >= 3 and max(texts.count(t) for t in texts) <= 2
+    assert lessons[2]["variant"] == "worked", "after two sessions without progress the activity changes"
