@@ -23,6 +23,7 @@ from skillcoach.learner.bkt import Evidence, ObjectiveKnowledge
 from skillcoach.learner.mastery import Change, LearnerModel, MasteryState, Observation, rebuild, step
 from skillcoach.storage.models import Attempt, LearnerMisconception, ObjectiveState, ReviewCard
 
+MAX_ID_CHARS = 200  # learner_misconceptions.misconception_id
 Dependents = Callable[[str], list[str]]  # objective id -> the objectives that list it as a prerequisite
 
 
@@ -64,13 +65,14 @@ def _grade_dict(grade: Any) -> dict[str, Any]:
 
 def misconceptions_of(item: Item, response: str, grade: Grade) -> list[tuple[str, str]]:
     """(id, feedback) of each misconception the answer shows: the grader's, and wrong choices' ids."""
-    found = [(str(m), grade.feedback) for m in getattr(grade, "misconceptions", []) or []]
+    # Ids are short; until every grader gives ids, a longer text is cut to fit the column.
+    found = [(str(m)[:MAX_ID_CHARS], grade.feedback) for m in getattr(grade, "misconceptions", []) or []]
     if item.kind in (ItemKind.MCQ, ItemKind.MULTI_SELECT):
         picked, right = set(response.split(",")), set(item.correct_keys)
         for choice in item.choices:
             ident = getattr(choice, "misconception", None)
             if ident and choice.key in picked - right:
-                found.append((ident, choice.feedback or choice.text))
+                found.append((ident[:MAX_ID_CHARS], choice.feedback or choice.text))
     return list(dict(found).items())
 
 

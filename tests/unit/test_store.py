@@ -86,3 +86,21 @@ def test_locked_database_is_a_clear_error(tmp_path: Path) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_misconceptions_from_wrong_choices_are_counted_per_learner(store: Store) -> None:
+    item = Item.model_validate({
+        "id": "s/o/m1", "kind": "mcq", "difficulty": 1, "prompt": "Which one is it?", "answer": "b",
+        "explanation": "Because b is right.",
+        "choices": [{"key": "a", "text": "choice a", "feedback": "This confuses X with Y.", "misconception": "x-vs-y"},
+                    {"key": "b", "text": "choice b"}, {"key": "c", "text": "choice c", "feedback": "Not c."}]})
+    store.ensure_learner("ada")
+    session = store.open_session("ada", 20)
+    attempt(store, session.id, 1, item=item, answer="a")
+    attempt(store, session.id, 2, item=item, answer="c")
+    attempt(store, session.id, 3, item=item, answer="a", now=NOW + timedelta(days=1))
+    [row] = store.misconceptions("ada")
+    assert (row.misconception_id, row.count, row.feedback) == ("x-vs-y", 2, "This confuses X with Y.")
+    first = store.attempts(learner_id="ada")[0]
+    assert first.details["misconceptions"] == ["x-vs-y"] and not first.disputed  # type: ignore[index]
+    assert store.states("ada")["s/o"].recheck == {"s/o/m1"}, "the item is re-asked before mastery"
