@@ -89,7 +89,8 @@ def chance(item: Item) -> float:
     if item.kind is ItemKind.MCQ:
         return 1 / len(item.choices)
     if item.kind is ItemKind.MULTI_SELECT:
-        return 1 / (2 ** len(item.choices) - 1)
+        subsets: int = 2 ** len(item.choices) - 1
+        return 1 / subsets
     if item.kind is ItemKind.TRUE_FALSE:
         return 0.5
     return SHORT_ANSWER_LUCK

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from fsrs import Card, Rating, Scheduler
+from fsrs.card import CardDict
 
 from skillcoach.grading.answers import Verdict
 
@@ -28,13 +29,13 @@ def new_card(learner_id: str, objective_id: str, now: datetime) -> dict[str, Any
     digest = hashlib.sha256(f"{learner_id}|{objective_id}".encode()).digest()
     card = Card(card_id=int.from_bytes(digest[:6], "big"), due=now)
     card, _ = scheduler().review_card(card, Rating.Good, review_datetime=now)
-    return card.to_dict()
+    return dict(card.to_dict())
 
 
 def review(card: dict[str, Any], verdict: Verdict, now: datetime) -> dict[str, Any]:
     """The card after a review graded ``verdict`` at ``now``."""
-    updated, _ = scheduler().review_card(Card.from_dict(card), RATING_FOR_VERDICT[verdict], review_datetime=now)
-    return updated.to_dict()
+    updated, _ = scheduler().review_card(Card.from_dict(cast(CardDict, card)), RATING_FOR_VERDICT[verdict], review_datetime=now)
+    return dict(updated.to_dict())
 
 
 def due_at(card: dict[str, Any]) -> datetime:
@@ -43,7 +44,7 @@ def due_at(card: dict[str, Any]) -> datetime:
 
 def retrievability(card: dict[str, Any], at: datetime) -> float:
     """Probability the learner still recalls the objective at ``at``."""
-    return float(scheduler().get_card_retrievability(Card.from_dict(card), current_datetime=at))
+    return float(scheduler().get_card_retrievability(Card.from_dict(cast(CardDict, card)), current_datetime=at))
 
 
 def utcnow() -> datetime:
