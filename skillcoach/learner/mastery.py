@@ -1,10 +1,12 @@
 """Mastery that is earned and can be lost: the states an objective goes through, as pure functions.
 
 new -> learning -> provisional (enough, varied evidence in one run) -> mastered (a right answer
-on a later day confirms it) ; a wrong review, or P(L) falling below ``revoke_below``, takes a
-provisional or mastered objective back to learning. Only *mastered* counts for prerequisites
-and the weekly plan. The attempt log is the truth: folding its observations through ``step``
-gives the stored state again (``rebuild``).
+on a later day confirms it) ; a failed review, or P(L) falling below ``revoke_below``, takes a
+provisional or mastered objective back to learning. A wrong review answer gets a second item; the
+review is failed when that one is wrong too (one wrong answer is as often a slip as forgetting:
+in bench/learning.py revoking on the first wrong answer was wrong about two times in three).
+Only *mastered* counts for prerequisites and the weekly plan. The attempt log is the truth:
+folding its observations through ``step`` gives the stored state again (``rebuild``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from skillcoach.curriculum.models import Item
 from skillcoach.learner.bkt import WEIGHTY, BKTParams, Evidence, GuessRates, ObjectiveKnowledge, update
 
 REVOKE_BELOW = 0.8  # P(L) under this clears mastery
-CONFIDENT = 0.6  # a wrong review graded with less confidence than this does not revoke by itself
+CONFIDENT = 0.6  # a wrong review answer graded with less confidence than this is no miss
 CONFIRM_GAP = timedelta(hours=12)  # a confirmation is on a later calendar day and at least this much later
-WRONG_SCORE = 0.5  # a review scored below this is a failed review
+WRONG_SCORE = 0.5  # a review answer scored below this is a miss
+MISSES_TO_FAIL = 2  # consecutive confident misses in reviews that fail the review
 
 
 class Change(StrEnum):
@@ -47,6 +50,7 @@ class MasteryState:
     provisional_at: datetime | None = None
     mastered_at: datetime | None = None
     recheck: frozenset[str] = frozenset()  # items answered with a misconception: re-asked before mastery
+    misses: int = 0  # consecutive confident wrong answers in reviews
 
     @property
     def status(self) -> str:
@@ -73,10 +77,11 @@ def step(state: MasteryState, obs: Observation, model: LearnerModel = LearnerMod
     ev = obs.evidence
     knowledge = update(state.knowledge, obs.item, ev.score, model.params, evidence=ev, rates=model.rates)
     recheck = _recheck(state.recheck, obs)
+    misses = state.misses + 1 if _missed_review(obs) else 0
     held = state.mastered_at is not None or state.provisional_at is not None
-    if held and _fails(obs, knowledge, model):
+    if held and (misses >= MISSES_TO_FAIL or knowledge.p_mastery < model.revoke_below):
         return MasteryState(knowledge, None, None, recheck), Change.REVOKED
-    after = replace(state, knowledge=knowledge, recheck=recheck)
+    after = replace(state, knowledge=knowledge, recheck=recheck, misses=misses)
     if state.mastered_at is not None:
         return after, Change.NONE
     ready = knowledge.mastered and not recheck
@@ -97,10 +102,9 @@ def _recheck(items: frozenset[str], obs: Observation) -> frozenset[str]:
     return items
 
 
-def _fails(obs: Observation, knowledge: ObjectiveKnowledge, model: LearnerModel) -> bool:
-    """A confidently wrong review, or an estimate fallen below the revocation threshold."""
-    wrong_review = obs.review and obs.evidence.score < WRONG_SCORE and obs.evidence.confidence >= CONFIDENT
-    return wrong_review or knowledge.p_mastery < model.revoke_below
+def _missed_review(obs: Observation) -> bool:
+    """A confidently graded wrong answer in a review (or a confirmation)."""
+    return obs.review and obs.evidence.score < WRONG_SCORE and obs.evidence.confidence >= CONFIDENT
 
 
 def _confirms(obs: Observation, provisional_at: datetime) -> bool:

@@ -93,7 +93,8 @@ def state_of(row: ObjectiveState | None) -> MasteryState:
         return MasteryState()
     knowledge = ObjectiveKnowledge(p_mastery=row.p_mastery, responses=row.responses, items=frozenset(row.items),
                                    kinds=frozenset(row.kinds or []))
-    return MasteryState(knowledge, _utc(row.provisional_at), _utc(row.mastered_at), frozenset(row.recheck or []))
+    return MasteryState(knowledge, _utc(row.provisional_at), _utc(row.mastered_at), frozenset(row.recheck or []),
+                        row.review_misses or 0)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -104,11 +105,12 @@ def write_state(db: Session, learner_id: str, objective_id: str, state: MasteryS
     row = db.get(ObjectiveState, (learner_id, objective_id))
     if row is None:
         row = ObjectiveState(learner_id=learner_id, objective_id=objective_id, p_mastery=0.0, items=[], responses=0,
-                             updated_at=now, lessons=0, stuck_sessions=0)
+                             updated_at=now, lessons=0, stuck_sessions=0, review_misses=0)
         db.add(row)
     k = state.knowledge
     row.p_mastery, row.responses, row.items, row.kinds = k.p_mastery, k.responses, sorted(k.items), sorted(k.kinds)
     row.provisional_at, row.mastered_at, row.recheck = state.provisional_at, state.mastered_at, sorted(state.recheck)
+    row.review_misses = state.misses
     row.updated_at = now
     return row
 

@@ -100,6 +100,7 @@ class ObjectiveState(Base):
     recheck: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
     lessons: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     stuck_sessions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    review_misses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LearnerMisconception(Base):

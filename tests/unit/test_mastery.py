@@ -53,18 +53,29 @@ def test_a_right_answer_after_hints_does_not_confirm() -> None:
     assert change is Change.NONE and after.status == "provisional"
 
 
-def test_a_wrong_review_revokes_mastery() -> None:
+def test_a_failed_review_revokes_mastery() -> None:
     state, _ = run([*same_day(), right(4, DAY1 + timedelta(days=1), review=True)])
     assert state.status == "mastered"
-    after, change = step(state, wrong(0, DAY1 + timedelta(days=9), review=True))
+    once, change = step(state, wrong(0, DAY1 + timedelta(days=9), review=True))
+    assert change is Change.NONE and once.misses == 1, "one wrong answer gets a second item first"
+    after, change = step(once, wrong(1, DAY1 + timedelta(days=9, minutes=2), review=True))
     assert change is Change.REVOKED and after.mastered_at is None and after.provisional_at is None
     assert after.knowledge.p_mastery > 0.5, "the estimate falls by Bayes' rule, not to zero"
 
 
-def test_an_unsure_wrong_review_does_not_revoke_by_itself() -> None:
+def test_a_right_second_item_keeps_mastery() -> None:
     state, _ = run([*same_day(), right(4, DAY1 + timedelta(days=1), review=True)])
-    after, change = step(state, wrong(0, DAY1 + timedelta(days=9), review=True, confidence=0.3))
-    assert change is Change.NONE and after.status == "mastered"
+    once, _ = step(state, wrong(0, DAY1 + timedelta(days=9), review=True))
+    kept, change = step(once, right(1, DAY1 + timedelta(days=9, minutes=2), review=True))
+    assert change is Change.NONE and kept.status == "mastered" and kept.misses == 0
+
+
+def test_unsure_wrong_review_answers_are_no_misses() -> None:
+    state, _ = run([*same_day(), right(4, DAY1 + timedelta(days=1), review=True)])
+    for minute in (0, 2):
+        state, change = step(state, wrong(0, DAY1 + timedelta(days=9, minutes=minute), review=True, confidence=0.3))
+        assert change is Change.NONE
+    assert state.status == "mastered" and state.misses == 0
 
 
 def test_estimate_below_the_threshold_revokes_outside_reviews_too() -> None:
@@ -86,6 +97,6 @@ def test_a_misconception_holds_mastery_until_its_item_is_answered_right() -> Non
 
 def test_rebuild_gives_the_state_of_step_by_step() -> None:
     log = [*same_day(), right(4, DAY1 + timedelta(days=1), review=True),
-           wrong(1, DAY1 + timedelta(days=8), review=True)]
+           wrong(1, DAY1 + timedelta(days=8), review=True), wrong(2, DAY1 + timedelta(days=8, minutes=1), review=True)]
     state, _ = run(log)
     assert rebuild(log) == state

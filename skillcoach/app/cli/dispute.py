@@ -21,9 +21,10 @@ def list_disputes(
     """Disputed attempts waiting for a re-grade (they do not count meanwhile)."""
     from skillcoach.storage.store import Store
 
-    rows: list[dict[str, Any]] = [{"attempt_id": a.id, "learner_id": a.learner_id, "item_id": a.item_id, "response": a.response,
-             "verdict": a.verdict, "score": a.score, "grader": a.grader, "at": a.created_at.isoformat()}
-            for a in Store(settings().resolved_database_url).disputes(learner)]
+    rows: list[dict[str, Any]] = [
+        {"attempt_id": a.id, "learner_id": a.learner_id, "item_id": a.item_id, "response": a.response,
+         "verdict": a.verdict, "score": a.score, "grader": a.grader, "at": a.created_at.isoformat()}
+        for a in Store(settings().resolved_database_url).disputes(learner)]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return

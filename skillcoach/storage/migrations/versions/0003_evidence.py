@@ -23,6 +23,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("recheck", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("lessons", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("stuck_sessions", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("review_misses", sa.Integer(), nullable=False, server_default="0"))
     op.create_table(
         "learner_misconceptions",
         sa.Column("learner_id", sa.String(length=64), sa.ForeignKey("learners.id"), primary_key=True),
@@ -39,7 +40,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("learner_misconceptions")
     with op.batch_alter_table("objective_state") as batch_op:
-        for column in ("stuck_sessions", "lessons", "recheck", "kinds", "provisional_at"):
+        for column in ("review_misses", "stuck_sessions", "lessons", "recheck", "kinds", "provisional_at"):
             batch_op.drop_column(column)
     with op.batch_alter_table("attempts") as batch_op:
         batch_op.drop_column("disputed")
