@@ -52,7 +52,7 @@ RETENTION_DAYS = 30
 BASELINE_ITEMS = 8
 GOAL_SAVED = ">= 25"
 GOAL_PREMATURE = "<= 5"
-QUICK = {"seeds": 2, "learners": 1}  # per model and seed: 8 learners in all, a smoke test
+QUICK = {"seeds": 1, "learners": 1}  # per model and seed: 4 learners in all, a smoke test
 FULL = {"seeds": 4, "learners": 125}  # per model and seed: 1,000 learners, about 35 minutes on 2 cores
 LEARNERS_VARIABLE = "SKILLCOACH_BENCH_LEARNERS"  # learners per model and seed, to run a larger study
 OUT_DIR = Path(__file__).resolve().parent / "out"
