@@ -18,6 +18,7 @@ from agents.composer import Composer, OfflineComposer
 from agents.llm_composer import LLMComposer
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
 from skillcoach.curriculum.search import CurriculumIndex
+from skillcoach.learner.mastery import learner_model
 from skillcoach.learner.review import utcnow
 from skillcoach.llm.langfuse_prompts import LangfusePrompts
 from skillcoach.llm.prompts import LocalPrompts
@@ -59,7 +60,7 @@ def build_coach_context(settings: Settings, *, clock: Callable[[], datetime] = u
                         models: dict[str, Any] | None = None) -> CoachContext:
     """Curriculum, store, tools and composer from ``settings``; ``composer``/``models`` override them."""
     curriculum = load_curriculum(settings.curriculum_dir, settings.locale)
-    store = Store(settings.resolved_database_url)
+    store = Store(settings.resolved_database_url, learner_model(settings))
     index = CurriculumIndex(curriculum)
     tools = curriculum_tools(curriculum, index) + progress_tools(curriculum, store, clock)
     by_name = {t.name: t for t in tools}

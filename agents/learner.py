@@ -12,7 +12,7 @@ from langgraph.types import interrupt
 
 from agents.state import CoachState
 
-COMMANDS = {"continue", "hint", "skip", "progress", "quit"}
+COMMANDS = {"continue", "hint", "skip", "progress", "quit", "dispute"}
 
 
 def learner(state: CoachState) -> dict[str, Any]:

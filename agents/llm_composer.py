@@ -163,9 +163,9 @@ class LLMComposer(OfflineComposer):
         model = self.models.get("quiz")
         if model is None:
             return None
+        shown = item.model_dump(mode="json", exclude_none=True)
         messages, metadata = self._messages("quiz_variant", objective=objective.title,
-                                            item=json.dumps(item.model_dump(mode="json", exclude_none=True),
-                                                            ensure_ascii=False))
+                                            item=json.dumps(shown, ensure_ascii=False))
         try:
             out = model.with_structured_output(ItemVariant, include_raw=True).invoke(
                 messages, config={"metadata": metadata, "run_name": "quiz-llm"})

@@ -9,6 +9,9 @@ from langgraph.runtime import Runtime
 from agents.context import CoachContext
 from agents.events import event
 from agents.state import CoachState
+from skillcoach.learner.bkt import ObjectiveKnowledge
+from skillcoach.planning.next_step import REVIEW_SHARE
+from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE
 
 
 def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
@@ -16,7 +19,9 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     worked = list(state.get("worked", []))
     if state.get("spent", 0.0) >= state["minutes"]:
         return {"objective_id": None}
-    step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked})
+    reviews_allowed = state.get("review_spent", 0.0) < REVIEW_SHARE * state["minutes"]
+    step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked,
+                                                "reviews_allowed": reviews_allowed})
     if not step:
         runtime.stream_writer(event("notice", "Nothing is left to learn or review right now: well done."))
         return {"objective_id": None}
@@ -25,8 +30,16 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     verb = "Review" if step["mode"] == "review" else "Learn"
     runtime.stream_writer(event("plan", f"{verb}: {title} ({step['reason']}).", objective_id=oid,
                                 mode=step["mode"], reason=step["reason"]))
+    started = dict(state.get("started") or {})
+    if step["mode"] == "learn" and oid not in started:
+        known = ctx.store.knowledge(state["learner_id"]).get(oid) or ObjectiveKnowledge()
+        started[oid] = known.p_mastery
     return {
         "objective_id": oid,
+        "activity": step.get("activity", "lesson"),
+        "question_cap": MAX_QUESTIONS_PER_OBJECTIVE,
+        "hints": 0,
+        "started": started,
         "mode": step["mode"],
         "reason": step["reason"],
         "worked": [*worked, oid],

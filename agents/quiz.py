@@ -20,7 +20,8 @@ def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     asked = list(state.get("asked", []))
     seen = ctx.store.item_counts(state["learner_id"], oid)
     p_mastery = _p_mastery(ctx, state["learner_id"], oid)
-    item = pick_item(objective, asked, seen, p_mastery)
+    known = ctx.store.states(state["learner_id"]).get(oid)
+    item = pick_item(objective, asked, seen, p_mastery, recheck=set(known.recheck) if known else set())
     # A learner who has met this item before gets a fresh variant when a model can write one.
     variant = ctx.composer.variant(item, objective) if seen.get(item.id) else None
     shown = variant or item
@@ -30,6 +31,7 @@ def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         "variant": variant.model_dump(mode="json") if variant else None,
         "asked": [*asked, item.id],
         "items_left": len(objective.items) - len(asked) - 1,
+        "hints": 0,
         "pending": question(shown, objective, number, state.get("mode", "learn")),
     }
 
@@ -46,8 +48,13 @@ def target_difficulty(p_mastery: float) -> int:
     return 2 if p_mastery < 0.8 else 3
 
 
-def pick_item(objective: Objective, asked: list[str], seen: dict[str, int], p_mastery: float) -> Item:
-    """Least-seen item not asked this session, closest to the target difficulty, bank order last."""
+def pick_item(objective: Objective, asked: list[str], seen: dict[str, int], p_mastery: float,
+              recheck: set[str] | None = None) -> Item:
+    """An item answered with a misconception comes back (not straight after itself); else the least-seen
+    item not asked this session, closest to the target difficulty, bank order last."""
+    again = [i for i in objective.items if i.id in (recheck or set()) and (not asked or asked[-1] != i.id)]
+    if again:
+        return again[0]
     fresh = [i for i in objective.items if i.id not in asked] or list(objective.items)
     target = target_difficulty(p_mastery)
     position = {i.id: n for n, i in enumerate(objective.items)}

@@ -14,7 +14,11 @@ from skillcoach.curriculum.models import Item, ItemKind
 from skillcoach.grading.answers import Grade, InvalidAnswer, grade, parse_response
 from skillcoach.grading.guard import instructs_the_model
 from skillcoach.grading.judging import combine
-from skillcoach.planning.pacing import question_minutes
+from skillcoach.learner.bkt import MAX_HINTS
+from skillcoach.learner.hints import hint
+from skillcoach.planning.dependents import dependents
+from skillcoach.planning.pacing import REMEDIATE_AFTER_WRONG, RETEACH_ITEMS, question_minutes
+from skillcoach.storage.evidence import misconceptions_of
 
 
 def reviewer(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
@@ -39,10 +43,9 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
     if command == "quit":
         return {"outcome": "quit", "inbox": None}
     if command == "hint":
-        item = current_item(state, runtime.context) if pending.get("type") == "question" else None
-        hint = item.hint if item and item.hint else "No hint for this one: re-read the key points above."
-        write(event("notice", f"Hint: {hint}"))
-        return {"outcome": "wait", "inbox": None}
+        return _hint(state, runtime, pending)
+    if command == "dispute":
+        return _dispute(state, runtime)
     if command == "progress":
         report = runtime.context.use_tool("get_learner_progress", {"learner_id": state["learner_id"]})
         write(event("notice", progress_line(report), progress=report))
@@ -54,6 +57,39 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
                 "questions": state.get("questions", 0) + 1, "spent": state.get("spent", 0.0) + 0.5
                 * question_minutes(item)}
     return {"outcome": "continue", "pending": None, "inbox": None}
+
+
+def _hint(state: CoachState, runtime: Runtime[CoachContext], pending: dict[str, Any]) -> dict[str, Any]:
+    """The next rung of the hint ladder; each one used lowers the credit of a right answer."""
+    if pending.get("type") != "question":
+        runtime.stream_writer(event("notice", "No question on the table: hints come with questions."))
+        return {"outcome": "wait", "inbox": None}
+    ctx = runtime.context
+    item = current_item(state, ctx)
+    number = state.get("hints", 0) + 1
+    text = hint(item, ctx.curriculum.objective(ctx.curriculum.item_objective[item.id]), number)
+    if text is None:
+        runtime.stream_writer(event("notice", f"That was the last hint ({MAX_HINTS}); have a go."))
+        return {"outcome": "wait", "inbox": None}
+    runtime.stream_writer(event("notice", f"Hint {number} of {MAX_HINTS}: {text}", hint=number,
+                                note="each hint lowers the credit a right answer earns"))
+    return {"outcome": "wait", "inbox": None, "hints": number}
+
+
+def _dispute(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    """Mark the last graded answer of this session disputed: it leaves the learner model until re-graded."""
+    ctx = runtime.context
+    attempt = ctx.store.last_graded(state["session_id"])
+    if attempt is None:
+        runtime.stream_writer(event("error", "Nothing graded in this session yet: there is no grade to dispute."))
+        return {"outcome": "wait", "inbox": None}
+    after = ctx.store.dispute(attempt.id, ctx.curriculum, ctx.clock())
+    runtime.stream_writer(event(
+        "notice", f"Noted: your answer to {attempt.item_id} is disputed and no longer counts until it is "
+                  f"re-graded. Mastery of this objective is now {after.knowledge.p_mastery:.0%} ({after.status}).",
+        dispute={"attempt_id": attempt.id, "turn": attempt.turn, "item_id": attempt.item_id,
+                 "verdict": attempt.verdict, "grader": attempt.grader}))
+    return {"outcome": "wait", "inbox": None}
 
 
 def progress_line(report: dict[str, Any]) -> str:
@@ -72,15 +108,19 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
     result = _grade(ctx, item, response)
     oid = ctx.curriculum.item_objective[item.id]
     mode = state.get("mode", "learn")
+    hints = state.get("hints", 0)
     saved = ctx.store.record_attempt(session_id=state["session_id"], turn=state.get("turn", 0),
                                      learner_id=state["learner_id"], objective_id=oid, item=item,
                                      response=response, grade=result, review_mode=mode == "review",
-                                     now=ctx.clock())
+                                     now=ctx.clock(), hints=hints, dependents=dependents(ctx.curriculum, oid))
     text_out = ctx.composer.feedback(item, result, saved.mastery_after, saved.mastered)
-    runtime.stream_writer(feedback(item, result, text_out, saved.mastery_after, saved.mastered,
-                                   saved.newly_mastered, saved.mastery_before))
+    shown = feedback(item, result, text_out, saved.mastery_after, saved.mastered, saved.newly_mastered,
+                     saved.mastery_before)
+    runtime.stream_writer({**shown, "status": saved.status, "change": saved.change, "hints": hints,
+                           "confidence": float(getattr(result, "confidence", 1.0))})
+    mistakes = [text for _, text in misconceptions_of(item, response, result)]
     wrong = result.verdict.value == "wrong"
-    return {
+    update: dict[str, Any] = {
         "outcome": "graded",
         "pending": None,
         "inbox": None,
@@ -88,9 +128,34 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
         "wrong_streak": state.get("wrong_streak", 0) + 1 if wrong else 0,
         "spent": state.get("spent", 0.0) + question_minutes(item),
         "last": {"verdict": result.verdict.value, "score": result.score, "mastery": saved.mastery_after,
-                 "mastered": saved.mastered, "newly_mastered": saved.newly_mastered, "item_id": item.id},
+                 "mastered": saved.mastered, "newly_mastered": saved.newly_mastered, "item_id": item.id,
+                 "change": saved.change, "status": saved.status, "misconceptions": mistakes},
         "stats": _count(state.get("stats") or {}, result.verdict.value, oid, saved.newly_mastered, mode),
     }
+    if saved.change == "provisional":
+        update["stats"]["provisional"] = [*update["stats"].get("provisional", []), oid]
+    if mode == "review":
+        update["review_spent"] = state.get("review_spent", 0.0) + question_minutes(item)
+    if wrong and mistakes:
+        update["wrong_streak"] = REMEDIATE_AFTER_WRONG  # a misconception is re-taught at once, from its feedback
+    update.update(_after_change(runtime, saved.change, ctx.curriculum.objective(oid).title))
+    return update
+
+
+def _after_change(runtime: Runtime[CoachContext], change: str, title: str) -> dict[str, Any]:
+    """Tell the learner what moved; a lost mastery turns the review into a short re-teach."""
+    if change == "provisional":
+        runtime.stream_writer(event("notice", f"Provisionally mastered: {title}. A right answer on a later day "
+                                              "will confirm it (until then it does not unlock what builds on it)."))
+    elif change == "confirmed":
+        runtime.stream_writer(event("notice", f"Confirmed on a later day: {title} is mastered."))
+    elif change == "revoked":
+        runtime.stream_writer(event("notice", f"{title} needs another look, so it no longer counts as mastered: "
+                                              f"a short re-teach and up to {RETEACH_ITEMS} practice items follow.",
+                                    revoked=True))
+        return {"mode": "learn", "questions": 0, "question_cap": RETEACH_ITEMS,
+                "wrong_streak": REMEDIATE_AFTER_WRONG}
+    return {}
 
 
 def current_item(state: CoachState, ctx: CoachContext) -> Item:

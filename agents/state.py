@@ -40,4 +40,9 @@ class CoachState(CoachInput, total=False):
     outcome: Outcome  # what the reviewer made of that input
     last: dict[str, Any] | None  # the last grade: verdict, score, mastery, mastered, newly_mastered
     stats: dict[str, Any]  # running counts for the summary
+    review_spent: float  # estimated minutes of reviews so far (capped at a share of the session)
+    question_cap: int  # questions on the current objective before moving on (fewer after a re-teach)
+    hints: int  # hints given on the question on the table
+    activity: str  # lesson | worked: how the tutor teaches the current objective
+    started: dict[str, float]  # P(L) of each objective learned this session when it was taken up
     finished: bool

@@ -10,6 +10,7 @@ from agents.context import CoachContext
 from agents.events import event, lesson
 from agents.state import CoachState
 from skillcoach.curriculum.models import Objective
+from skillcoach.learner.lessons import brief_lesson, lesson_kind, worked_item, worked_lesson
 from skillcoach.planning.pacing import lesson_minutes
 
 MAX_QUESTION_CHARS = 500
@@ -32,11 +33,24 @@ def _current_objective(state: CoachState, ctx: CoachContext) -> Objective:
 
 
 def _teach(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    """The lesson, varied so the same text is never shown more than twice (then key points, then worked items)."""
     ctx = runtime.context
     objective = _current_objective(state, ctx)
-    text = ctx.composer.lesson(objective, reason=(state.get("reason") or "next objective").capitalize())
-    return {"pending": lesson(objective, text, awaiting=True),
-            "spent": state.get("spent", 0.0) + lesson_minutes(objective)}
+    reason = (state.get("reason") or "next objective").capitalize()
+    shown = ctx.store.note_lesson(state["learner_id"], objective.id, ctx.clock())
+    kind = lesson_kind(shown, state.get("activity", "lesson"))
+    update: dict[str, Any] = {"spent": state.get("spent", 0.0) + lesson_minutes(objective)}
+    if kind == "full":
+        text = ctx.composer.lesson(objective, reason=reason)
+    elif kind == "brief":
+        text = brief_lesson(objective, reason)
+    else:
+        worked = worked_item(objective, shown)
+        text = worked_lesson(objective, worked, reason)
+        update["asked"] = [*state.get("asked", []), worked.id]  # not quizzed right after its worked answer
+        update["items_left"] = state.get("items_left", len(objective.items)) - 1
+    update["pending"] = {**lesson(objective, text, awaiting=True), "variant": kind}
+    return update
 
 
 def _remediate(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
@@ -44,6 +58,9 @@ def _remediate(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, A
     objective = _current_objective(state, ctx)
     item = ctx.curriculum.items.get(state.get("item_id") or "")
     text = ctx.composer.remediation(objective, item, state.get("last"))
+    mistakes = (state.get("last") or {}).get("misconceptions") or []
+    if mistakes:  # built from the wrong choice's own feedback, ahead of the general re-teach
+        text = "\n\n".join(["**About the answer you chose**", *mistakes, text])
     runtime.stream_writer(lesson(objective, text, awaiting=False, remediation=True))
     return {"pending": None, "wrong_streak": 0}
 

@@ -19,6 +19,7 @@ from langgraph.runtime import Runtime
 
 from agents.chat_models import make_chat_model
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
+from skillcoach.learner.mastery import learner_model
 from skillcoach.llm.prompts import LocalPrompts, PromptSource
 from skillcoach.settings import Settings
 from skillcoach.storage.store import Store
@@ -113,6 +114,6 @@ def build_weekly_context(settings: Settings, *, curriculum: Curriculum | None = 
                          clock: Callable[[], datetime] | None = None) -> WeeklyContext:
     """The weekly graph's context from ``settings`` (the batch passes the curriculum and store it already has)."""
     curriculum = curriculum or load_curriculum(settings.curriculum_dir, settings.locale)
-    store = store or Store(settings.resolved_database_url)
+    store = store or Store(settings.resolved_database_url, learner_model(settings))
     tools = plan_tools(curriculum, store, clock=clock)
     return WeeklyContext(tools={t.name: t for t in tools}, narrative=narrative or default_narrative(settings))

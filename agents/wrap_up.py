@@ -10,12 +10,15 @@ from agents.context import CoachContext
 from agents.events import event
 from agents.state import CoachState
 
+STUCK_GAIN = 0.1  # a rise in P(L) smaller than this over a session is no progress
+
 
 def wrap_up(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     ctx = runtime.context
     stats = dict(state.get("stats") or {})
     knowledge = ctx.store.knowledge(state["learner_id"])
     worked = state.get("worked", [])
+    _note_progress(ctx, state)
     stats["objectives"] = {oid: round(knowledge[oid].p_mastery, 3) for oid in worked if oid in knowledge}
     upcoming = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": []})
     if upcoming:
@@ -27,3 +30,16 @@ def wrap_up(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     ctx.store.finish_session(state["session_id"], stats)
     runtime.stream_writer(event("summary", text, stats=stats))
     return {"finished": True, "stats": stats, "pending": None}
+
+
+def _note_progress(ctx: CoachContext, state: CoachState) -> None:
+    """Objectives learned this session that neither rose by STUCK_GAIN nor reached (provisional) mastery
+    count one more session without progress (the planner's stuck policy reads it)."""
+    states = ctx.store.states(state["learner_id"])
+    progressed = {}
+    for oid, before in (state.get("started") or {}).items():
+        now = states.get(oid)
+        if now is not None and now.knowledge.responses:
+            settled = now.status in ("provisional", "mastered")
+            progressed[oid] = settled or now.knowledge.p_mastery - before >= STUCK_GAIN
+    ctx.store.note_session_progress(state["learner_id"], progressed)

@@ -11,8 +11,11 @@ Figures, pooled per seed, then mean and spread over the seeds:
 - items per truly mastered objective: practice items answered in the four weeks / objectives
   the simulated learner truly knows at the end of week 4;
 - objectives truly mastered after four weeks (share of all objectives);
-- premature mastery: the coach declared an objective mastered while the learner did not know it
-  (for the baseline: an objective finished after its 8 items while not known);
+- premature mastery: the coach declared an objective mastered (confirmed on a later day) while the
+  simulated learner's true chance of a right answer on its items was below 0.8 (for the baseline:
+  an objective finished after its 8 items so); the same for provisional mastery, before confirmation;
+- mastery revoked: how often the coach took mastery back, and how many of those times the learner's
+  true chance had indeed fallen below 0.8;
 - 30-day retention: probability of recalling, 30 days after week 4 with no study in between,
   the objectives truly mastered at the end of week 4.
 """
@@ -49,11 +52,18 @@ RETENTION_DAYS = 30
 BASELINE_ITEMS = 8
 GOAL_SAVED = ">= 25"
 GOAL_PREMATURE = "<= 5"
-QUICK = {"seeds": 3, "learners": 1}  # per model and seed: 6 learners in all, a smoke test
+QUICK = {"seeds": 1, "learners": 1}  # per model and seed: 4 learners in all, a smoke test
 FULL = {"seeds": 4, "learners": 125}  # per model and seed: 1,000 learners, about 35 minutes on 2 cores
 LEARNERS_VARIABLE = "SKILLCOACH_BENCH_LEARNERS"  # learners per model and seed, to run a larger study
 OUT_DIR = Path(__file__).resolve().parent / "out"
 CALIBRATION_RUNS = 2000
+TRUE_CHANCE = 0.8  # mastery declared while the learner's true chance of a right answer is below this is premature
+
+
+def true_chance(learner: SimLearner, curriculum: Curriculum, oid: str, now: datetime) -> float:
+    """The simulated learner's true chance of a right answer on the objective's items (their mean)."""
+    items = curriculum.objective(oid).items
+    return sum(learner.p_right(item, oid, now) for item in items) / len(items)
 
 
 @dataclass
@@ -66,6 +76,10 @@ class Tally:
     mastered: int = 0
     objectives: int = 0
     recall: float = 0.0
+    provisional: int = 0  # provisional mastery declared (the coach)
+    provisional_premature: int = 0  # ... while the learner's true chance was below TRUE_CHANCE
+    revoked: int = 0  # mastery revoked (the coach)
+    revoked_forgotten: int = 0  # ... while the learner's true chance was below TRUE_CHANCE (rightly)
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
@@ -76,6 +90,9 @@ class Tally:
             "mastered": 100 * self.mastered / max(1, self.objectives),
             "premature": 100 * self.premature / max(1, self.declared),
             "retention": 100 * self.recall / max(1, self.mastered),
+            "provisional_premature": 100 * self.provisional_premature / max(1, self.provisional),
+            "revoked": self.revoked,
+            "revoked_forgotten": 100 * self.revoked_forgotten / max(1, self.revoked),
         }
 
 
@@ -136,7 +153,7 @@ def baseline(learner: SimLearner, traits: Traits, curriculum: Curriculum) -> Tal
             now, spent, asked = now + timedelta(minutes=spent_now), spent + spent_now, asked + 1
             if asked == BASELINE_ITEMS:
                 tally.declared += 1
-                tally.premature += not learner.knows(objective, now)
+                tally.premature += true_chance(learner, curriculum, objective, now) < TRUE_CHANCE
                 objective, asked = next(todo, None), -1
     return finish(learner, curriculum, tally)
 
@@ -178,7 +195,8 @@ def _reply(coach: Coach, clock: SimClock, learner: SimLearner, session: CoachSes
     item = coach.curriculum.item(pending["item_id"])
     right = learner.answers_right(item, pending["objective_id"], clock.now)
     clock.spend(question_minutes(item))
-    return {"answer": right_answer(item) if right else wrong_answer(item)}
+    trap = learner.wrong_choice(item, pending["objective_id"])
+    return {"answer": right_answer(item) if right else trap or wrong_answer(item)}
 
 
 def _observe(coach: Coach, clock: SimClock, learner: SimLearner, events: list[dict[str, Any]],
@@ -193,9 +211,16 @@ def _observe(coach: Coach, clock: SimClock, learner: SimLearner, events: list[di
             oid = coach.curriculum.item_objective[ev["item_id"]]
             learner.study(oid, clock.now, correct=ev["verdict"] == "correct")
             tally.items += 1
+            chance_now = true_chance(learner, coach.curriculum, oid, clock.now)
             if ev["newly_mastered"]:
                 tally.declared += 1
-                tally.premature += not learner.knows(oid, clock.now)
+                tally.premature += chance_now < TRUE_CHANCE
+            if ev.get("change") == "provisional":
+                tally.provisional += 1
+                tally.provisional_premature += chance_now < TRUE_CHANCE
+            if ev.get("change") == "revoked":
+                tally.revoked += 1
+                tally.revoked_forgotten += chance_now < TRUE_CHANCE
 
 
 # -- running many learners ------------------------------------------------------------------
@@ -264,9 +289,15 @@ def model_rows(model: str, results: list[tuple[Spec, Tally, Tally]]) -> list[Row
                detail=detail(1, "mastered", " pts")),
         figure(f"{model}: premature mastery, coach", mean(0, "premature"), "%", GOAL_PREMATURE,
                detail=detail(0, "premature", " pts")),
-        figure(f"{model}: finished while not known, baseline", mean(1, "premature"), "%",
+        figure(f"{model}: finished with true chance < {TRUE_CHANCE}, baseline", mean(1, "premature"), "%",
                detail=detail(1, "premature", " pts")),
-        figure(f"{model}: 30-day retention, coach", mean(0, "retention"), "%", detail=detail(0, "retention", " pts")),
+        figure(f"{model}: premature provisional mastery, coach", mean(0, "provisional_premature"), "%",
+               detail=detail(0, "provisional_premature", " pts") + "; before the later-day confirmation"),
+        figure(f"{model}: mastery revoked, coach", mean(0, "revoked"), "revocations",
+               detail=f"per seed ({detail(0, 'revoked')}); {mean(0, 'revoked_forgotten'):.0f} % of them while the "
+                      f"learner's true chance was below {TRUE_CHANCE}"),
+        figure(f"{model}: 30-day retention, coach", mean(0, "retention"), "%", f"> {mean(1, 'retention'):.1f}",
+               ok=mean(0, "retention") > mean(1, "retention"), detail=detail(0, "retention", " pts")),
         figure(f"{model}: 30-day retention, baseline", mean(1, "retention"), "%",
                detail=detail(1, "retention", " pts")),
     ]

@@ -1,7 +1,7 @@
 """Simulated learners with a hidden knowledge state, for the learning-efficiency bench.
 
-Two generative models, both with prerequisites and forgetting, drawn from one population
-(so a learner's traits are the same under either model, and under either teaching policy):
+Four generative models, all with prerequisites and forgetting, drawn from one population
+(so a learner's traits are the same under every model, and under either teaching policy):
 
 - ``BKTLearner``: each objective is known or not (a hidden two-state BKT chain). A lesson or a
   practice item with feedback teaches it with probability ``p_learn``; a known objective is
@@ -10,6 +10,10 @@ Two generative models, both with prerequisites and forgetting, drawn from one po
 - ``LogisticLearner`` (PFA-style): knowledge of an objective is a strength on the logit scale;
   each lesson, success and failure adds to it, and each addition decays exponentially with a
   time constant that grows with the number of earlier study days on the objective (spacing).
+- ``GradualLearner``: a grasp in [0, 1] that every opportunity raises a little and time erodes
+  (no all-or-none step): right answers come early, long before the grasp is high.
+- ``MisconceptionLearner``: a BKT learner who holds a wrong rule on some objectives and applies it
+  consistently (always the same trap choice) until feedback or a lesson dispels it.
 
 The parameters below are not tuned to any result. They are calibrated to one target: in both
 models a learner of average traits needs about six learning opportunities (the lesson and
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from random import Random
 from typing import Protocol
 
@@ -42,12 +46,20 @@ KNOWN_START = math.log(0.97 / 0.03)  # logistic: strength of what the learner kn
 UNKNOWN_START, UNKNOWN_SPREAD = math.log(0.15 / 0.85), 0.5  # logistic: strength of the rest (mean, sd)
 SHORT_ANSWER_LUCK = 0.02  # a vague free-text answer seldom names the rubric's required ideas
 ITEM_DIFFICULTY_LOGIT = 0.4  # logistic: a difficulty-3 item is this much harder than a difficulty-2 one
+GRADUAL_RATE = 0.38  # gradual: share of the gap to full grasp one opportunity closes (before speed)
+MISCONCEPTION_SHARE = 0.4  # misconception: share of the objectives not known at the start held with a wrong rule
+UNLEARN_ON_TRAP_FEEDBACK = 0.35  # misconception: feedback on the trap choice itself dispels it this often
+UNLEARN_ON_LESSON = 0.15  # misconception: a lesson or re-teach dispels it this often
 
 
 class SimLearner(Protocol):
     """What the bench asks of a simulated learner. Times are the simulation's clock."""
 
     def answers_right(self, item: Item, objective_id: str, now: datetime) -> bool: ...
+    def p_right(self, item: Item, objective_id: str, now: datetime) -> float:
+        """The learner's true chance of answering ``item`` right at ``now``."""
+    def wrong_choice(self, item: Item, objective_id: str) -> str | None:
+        """The wrong choice a learner who holds a misconception picks, else None (any wrong answer)."""
     def study(self, objective_id: str, now: datetime, *, correct: bool | None = None) -> None:
         """A learning opportunity: a lesson (``correct`` None) or a graded item with feedback."""
     def knows(self, objective_id: str, now: datetime) -> bool: ...
@@ -77,7 +89,8 @@ def chance(item: Item) -> float:
     if item.kind is ItemKind.MCQ:
         return 1 / len(item.choices)
     if item.kind is ItemKind.MULTI_SELECT:
-        return 1 / (2 ** len(item.choices) - 1)
+        subsets: int = 2 ** len(item.choices) - 1
+        return 1 / subsets
     if item.kind is ItemKind.TRUE_FALSE:
         return 0.5
     return SHORT_ANSWER_LUCK
@@ -116,9 +129,14 @@ class BKTLearner(Learner):
         self._forget(objective_id, now)
         return self.known[objective_id]
 
+    def p_right(self, item: Item, objective_id: str, now: datetime) -> float:
+        return 1 - self.traits.slip if self.knows(objective_id, now) else chance(item)
+
     def answers_right(self, item: Item, objective_id: str, now: datetime) -> bool:
-        p_right = 1 - self.traits.slip if self.knows(objective_id, now) else chance(item)
-        return self.rng.random() < p_right
+        return self.rng.random() < self.p_right(item, objective_id, now)
+
+    def wrong_choice(self, item: Item, objective_id: str) -> str | None:
+        return None
 
     def study(self, objective_id: str, now: datetime, *, correct: bool | None = None) -> None:
         if not self.knows(objective_id, now):
@@ -179,10 +197,15 @@ class LogisticLearner(Learner):
     def knows(self, objective_id: str, now: datetime) -> bool:
         return self.p_know(objective_id, now) >= KNOWN_AT
 
-    def answers_right(self, item: Item, objective_id: str, now: datetime) -> bool:
+    def p_right(self, item: Item, objective_id: str, now: datetime) -> float:
         know = self.p_know(objective_id, now, offset=-ITEM_DIFFICULTY_LOGIT * (item.difficulty - 2))
-        p_right = know * (1 - self.traits.slip) + (1 - know) * chance(item)
-        return self.rng.random() < p_right
+        return know * (1 - self.traits.slip) + (1 - know) * chance(item)
+
+    def answers_right(self, item: Item, objective_id: str, now: datetime) -> bool:
+        return self.rng.random() < self.p_right(item, objective_id, now)
+
+    def wrong_choice(self, item: Item, objective_id: str) -> str | None:
+        return None
 
     def study(self, objective_id: str, now: datetime, *, correct: bool | None = None) -> None:
         gain = LESSON_GAIN if correct is None else SUCCESS_GAIN if correct else FAILURE_GAIN
@@ -201,7 +224,121 @@ class LogisticLearner(Learner):
         return PREREQ_FACTOR + (1 - PREREQ_FACTOR) * min(1.0, grasp / KNOWN_AT)
 
 
-MODELS: dict[str, type[BKTLearner] | type[LogisticLearner]] = {"bkt": BKTLearner, "logistic": LogisticLearner}
+@dataclass
+class MisconceptionLearner(BKTLearner):
+    """A BKT learner who, on some objectives, holds a misconception: a wrong rule applied consistently.
+
+    While it holds, the learner picks the same trap choice on the items it touches (the first wrong
+    choice of a multiple-choice item; on other kinds it answers wrong), whatever else it knows, and
+    learning the objective does not count as knowing it. Feedback on the trap choice itself (which
+    names the confusion) removes the misconception with ``UNLEARN_ON_TRAP_FEEDBACK``; a lesson or a
+    re-teach with ``UNLEARN_ON_LESSON``. It is the learner who "applies the same wrong rule" and who,
+    to a coach that treats every error as a slip, looks like a learner who slips.
+    """
+
+    holds: dict[str, bool] = field(default_factory=dict)
+    trapped: dict[str, bool] = field(default_factory=dict)  # the last answer on the objective fell in the trap
+
+    @classmethod
+    def create(cls, traits: Traits, curriculum: Curriculum, rng: Random, start: datetime) -> MisconceptionLearner:
+        learner = cls(traits, _prerequisites(curriculum), rng)
+        for oid in curriculum.order:
+            learner.known[oid] = rng.random() < traits.prior
+            learner.stability[oid] = traits.stability_days * PRIOR_STABILITY
+            learner.touched[oid] = start
+            learner.holds[oid] = not learner.known[oid] and rng.random() < MISCONCEPTION_SHARE
+        return learner
+
+    def knows(self, objective_id: str, now: datetime) -> bool:
+        return super().knows(objective_id, now) and not self.holds[objective_id]
+
+    def p_right(self, item: Item, objective_id: str, now: datetime) -> float:
+        if self.holds[objective_id] and _touches(item):
+            return 0.0
+        return super().p_right(item, objective_id, now)
+
+    def answers_right(self, item: Item, objective_id: str, now: datetime) -> bool:
+        right = super().answers_right(item, objective_id, now)
+        self.trapped[objective_id] = self.holds[objective_id] and _touches(item)
+        return right
+
+    def wrong_choice(self, item: Item, objective_id: str) -> str | None:
+        return item.wrong_keys[0] if self.holds[objective_id] and item.wrong_keys else None
+
+    def study(self, objective_id: str, now: datetime, *, correct: bool | None = None) -> None:
+        if self.holds[objective_id]:
+            unlearn = UNLEARN_ON_LESSON if correct is None else (
+                UNLEARN_ON_TRAP_FEEDBACK if self.trapped.get(objective_id) else 0.0)
+            if self.rng.random() < unlearn * self.traits.speed:
+                self.holds[objective_id] = False
+        super().study(objective_id, now, correct=correct)
+
+
+def _touches(item: Item) -> bool:
+    """A misconception shows on the items that offer its trap: those with a wrong choice to pick, and
+    true/false statements (half of them test the wrong rule)."""
+    return bool(item.wrong_keys) or (item.kind is ItemKind.TRUE_FALSE and bool(item.answer))
+
+
+@dataclass
+class GradualLearner(Learner):
+    """Knowledge that grows a little with every opportunity and decays with time (no all-or-none step).
+
+    Each objective has a grasp g in [0, 1]: every lesson or item with feedback closes a share
+    ``GRADUAL_RATE * speed`` of the gap to 1 (less while a prerequisite is weak); between study the
+    part gained decays exponentially with a time constant that grows with each earlier study day
+    (spacing). The chance of a right answer is g * (1 - slip) + (1 - g) * chance. It is the learner of
+    whom four right answers in a row say little: each is likely long before g is high.
+    """
+
+    grasp: dict[str, float] = field(default_factory=dict)
+    floor: dict[str, float] = field(default_factory=dict)
+    touched: dict[str, datetime] = field(default_factory=dict)
+    days_studied: dict[str, set[date]] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, traits: Traits, curriculum: Curriculum, rng: Random, start: datetime) -> GradualLearner:
+        learner = cls(traits, _prerequisites(curriculum), rng)
+        for oid in curriculum.order:
+            known = rng.random() < traits.prior
+            learner.grasp[oid] = learner.floor[oid] = 0.97 if known else rng.uniform(0.0, 0.15)
+            learner.touched[oid], learner.days_studied[oid] = start, set()
+        return learner
+
+    def g(self, objective_id: str, at: datetime) -> float:
+        earlier = len({d for d in self.days_studied[objective_id] if d < at.date()})
+        memory = self.traits.stability_days * (1 + SPACING_GAIN * earlier)
+        floor, grasp = self.floor[objective_id], self.grasp[objective_id]
+        return floor + (grasp - floor) * math.exp(-days(self.touched[objective_id], at) / memory)
+
+    def p_right(self, item: Item, objective_id: str, now: datetime) -> float:
+        g = self.g(objective_id, now)
+        return g * (1 - self.traits.slip) + (1 - g) * chance(item)
+
+    def answers_right(self, item: Item, objective_id: str, now: datetime) -> bool:
+        return self.rng.random() < self.p_right(item, objective_id, now)
+
+    def wrong_choice(self, item: Item, objective_id: str) -> str | None:
+        return None
+
+    def knows(self, objective_id: str, now: datetime) -> bool:
+        return self.g(objective_id, now) >= KNOWN_AT
+
+    def study(self, objective_id: str, now: datetime, *, correct: bool | None = None) -> None:
+        weakest = min((self.g(dep, now) for dep in self.prerequisites[objective_id]), default=1.0)
+        readiness = PREREQ_FACTOR + (1 - PREREQ_FACTOR) * min(1.0, weakest / KNOWN_AT)
+        gain = GRADUAL_RATE * self.traits.speed * readiness * (0.5 if correct is False else 1.0)
+        current = self.g(objective_id, now)
+        self.grasp[objective_id] = current + (1 - current) * gain
+        self.touched[objective_id] = now
+        self.days_studied[objective_id].add(now.date())
+
+    def recall(self, objective_id: str, at: datetime) -> float:
+        return self.g(objective_id, at)
+
+
+MODELS: dict[str, type[BKTLearner] | type[LogisticLearner] | type[GradualLearner]] = {
+    "bkt": BKTLearner, "logistic": LogisticLearner, "gradual": GradualLearner, "misconception": MisconceptionLearner}
 AVERAGE = Traits(weekly_minutes=90, speed=1.0, slip=0.1, prior=0.0, stability_days=25.0)
 
 

@@ -41,10 +41,14 @@ def route_after_reviewer(state: CoachState) -> Literal["quiz", "tutor", "planner
 
 
 def objective_done(state: CoachState) -> bool:
-    """Mastered, reviewed, out of questions, or out of fresh items."""
+    """Mastered (or provisionally), reviewed, out of questions, or out of fresh items."""
     last = state.get("last") or {}
     questions = state.get("questions", 0)
     if state.get("mode") == "review":
+        if last.get("verdict") == "wrong" and questions <= REVIEW_QUESTIONS:
+            return False  # a wrong review gets a second item
         return questions >= REVIEW_QUESTIONS
-    return bool(last.get("newly_mastered")) or questions >= MAX_QUESTIONS_PER_OBJECTIVE \
+    # provisional mastery ends the objective for today: a later day confirms it
+    settled = bool(last.get("newly_mastered")) or last.get("change") == "provisional"
+    return settled or questions >= state.get("question_cap", MAX_QUESTIONS_PER_OBJECTIVE) \
         or state.get("items_left", 1) <= 0

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     session_minutes: int = Field(default=20, ge=1, le=600)
     max_answer_chars: int = Field(default=2000, ge=100)
     mask_pii: bool = True
+    # The learner model: guess rates by how items are answered, and the P(L) under which mastery is lost.
+    guess_multi_select: float = Field(default=0.2, ge=0, le=0.5)
+    guess_short_answer: float = Field(default=0.05, ge=0, le=0.5)
+    guess_true_false: float = Field(default=0.5, ge=0, le=0.5)
+    mastery_revoke_below: float = Field(default=0.8, gt=0, lt=0.95)
 
     langfuse_public_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("LANGFUSE_PUBLIC_KEY", "SKILLCOACH_LANGFUSE_PUBLIC_KEY")

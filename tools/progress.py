@@ -30,15 +30,19 @@ def progress_tools(curriculum: Curriculum, store: Store, clock: Callable[[], dat
                 for oid, recall in due_reviews(store.review_cards(learner_id), until)]
 
     @tool
-    def plan_next_objective(learner_id: Annotated[str, InjectedToolArg], exclude: list[str]) -> dict[str, Any]:
-        """The next objective to study or review (due reviews first, then the weekly plan, then the fringe)."""
+    def plan_next_objective(learner_id: Annotated[str, InjectedToolArg], exclude: list[str],
+                            reviews_allowed: bool = True) -> dict[str, Any]:
+        """The next objective to study or review (confirmations and due reviews first, up to the session's
+        review share, then the weekly plan, then the fringe)."""
         now = clock()
         learner = store.get_learner(learner_id)
         week = iso_week(now)
         plan = store.weekly_plan(learner_id, week)
+        stuck = {oid: sessions for oid, (_, sessions) in store.study_counts(learner_id).items()}
         step = next_step(curriculum, mastered=store.mastered(learner_id), cards=store.review_cards(learner_id),
                          now=now, exclude=set(exclude), goals=list(learner.goals) if learner else None,
-                         planned=plan["blocks"] if plan else None)
+                         planned=plan["blocks"] if plan else None, provisional=store.provisional(learner_id),
+                         reviews_allowed=reviews_allowed, stuck=stuck)
         return asdict(step) if step else {}
 
     return [get_learner_progress, list_due_reviews, plan_next_objective]

@@ -34,7 +34,7 @@ from graphs.coach import build_coach_graph
 from skillcoach.app.checkpoints import open_checkpointer
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
-from skillcoach.learner.progress import progress_report
+from skillcoach.learner.progress import evidence_report, progress_report
 from skillcoach.learner.review import utcnow
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import UnknownLearner
@@ -96,12 +96,27 @@ class Coach:
             active = self.store.open_session(learner_id, minutes or self.settings.session_minutes)
         return CoachSession(self, active.id, learner_id, active.minutes)
 
-    def progress(self, learner_id: str) -> dict[str, Any]:
-        """The learner's progress report; UnknownLearner for an id never seen."""
+    def progress(self, learner_id: str, why: str | None = None) -> dict[str, Any]:
+        """The learner's progress; with ``why`` an objective id, also the evidence behind its estimate."""
         check_learner_id(learner_id)
         if self.store.get_learner(learner_id) is None:
             raise UnknownLearner(learner_id)
-        return progress_report(self.curriculum, self.store, learner_id, self.clock())
+        report = progress_report(self.curriculum, self.store, learner_id, self.clock())
+        if why is not None:
+            report["why"] = self.evidence(learner_id, why)
+        return report
+
+    def evidence(self, learner_id: str, objective_id: str) -> dict[str, Any]:
+        """The attempts behind one objective's estimate: item, grader, confidence, date, P(L) before/after."""
+        check_learner_id(learner_id)
+        return evidence_report(self.curriculum, self.store, learner_id, objective_id)
+
+    def resolve_dispute(self, attempt_id: int, verdict: str | None = None,
+                        score: float | None = None) -> dict[str, Any]:
+        """An operator settles a disputed grade (keeps it, or re-grades it); the attempt counts again."""
+        state = self.store.resolve_dispute(attempt_id, self.curriculum, self.clock(), verdict=verdict, score=score)
+        return {"attempt_id": attempt_id, "status": state.status, "p_mastery": round(state.knowledge.p_mastery, 3)}
+
 
 
 def same_lesson_notice(pending: Event) -> Event:

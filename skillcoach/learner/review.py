@@ -34,8 +34,8 @@ def new_card(learner_id: str, objective_id: str, now: datetime) -> dict[str, Any
 
 def review(card: dict[str, Any], verdict: Verdict, now: datetime) -> dict[str, Any]:
     """The card after a review graded ``verdict`` at ``now``."""
-    updated, _ = scheduler().review_card(Card.from_dict(cast(CardDict, card)), RATING_FOR_VERDICT[verdict],
-                                         review_datetime=now)
+    before = Card.from_dict(cast(CardDict, card))
+    updated, _ = scheduler().review_card(before, RATING_FOR_VERDICT[verdict], review_datetime=now)
     return dict(updated.to_dict())
 
 

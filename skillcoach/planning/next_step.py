@@ -1,20 +1,28 @@
-"""Which objective a session takes next: due reviews first, then the learner's fringe.
+"""Which objective a session takes next: confirmations and due reviews (up to a share of the
+session), then the learner's fringe.
 
-The fringe is every objective not yet mastered whose prerequisites are all
-mastered, limited to the goal skills (and what they need). When the learner has a
-weekly plan for this week, its blocks come first, in the plan's order.
+The fringe is every objective not yet mastered (nor waiting, provisionally mastered, for its
+confirmation on a later day) whose prerequisites are all mastered, limited to the goal skills
+(and what they need). When the learner has a weekly plan for this week, its blocks come first,
+in the plan's order. An objective without progress for ``STUCK_SESSIONS`` sessions gets its
+prerequisites re-checked first, then a different activity (a worked item instead of the lesson).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.learner import review
+from skillcoach.learner.mastery import CONFIRM_GAP
 
 Mode = Literal["learn", "review"]
+Activity = Literal["lesson", "worked"]
+REVIEW_SHARE = 0.4  # reviews take at most this share of a session while anything is left to learn
+STUCK_SESSIONS = 2  # sessions in a row without progress on an objective before the policy changes
 
 
 @dataclass(frozen=True)
@@ -22,14 +30,17 @@ class Step:
     objective_id: str
     mode: Mode
     reason: str
+    activity: Activity = "lesson"
+    for_objective: str | None = None  # a prerequisite re-check: the stuck objective it is for
 
 
-def fringe(curriculum: Curriculum, mastered: set[str], goals: list[str] | None = None) -> list[str]:
+def fringe(curriculum: Curriculum, mastered: set[str], goals: list[str] | None = None,
+           waiting: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Objectives ready to learn, prerequisites first, within the goal skills when given."""
     scope = curriculum.with_prerequisites(curriculum.objectives_of(goals)) if goals else None
     ready = []
     for oid in curriculum.order:
-        if oid in mastered or (scope is not None and oid not in scope):
+        if oid in mastered or oid in waiting or (scope is not None and oid not in scope):
             continue
         if all(dep in mastered for dep in curriculum.objective(oid).prerequisites):
             ready.append(oid)
@@ -43,6 +54,12 @@ def due_reviews(cards: dict[str, dict[str, Any]], until: datetime) -> list[tuple
     return sorted(due, key=lambda pair: (pair[1], pair[0]))
 
 
+def confirmable(provisional: Mapping[str, datetime], now: datetime) -> list[str]:
+    """Provisionally mastered objectives that a right answer now would confirm (a later day)."""
+    return sorted(oid for oid, since in provisional.items()
+                  if now.date() > since.date() and now - since >= CONFIRM_GAP)
+
+
 def next_step(
     curriculum: Curriculum,
     *,
@@ -52,12 +69,37 @@ def next_step(
     exclude: set[str],
     goals: list[str] | None = None,
     planned: list[dict[str, Any]] | None = None,
+    provisional: Mapping[str, datetime] | None = None,
+    reviews_allowed: bool = True,
+    stuck: Mapping[str, int] | None = None,
 ) -> Step | None:
-    """The next objective for a session, or None when nothing is left to do."""
-    for oid, recall in due_reviews(cards, now):
-        if oid not in exclude and oid in curriculum.objectives:
-            return Step(oid, "review", f"review due, recall now about {recall:.0%}")
-    ready = [oid for oid in fringe(curriculum, mastered, goals) if oid not in exclude]
+    """The next objective for a session, or None when nothing is left to do.
+
+    ``reviews_allowed`` False (the session's review share is spent) holds reviews back while
+    something is left to learn.
+    """
+    waiting = dict(provisional or {})
+    reviews = _review_steps(curriculum, cards, now, exclude, waiting)
+    if reviews_allowed and reviews:
+        return reviews[0]
+    learn = _learn_step(curriculum, mastered, exclude, goals, planned, set(waiting))
+    if learn is not None:
+        return _unstick(curriculum, learn, dict(stuck or {}), mastered, exclude)
+    return reviews[0] if reviews else None
+
+
+def _review_steps(curriculum: Curriculum, cards: dict[str, dict[str, Any]], now: datetime, exclude: set[str],
+                  provisional: dict[str, datetime]) -> list[Step]:
+    steps = [Step(oid, "review", "confirm on a later day what you mastered provisionally")
+             for oid in confirmable(provisional, now) if oid not in exclude and oid in curriculum.objectives]
+    steps += [Step(oid, "review", f"review due, recall now about {recall:.0%}")
+              for oid, recall in due_reviews(cards, now) if oid not in exclude and oid in curriculum.objectives]
+    return steps
+
+
+def _learn_step(curriculum: Curriculum, mastered: set[str], exclude: set[str], goals: list[str] | None,
+                planned: list[dict[str, Any]] | None, waiting: set[str]) -> Step | None:
+    ready = [oid for oid in fringe(curriculum, mastered, goals, waiting) if oid not in exclude]
     for block in planned or []:
         planned_id = block.get("objective_id")
         if block.get("kind") == "learn" and planned_id in ready:
@@ -65,3 +107,17 @@ def next_step(
     if ready:
         return Step(ready[0], "learn", "next objective whose prerequisites you have mastered")
     return None
+
+
+def _unstick(curriculum: Curriculum, step: Step, stuck: dict[str, int], mastered: set[str],
+             exclude: set[str]) -> Step:
+    """After two sessions without progress: re-check a prerequisite, else practise from worked items."""
+    if stuck.get(step.objective_id, 0) < STUCK_SESSIONS:
+        return step
+    title = curriculum.objective(step.objective_id).title
+    for dep in curriculum.objective(step.objective_id).prerequisites:
+        if dep in mastered and dep not in exclude:
+            return Step(dep, "review", f"re-checking a prerequisite of \"{title}\", where you have been stuck",
+                        for_objective=step.objective_id)
+    return Step(step.objective_id, "learn", "a different way in: worked examples, since the lesson has not helped",
+                activity="worked")

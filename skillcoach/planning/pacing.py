@@ -8,6 +8,7 @@ WORDS_PER_MINUTE = 180
 MAX_QUESTIONS_PER_OBJECTIVE = 8
 REVIEW_QUESTIONS = 1
 REMEDIATE_AFTER_WRONG = 2
+RETEACH_ITEMS = 3  # practice items after a lost mastery is re-taught
 
 
 def lesson_minutes(objective: Objective) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -76,6 +76,9 @@ class Attempt(Base):
     mastery_before: Mapped[float] = mapped_column(Float)
     mastery_after: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime]
+    # grader, confidence, found/missing/violations, misconceptions, offline grade, hints used (0003)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ObjectiveState(Base):
@@ -90,6 +93,29 @@ class ObjectiveState(Base):
     items: Mapped[list[Any]] = mapped_column(default=list)
     mastered_at: Mapped[datetime | None] = mapped_column(default=None)
     updated_at: Mapped[datetime]
+    # 0003: provisional mastery waits for a right answer on a later day; kinds answered right;
+    # items to re-ask after a misconception; lessons shown; sessions without progress.
+    provisional_at: Mapped[datetime | None] = mapped_column(default=None)
+    kinds: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
+    recheck: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
+    lessons: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stuck_sessions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    review_misses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class LearnerMisconception(Base):
+    """A misconception a learner has shown (a wrong choice's or a rubric's id), with how often (0003)."""
+
+    __tablename__ = "learner_misconceptions"
+
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    misconception_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    objective_id: Mapped[str] = mapped_column(String(160))
+    item_id: Mapped[str] = mapped_column(String(200))
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
 
 
 class ReviewCard(Base):

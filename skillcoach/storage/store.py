@@ -6,7 +6,6 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,16 +13,31 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.curriculum.models import Item
 from skillcoach.errors import SkillcoachError
 from skillcoach.grading.answers import Grade, Verdict
 from skillcoach.learner import review
-from skillcoach.learner.bkt import ObjectiveKnowledge, update
+from skillcoach.learner.bkt import ObjectiveKnowledge
+from skillcoach.learner.mastery import LearnerModel, MasteryState
+from skillcoach.planning.dependents import dependents
 from skillcoach.storage.db import StorageError, describe_db_error, open_database
+from skillcoach.storage.evidence import (
+    AttemptResult,
+    apply_attempt,
+    attempt_details,
+    misconceptions_of,
+    objective_attempts,
+    rebuild_objective,
+    replayed,
+    state_of,
+    write_state,
+)
 from skillcoach.storage.models import (
     Attempt,
     CoachingSession,
     Learner,
+    LearnerMisconception,
     ObjectiveState,
     ReviewCard,
     Turn,
@@ -51,20 +65,12 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class AttemptResult:
-    mastery_before: float
-    mastery_after: float
-    mastered: bool
-    newly_mastered: bool
-    duplicate: bool
-
-
 class Store:
     """Thin repository over one database; every public method is one transaction."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, model: LearnerModel | None = None):
         self.url = url
+        self.model = model or LearnerModel()
         self._sessions: sessionmaker[Session] = open_database(url)
 
     @contextmanager
@@ -172,20 +178,27 @@ class Store:
             return {r.objective_id: r.card for r in rows}
 
     def record_attempt(self, *, session_id: str, turn: int, learner_id: str, objective_id: str, item: Item,
-                       response: str, grade: Grade, review_mode: bool, now: datetime) -> AttemptResult:
+                       response: str, grade: Grade, review_mode: bool, now: datetime, hints: int = 0,
+                       dependents: list[str] | None = None) -> AttemptResult:
         """Write the attempt, then move mastery (and the review card) in the same transaction.
 
         Idempotent on (session, turn): a replayed step after a crash finds its attempt
-        and returns the stored result without counting the answer twice.
+        and returns the stored result without counting the answer twice. ``dependents`` are
+        the objectives built on this one, re-checked when its mastery is lost.
         """
+        mistakes = misconceptions_of(item, response, grade)
+        attempt = Attempt(session_id=session_id, turn=turn, learner_id=learner_id, objective_id=objective_id,
+                          item_id=item.id, response=response, verdict=grade.verdict.value, score=grade.score,
+                          grader=grade.grader, mode="review" if review_mode else "learn",
+                          mastery_before=0.0, mastery_after=0.0, created_at=now, disputed=False,
+                          details=attempt_details(grade, hints, [m for m, _ in mistakes]))
         try:
             with self.transaction() as db:
                 existing = db.scalars(select(Attempt).where(
                     Attempt.session_id == session_id, Attempt.turn == turn)).first()
                 if existing is not None:
                     return _stored_result(db, existing)
-                return _apply_attempt(db, session_id, turn, learner_id, objective_id, item, response,
-                                      grade, review_mode, now)
+                return apply_attempt(db, self.model, attempt, item, lambda _: list(dependents or []), mistakes)
         except IntegrityError:
             with self.transaction() as db:
                 existing = db.scalars(select(Attempt).where(
@@ -214,52 +227,131 @@ class Store:
                 query = query.where(Attempt.learner_id == learner_id)
             return list(db.scalars(query))
 
+    # -- evidence, disputes, misconceptions (0003) -------------------------------
+    def states(self, learner_id: str) -> dict[str, MasteryState]:
+        """Every objective's mastery state for the learner, as stored."""
+        with self.transaction() as db:
+            rows = db.scalars(select(ObjectiveState).where(ObjectiveState.learner_id == learner_id))
+            return {r.objective_id: state_of(r) for r in rows}
+
+    def provisional(self, learner_id: str) -> dict[str, datetime]:
+        """Objectives provisionally mastered, waiting for a right answer on a later day, and since when."""
+        return {oid: s.provisional_at for oid, s in self.states(learner_id).items()
+                if s.provisional_at is not None and s.mastered_at is None}
+
+    def replayed_states(self, learner_id: str, curriculum: Curriculum) -> dict[str, MasteryState]:
+        """The states the attempt log gives (nothing is written): to compare with ``states``."""
+        with self.transaction() as db:
+            oids = set(db.scalars(select(Attempt.objective_id).where(Attempt.learner_id == learner_id)))
+            return {oid: replayed(objective_attempts(db, learner_id, oid), curriculum.items, self.model)
+                    for oid in oids}
+
+    def rebuild(self, learner_id: str, curriculum: Curriculum, now: datetime) -> dict[str, MasteryState]:
+        """Recompute and store every objective's state from the attempt log."""
+        with self.transaction() as db:
+            oids = sorted(set(db.scalars(select(Attempt.objective_id).where(Attempt.learner_id == learner_id))))
+            return {oid: rebuild_objective(db, self.model, learner_id, oid, curriculum.items,
+                                           lambda o: dependents(curriculum, o), now) for oid in oids}
+
+    def last_graded(self, session_id: str) -> Attempt | None:
+        with self.transaction() as db:
+            return db.scalars(select(Attempt).where(Attempt.session_id == session_id)
+                              .order_by(Attempt.turn.desc())).first()
+
+    def dispute(self, attempt_id: int, curriculum: Curriculum, now: datetime) -> MasteryState:
+        """Mark an attempt disputed: it leaves the learner model until it is re-graded."""
+        return self._regrade(attempt_id, curriculum, now, disputed=True)
+
+    def resolve_dispute(self, attempt_id: int, curriculum: Curriculum, now: datetime, *, verdict: str | None = None,
+                        score: float | None = None, grader: str = "operator") -> MasteryState:
+        """Settle a dispute: keep the grade (no verdict) or replace it; the attempt counts again."""
+        return self._regrade(attempt_id, curriculum, now, disputed=False, verdict=verdict, score=score, grader=grader)
+
+    def _regrade(self, attempt_id: int, curriculum: Curriculum, now: datetime, *, disputed: bool,
+                 verdict: str | None = None, score: float | None = None, grader: str = "operator") -> MasteryState:
+        with self.transaction() as db:
+            attempt = db.get(Attempt, attempt_id)
+            if attempt is None:
+                raise UnknownAttempt(f"no attempt with id {attempt_id}")
+            attempt.disputed = disputed
+            details = dict(attempt.details or {})
+            details["disputed"] = disputed
+            if verdict is not None:
+                details["regraded"] = {"from": attempt.verdict, "score": attempt.score, "by": grader,
+                                       "at": now.isoformat()}
+                attempt.verdict, attempt.score, attempt.grader = verdict, _score_for(verdict, score), grader
+                details["confidence"] = 1.0  # a person's or the judge's re-grade is taken as sure
+            attempt.details = details
+            return rebuild_objective(db, self.model, attempt.learner_id, attempt.objective_id, curriculum.items,
+                                     lambda o: dependents(curriculum, o), now)
+
+    def disputes(self, learner_id: str | None = None) -> list[Attempt]:
+        with self.transaction() as db:
+            query = select(Attempt).where(Attempt.disputed.is_(True)).order_by(Attempt.id)
+            if learner_id:
+                query = query.where(Attempt.learner_id == learner_id)
+            return list(db.scalars(query))
+
+    def evidence_rows(self) -> list[tuple[str, str, str, float]]:
+        """(learner, objective, item, score) of every undisputed attempt, in log order: to fit the model."""
+        with self.transaction() as db:
+            query = (select(Attempt.learner_id, Attempt.objective_id, Attempt.item_id, Attempt.score)
+                     .where(Attempt.disputed.is_(False)).order_by(Attempt.created_at, Attempt.id))
+            return [(str(a), str(b), str(c), float(d)) for a, b, c, d in db.execute(query)]
+
+    def evidence(self, learner_id: str, objective_id: str) -> list[Attempt]:
+        """The attempts behind an objective's estimate, oldest first."""
+        with self.transaction() as db:
+            return objective_attempts(db, learner_id, objective_id)
+
+    def misconceptions(self, learner_id: str) -> list[LearnerMisconception]:
+        with self.transaction() as db:
+            return list(db.scalars(select(LearnerMisconception).where(LearnerMisconception.learner_id == learner_id)
+                                   .order_by(LearnerMisconception.count.desc(), LearnerMisconception.misconception_id)))
+
+    def study_counts(self, learner_id: str) -> dict[str, tuple[int, int]]:
+        """Per objective: lessons shown and sessions in a row without progress."""
+        with self.transaction() as db:
+            rows = db.scalars(select(ObjectiveState).where(ObjectiveState.learner_id == learner_id))
+            return {r.objective_id: (r.lessons or 0, r.stuck_sessions or 0) for r in rows}
+
+    def note_lesson(self, learner_id: str, objective_id: str, now: datetime) -> int:
+        """Count a lesson shown on the objective; returns how many were shown before this one."""
+        with self.transaction() as db:
+            row = db.get(ObjectiveState, (learner_id, objective_id)) or write_state(
+                db, learner_id, objective_id, MasteryState(), now)
+            shown = row.lessons or 0
+            row.lessons = shown + 1
+            return shown
+
+    def note_session_progress(self, learner_id: str, progressed: dict[str, bool]) -> None:
+        """After a session: objectives that made progress reset their stuck count, the others add one."""
+        with self.transaction() as db:
+            for oid, moved in progressed.items():
+                row = db.get(ObjectiveState, (learner_id, oid))
+                if row is not None:
+                    row.stuck_sessions = 0 if moved else (row.stuck_sessions or 0) + 1
+
 
 def _knowledge(row: ObjectiveState) -> ObjectiveKnowledge:
-    return ObjectiveKnowledge(p_mastery=row.p_mastery, responses=row.responses, items=frozenset(row.items))
+    return state_of(row).knowledge
 
 
 def _stored_result(db: Session, attempt: Attempt) -> AttemptResult:
-    state = db.get(ObjectiveState, (attempt.learner_id, attempt.objective_id))
-    mastered = bool(state and state.mastered_at)
-    return AttemptResult(attempt.mastery_before, attempt.mastery_after, mastered, False, True)
+    state = state_of(db.get(ObjectiveState, (attempt.learner_id, attempt.objective_id)))
+    return AttemptResult(attempt.mastery_before, attempt.mastery_after, state.mastered_at is not None, False, True,
+                         state.status, attempt_id=attempt.id)
 
 
-def _apply_attempt(db: Session, session_id: str, turn: int, learner_id: str, objective_id: str, item: Item,
-                   response: str, grade: Grade, review_mode: bool, now: datetime) -> AttemptResult:
-    state = db.get(ObjectiveState, (learner_id, objective_id))
-    before = _knowledge(state) if state else ObjectiveKnowledge()
-    after = update(before, item, grade.score)
-    db.add(Attempt(session_id=session_id, turn=turn, learner_id=learner_id, objective_id=objective_id,
-                   item_id=item.id, response=response, verdict=grade.verdict.value, score=grade.score,
-                   grader=grade.grader, mode="review" if review_mode else "learn",
-                   mastery_before=before.p_mastery, mastery_after=after.p_mastery,
-                   created_at=now))
-    db.flush()  # the unique (session, turn) check fires here, before mastery moves
-    if state is None:
-        state = ObjectiveState(learner_id=learner_id, objective_id=objective_id, p_mastery=0.0, items=[],
-                               responses=0, updated_at=now)
-        db.add(state)
-    was_mastered = state.mastered_at is not None
-    state.p_mastery, state.responses, state.items = after.p_mastery, after.responses, sorted(after.items)
-    state.updated_at = now
-    newly = not was_mastered and after.mastered
-    if newly:
-        state.mastered_at = now
-        _put_card(db, learner_id, objective_id, review.new_card(learner_id, objective_id, now))
-    elif was_mastered and review_mode:
-        card = db.get(ReviewCard, (learner_id, objective_id))
-        base = card.card if card else review.new_card(learner_id, objective_id, now)
-        _put_card(db, learner_id, objective_id, review.review(base, grade.verdict, now))
-    return AttemptResult(before.p_mastery, after.p_mastery, was_mastered or newly, newly, False)
+class UnknownAttempt(SkillcoachError, LookupError):
+    pass
 
 
-def _put_card(db: Session, learner_id: str, objective_id: str, card: dict[str, Any]) -> None:
-    row = db.get(ReviewCard, (learner_id, objective_id))
-    if row is None:
-        db.add(ReviewCard(learner_id=learner_id, objective_id=objective_id, card=card, due=review.due_at(card)))
-    else:
-        row.card, row.due = card, review.due_at(card)
+def _score_for(verdict: str, score: float | None) -> float:
+    if score is not None:
+        return min(1.0, max(0.0, score))
+    return {"correct": 1.0, "partial": 0.5}.get(verdict, 0.0)
 
 
-__all__ = ["AttemptResult", "InvalidLearnerId", "Store", "StorageError", "Verdict", "as_utc", "check_learner_id"]
+__all__ = ["AttemptResult", "InvalidLearnerId", "LearnerModel", "StorageError", "Store", "UnknownAttempt", "Verdict",
+           "as_utc", "check_learner_id"]

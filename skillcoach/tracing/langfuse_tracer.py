@@ -75,6 +75,12 @@ class LangfuseTracer:
                     self.client.create_score(name="grader_disagreement", value=float(ev["grader_disagreement"]),
                                              trace_id=trace_id, data_type="NUMERIC",
                                              comment=f"{ev['item_id']}: disputed={ev.get('disputed', False)}")
+            if ev.get("dispute") and session_id:  # on the trace of the turn whose grade is disputed
+                disputed = ev["dispute"]
+                self.client.create_score(name="disputed", value=1.0, data_type="NUMERIC",
+                                         trace_id=self.trace_id(session_id, int(disputed["turn"])),
+                                         comment=f"{disputed['item_id']}: {disputed['verdict']} "
+                                                 f"by {disputed['grader']}")
             if ev["type"] == "summary" and session_id:
                 stats = ev.get("stats", {})
                 answered = stats.get("answered", 0)

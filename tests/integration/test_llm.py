@@ -161,8 +161,8 @@ def test_variants_for_seen_items_are_checked_and_used(open_coach, settings) -> N
     coach = open_coach(quiz=quiz)
     first = coach.session("ivy", minutes=5)
     first.start()
-    while not first.finished:
-        first.send(reply_for(coach.curriculum, first.pending))
+    while not first.finished:  # wrong answers: the objective is not (provisionally) mastered, so it comes back
+        first.send(reply_for(coach.curriculum, first.pending, wrong=True))
     assert quiz.calls == [], "new items need no variant"
     second = coach.session("ivy", minutes=60, new=True)
     second.start()
@@ -184,13 +184,14 @@ def test_invalid_variant_falls_back_to_the_bank_item() -> None:
 
     cur = load_curriculum(CURRICULUM)
     item = next(i for i in cur.items.values() if i.kind.value == "mcq")
-    bad_key = ItemVariant(prompt="A fresh scenario?", choices=[c.model_dump() for c in item.choices], answer="z",
+    bad_key = ItemVariant(prompt="A fresh scenario?", choices=[c.model_dump(exclude_none=True) for c in item.choices],
+                          answer="z",
                           explanation="Because of reasons.")
     two_bare_choices = [{"key": "a", "text": "x"}, {"key": "b", "text": "y"}]
     no_feedback = ItemVariant(prompt="A fresh scenario?", choices=two_bare_choices, answer="a",
                               explanation="Because of reasons.")
     assert checked_variant(item, bad_key) is None and checked_variant(item, no_feedback) is None
-    good = ItemVariant(prompt="A fresh scenario?", choices=[c.model_dump() for c in item.choices],
+    good = ItemVariant(prompt="A fresh scenario?", choices=[c.model_dump(exclude_none=True) for c in item.choices],
                        answer=str(item.answer), explanation="Because of reasons.")
     assert checked_variant(item, good).prompt == "A fresh scenario?"
 

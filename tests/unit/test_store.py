@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from skillcoach.curriculum.models import Item
 from skillcoach.grading.answers import grade
 from skillcoach.storage.db import StorageError
 from skillcoach.storage.store import InvalidLearnerId, Store
-from tests.unit.factories import mcq
+from tests.unit.factories import mcq, true_false
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
@@ -18,18 +19,20 @@ def store(tmp_path: Path) -> Store:
     return Store(f"sqlite:///{tmp_path / 'db' / 'x.db'}")
 
 
-def attempt(store: Store, session_id: str, turn: int, item_id: str = "s/o/q1", answer: str = "b"):  # type: ignore[no-untyped-def]
-    item = mcq(item_id)
+def attempt(store: Store, session_id: str, turn: int, item_id: str = "s/o/q1", answer: str = "b", *,  # type: ignore[no-untyped-def]
+            item: Item | None = None, now: datetime = NOW, review_mode: bool = False):
+    item = item or mcq(item_id)
     return store.record_attempt(session_id=session_id, turn=turn, learner_id="ada", objective_id="s/o",
-                                item=item, response=answer, grade=grade(item, answer), review_mode=False, now=NOW)
+                                item=item, response=answer, grade=grade(item, answer), review_mode=review_mode,
+                                now=now)
 
 
 def test_migrations_create_every_table(store: Store) -> None:
     from skillcoach.storage.db import table_names
 
     assert table_names(store._sessions.kw["bind"]) == [
-        "alembic_version", "attempts", "learners", "objective_state", "review_cards", "sessions", "turns",
-        "web_accounts", "weekly_plans"]
+        "alembic_version", "attempts", "learner_misconceptions", "learners", "objective_state", "review_cards",
+        "sessions", "turns", "web_accounts", "weekly_plans"]
 
 
 def test_attempt_is_written_once_per_session_turn(store: Store) -> None:
@@ -46,8 +49,13 @@ def test_attempt_is_written_once_per_session_turn(store: Store) -> None:
 def test_mastery_creates_a_review_card(store: Store) -> None:
     store.ensure_learner("ada")
     session = store.open_session("ada", 20)
-    results = [attempt(store, session.id, n, f"s/o/q{n}") for n in (1, 2, 3, 4)]
-    assert [r.newly_mastered for r in results] == [False, False, False, True]
+    results = [attempt(store, session.id, n, f"s/o/q{n}") for n in (1, 2, 3)]
+    results.append(attempt(store, session.id, 4, answer="true", item=true_false("s/o/t")))
+    assert [r.status for r in results] == ["learning", "learning", "learning", "provisional"]
+    assert store.mastered("ada") == set() and store.provisional("ada") == {"s/o": NOW}
+    assert "s/o" not in store.review_cards("ada"), "no card before a confirmation on a later day"
+    confirm = attempt(store, session.id, 5, "s/o/q1", now=NOW + timedelta(days=1), review_mode=True)
+    assert confirm.newly_mastered and confirm.status == "mastered"
     assert store.mastered("ada") == {"s/o"}
     assert "s/o" in store.review_cards("ada")
 
@@ -78,3 +86,21 @@ def test_locked_database_is_a_clear_error(tmp_path: Path) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_misconceptions_from_wrong_choices_are_counted_per_learner(store: Store) -> None:
+    item = Item.model_validate({
+        "id": "s/o/m1", "kind": "mcq", "difficulty": 1, "prompt": "Which one is it?", "answer": "b",
+        "explanation": "Because b is right.",
+        "choices": [{"key": "a", "text": "choice a", "feedback": "This confuses X with Y.", "misconception": "s/x-vs-y"},
+                    {"key": "b", "text": "choice b"}, {"key": "c", "text": "choice c", "feedback": "Not c."}]})
+    store.ensure_learner("ada")
+    session = store.open_session("ada", 20)
+    attempt(store, session.id, 1, item=item, answer="a")
+    attempt(store, session.id, 2, item=item, answer="c")
+    attempt(store, session.id, 3, item=item, answer="a", now=NOW + timedelta(days=1))
+    [row] = store.misconceptions("ada")
+    assert (row.misconception_id, row.count, row.feedback) == ("s/x-vs-y", 2, "This confuses X with Y.")
+    first = store.attempts(learner_id="ada")[0]
+    assert first.details["misconceptions"] == ["s/x-vs-y"] and not first.disputed  # type: ignore[index]
+    assert store.states("ada")["s/o"].recheck == {"s/o/m1"}, "the item is re-asked before mastery"

@@ -20,6 +20,11 @@ app.add_typer(replay_app, name="replay")
 prompts_app = typer.Typer(help="Prompt templates and Langfuse prompt management.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
 
+model_app = typer.Typer(help="The learner model: fit its parameters from the attempt log.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+dispute_app = typer.Typer(help="Disputed grades: list them, settle them.", no_args_is_help=True)
+app.add_typer(dispute_app, name="dispute")
+
 _overrides: dict[str, Any] = {}
 
 
@@ -42,4 +47,5 @@ def settings() -> Any:
 
 
 # Register the commands (each module adds its own to ``app``).
-from skillcoach.app.cli import chat, curriculum, learner, plan, prompts, replay, web  # noqa: E402,F401
+from skillcoach.app.cli import chat, curriculum, dispute, learner, plan, prompts, replay, web  # noqa: E402,F401
+from skillcoach.app.cli import model as model_commands  # noqa: E402,F401

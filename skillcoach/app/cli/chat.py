@@ -63,15 +63,20 @@ def _emit(events: list[dict[str, Any]]) -> None:
 def progress(
     learner: Annotated[str, typer.Option("--learner", "-l", help="Learner id.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    why: Annotated[str | None, typer.Option("--why", metavar="OBJECTIVE",
+                                            help="List the evidence behind this objective's estimate.")] = None,
 ) -> None:
-    """Show a learner's mastery per skill and the reviews due."""
+    """Show a learner's mastery per skill, the reviews due, and (--why) the evidence behind an estimate."""
     from skillcoach.app.api import Coach
 
     with Coach(settings()) as coach:
-        report = coach.progress(learner)
+        report = coach.progress(learner, why=why)
     if as_json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report if why is None else report["why"], indent=2))
         return
-    from skillcoach.app.cli.terminal import print_progress
+    from skillcoach.app.cli.terminal import print_evidence, print_progress
 
-    print_progress(report)
+    if why is None:
+        print_progress(report)
+    else:
+        print_evidence(report["why"])

@@ -30,6 +30,7 @@ COMMANDS_HELP = (
     ("/hint", "a hint for the question on the table"),
     ("/skip", "skip this question"),
     ("/progress", "mastery bars, reviews due, streak and time studied"),
+    ("/dispute", "dispute the last grade: it stops counting until it is re-graded"),
     ("/help", "this list"),
     ("/quit", "end the session with a summary (Ctrl-D leaves it open to resume)"),
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.table import Table
+
 from skillcoach.app.cli.progress_view import progress_view
 from skillcoach.app.cli.render import help_view, make_console, plain
 from skillcoach.app.cli.screen import Screen, welcome
@@ -66,3 +68,18 @@ def show(events: list[dict[str, Any]]) -> None:
 
 def print_progress(report: dict[str, Any]) -> None:
     console.print(progress_view(report))
+
+
+def print_evidence(why: dict[str, Any]) -> None:
+    """The attempts behind one estimate, oldest first, with each one's effect on P(L)."""
+    table = Table(title=plain(f"Why {why['title']} is at {why['p_mastery']:.0%} ({why['status']})"))
+    for col in ("date", "item", "mode", "verdict", "grader", "confidence", "hints", "P(L) before -> after"):
+        table.add_column(col)
+    for a in why["attempts"]:
+        verdict = a["verdict"] + (" [disputed: not counted]" if a["disputed"] else "")
+        table.add_row(a["at"][:16].replace("T", " "), plain(a["item_id"]), a["mode"], verdict, a["grader"],
+                      f"{a['confidence']:.2f}", str(a["hints"]), f"{a['p_before']:.0%} -> {a['p_after']:.0%}")
+    console.print(table)
+    if why["status"] == "provisional":
+        console.print("Provisionally mastered: a right answer on a later day will confirm it.")
+    console.print(plain(why["note"], "dim"))

@@ -1,0 +1,129 @@
+"""Mastery that is earned and can be lost: the states an objective goes through, as pure functions.
+
+new -> learning -> provisional (enough, varied evidence in one run) -> mastered (a right answer
+on a later day confirms it) ; a failed review, or P(L) falling below ``revoke_below``, takes a
+provisional or mastered objective back to learning. A wrong review answer gets a second item; the
+review is failed when that one is wrong too (one wrong answer is as often a slip as forgetting:
+in bench/learning.py revoking on the first wrong answer was wrong about two times in three).
+Only *mastered* counts for prerequisites and the weekly plan. The attempt log is the truth:
+folding its observations through ``step`` gives the stored state again (``rebuild``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from skillcoach.curriculum.models import Item
+from skillcoach.learner.bkt import WEIGHTY, BKTParams, Evidence, GuessRates, ObjectiveKnowledge, update
+from skillcoach.settings import Settings
+
+REVOKE_BELOW = 0.8  # P(L) under this clears mastery
+CONFIDENT = 0.6  # a wrong review answer graded with less confidence than this is no miss
+CONFIRM_GAP = timedelta(hours=12)  # a confirmation is on a later calendar day and at least this much later
+WRONG_SCORE = 0.5  # a review answer scored below this is a miss
+MISSES_TO_FAIL = 2  # consecutive confident misses in reviews that fail the review
+
+
+class Change(StrEnum):
+    NONE = "none"
+    PROVISIONAL = "provisional"
+    CONFIRMED = "confirmed"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class LearnerModel:
+    """The learner model's parameters: BKT, guess rates per item kind, the revocation threshold."""
+
+    params: BKTParams = BKTParams()
+    rates: GuessRates = GuessRates()
+    revoke_below: float = REVOKE_BELOW
+
+
+@dataclass(frozen=True)
+class MasteryState:
+    """One learner and one objective: the BKT estimate and where it stands on the way to mastery."""
+
+    knowledge: ObjectiveKnowledge = field(default_factory=ObjectiveKnowledge)
+    provisional_at: datetime | None = None
+    mastered_at: datetime | None = None
+    recheck: frozenset[str] = frozenset()  # items answered with a misconception: re-asked before mastery
+    misses: int = 0  # consecutive confident wrong answers in reviews
+
+    @property
+    def status(self) -> str:
+        if self.mastered_at is not None:
+            return "mastered"
+        if self.provisional_at is not None:
+            return "provisional"
+        return "learning" if self.knowledge.responses else "new"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One attempt as the learner model reads it."""
+
+    item: Item
+    evidence: Evidence
+    review: bool
+    at: datetime
+    misconceptions: tuple[str, ...] = ()
+
+
+def step(state: MasteryState, obs: Observation, model: LearnerModel = LearnerModel()) -> tuple[MasteryState, Change]:
+    """The state after one observation, and what changed."""
+    ev = obs.evidence
+    knowledge = update(state.knowledge, obs.item, ev.score, model.params, evidence=ev, rates=model.rates)
+    recheck = _recheck(state.recheck, obs)
+    misses = state.misses + 1 if _missed_review(obs) else 0
+    held = state.mastered_at is not None or state.provisional_at is not None
+    if held and (misses >= MISSES_TO_FAIL or knowledge.p_mastery < model.revoke_below):
+        return MasteryState(knowledge, None, None, recheck), Change.REVOKED
+    after = replace(state, knowledge=knowledge, recheck=recheck, misses=misses)
+    if state.mastered_at is not None:
+        return after, Change.NONE
+    ready = knowledge.mastered and not recheck
+    if state.provisional_at is not None:
+        if ready and _confirms(obs, state.provisional_at):
+            return replace(after, mastered_at=obs.at), Change.CONFIRMED
+        return after, Change.NONE
+    if ready:
+        return replace(after, provisional_at=obs.at), Change.PROVISIONAL
+    return after, Change.NONE
+
+
+def _recheck(items: frozenset[str], obs: Observation) -> frozenset[str]:
+    if obs.misconceptions and not obs.evidence.right:
+        return items | {obs.item.id}
+    if obs.evidence.right and obs.evidence.right_weight >= WEIGHTY:
+        return items - {obs.item.id}
+    return items
+
+
+def _missed_review(obs: Observation) -> bool:
+    """A confidently graded wrong answer in a review (or a confirmation)."""
+    return obs.review and obs.evidence.score < WRONG_SCORE and obs.evidence.confidence >= CONFIDENT
+
+
+def _confirms(obs: Observation, provisional_at: datetime) -> bool:
+    """A weighty right answer on a later day than the provisional mastery."""
+    later = obs.at.date() > provisional_at.date() and obs.at - provisional_at >= CONFIRM_GAP
+    return later and obs.evidence.right and obs.evidence.right_weight >= WEIGHTY
+
+
+def rebuild(observations: Iterable[Observation], model: LearnerModel = LearnerModel()) -> MasteryState:
+    """The state of one objective from its attempt log (in order, disputed attempts left out)."""
+    state = MasteryState()
+    for obs in observations:
+        state, _ = step(state, obs, model)
+    return state
+
+
+def learner_model(settings: Settings) -> LearnerModel:
+    """The learner model's tunable parameters from the settings."""
+    rates = GuessRates(multi_select=settings.guess_multi_select, short_answer=settings.guess_short_answer,
+                       true_false=settings.guess_true_false)
+    return LearnerModel(rates=rates, revoke_below=settings.mastery_revoke_below)

@@ -1,0 +1,54 @@
+"""Fitting the learner model from the attempt log: recovers parameters, beats the defaults held out."""
+
+from __future__ import annotations
+
+from random import Random
+
+from skillcoach.learner.bkt import BKTParams
+from skillcoach.learner.fit import Response, fit_all, fit_objective, log_loss, overall, sequences
+from tests.unit.factories import mcq
+
+
+def simulate(learners: int, p_init: float, p_learn: float, p_slip: float, guess: float, length: int = 8,
+             seed: int = 1) -> dict[str, list[Response]]:
+    rng = Random(seed)
+    out = {}
+    for n in range(learners):
+        known, seq = rng.random() < p_init, []
+        for _ in range(length):
+            right = rng.random() < ((1 - p_slip) if known else guess)
+            seq.append(Response(right, guess))
+            known = known or rng.random() < p_learn
+        out[f"sim-{n}"] = seq
+    return out
+
+
+def test_fit_moves_towards_the_true_parameters_and_lowers_held_out_loss() -> None:
+    data = simulate(400, p_init=0.45, p_learn=0.3, p_slip=0.05, guess=0.25)
+    fit = fit_objective("s/o", data)
+    assert fit.fitted and fit.held_out_attempts > 0
+    assert fit.p_learn > BKTParams().p_learn and fit.p_slip < BKTParams().p_slip and fit.p_init > 0.2
+    assert fit.log_loss_fitted is not None and fit.log_loss_default is not None
+    assert fit.log_loss_fitted < fit.log_loss_default
+
+
+def test_too_few_attempts_keep_the_defaults() -> None:
+    fit = fit_objective("s/o", simulate(3, 0.2, 0.1, 0.15, 0.25, length=3))
+    assert not fit.fitted and (fit.p_init, fit.p_learn, fit.p_slip, fit.guess_scale) == (0.2, 0.1, 0.15, 1.0)
+
+
+def test_sequences_group_the_log_by_objective_and_learner_in_order() -> None:
+    item = mcq("s/o/q1")
+    rows = [("ada", "s/o", "s/o/q1", 1.0), ("bo", "s/o", "s/o/q1", 0.0), ("ada", "s/o", "s/o/q1", 0.5),
+            ("ada", "s/o", "gone/item", 1.0)]
+    seqs = sequences(rows, {item.id: item})
+    assert [r.right for r in seqs["s/o"]["ada"]] == [True, False] and len(seqs["s/o"]["bo"]) == 1
+    assert seqs["s/o"]["ada"][0].guess == 0.25
+
+
+def test_overall_weighs_objectives_by_held_out_attempts() -> None:
+    fits = fit_all({"a/x": simulate(300, 0.45, 0.3, 0.05, 0.25), "b/y": simulate(2, 0.2, 0.1, 0.15, 0.25)})
+    summary = overall(fits)
+    assert summary["held_out_attempts"] and summary["log_loss_fitted"] <= summary["log_loss_default"]  # type: ignore[operator]
+    loss, count = log_loss([[Response(True, 0.25)]], (0.2, 0.1, 0.15, 1.0))
+    assert count == 1 and loss > 0
