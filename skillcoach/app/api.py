@@ -32,6 +32,7 @@ from agents.llm_composer import LLMComposer
 from agents.reviewer import current_item
 from graphs.coach import build_coach_graph
 from skillcoach.app.checkpoints import open_checkpointer
+from skillcoach.app.inputs import BadInput, check_text, parse_message
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
 from skillcoach.curriculum.search import CurriculumIndex
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
@@ -147,13 +148,11 @@ class CoachSession:
 
     def send(self, message: dict[str, Any]) -> list[Event]:
         """A JSONL-protocol message: {'answer': ...}, {'ask': ...} or {'command': ...}."""
-        if "answer" in message:
-            return self.answer(str(message["answer"]))
-        if "ask" in message:
-            return self.ask(str(message["ask"]))
-        if "command" in message:
-            return self.command(str(message["command"]))
-        return [event("error", "Send {\"answer\": ...}, {\"ask\": ...} or {\"command\": ...}.")]
+        try:
+            valid = parse_message(message)
+        except BadInput as exc:
+            return [event("error", str(exc))]
+        return {"answer": self.answer, "ask": self.ask, "command": self.command}[valid.kind](valid.text)
 
     def answer(self, text: str) -> list[Event]:
         problem = self._check_answer(text)
@@ -163,8 +162,8 @@ class CoachSession:
 
     def ask(self, text: str) -> list[Event]:
         try:
-            question = clean_text(text, max_chars=10 * MAX_ASK_CHARS)
-        except InvalidAnswer as exc:
+            question = clean_text(check_text(text, "question"), max_chars=10 * MAX_ASK_CHARS)
+        except (InvalidAnswer, BadInput) as exc:
             return [event("error", str(exc).replace("answer", "question"))]
         notices = []
         if len(question) > MAX_ASK_CHARS:
@@ -175,7 +174,10 @@ class CoachSession:
         return notices + self._run(Command(resume={"ask": question}))
 
     def command(self, name: str) -> list[Event]:
-        name = name.strip().lstrip("/").lower()
+        try:
+            name = check_text(name, "command").strip().lstrip("/").lower()
+        except BadInput as exc:
+            return [event("error", str(exc))]
         if name not in COMMANDS:
             return [event("error", f"Unknown command {name!r}. Commands: {', '.join(sorted(COMMANDS))}.")]
         if not self._waiting():
@@ -188,6 +190,10 @@ class CoachSession:
 
     def _check_answer(self, text: str) -> str | None:
         """Validate before touching the graph, so a bad answer changes nothing."""
+        try:
+            check_text(text, "answer")
+        except BadInput as exc:
+            return str(exc)
         if not self._waiting():
             return "The session is not waiting for an answer."
         assert self.pending is not None

@@ -32,22 +32,34 @@ def chat(
 
 
 def _jsonl_loop(session: Any) -> None:
+    """One reply per input line: the coach's events, or one ``error`` event; no line ends the session."""
+    _tolerant_streams()
     _emit(session.start())
     while not session.finished:
         line = sys.stdin.readline()
         if not line:
             _emit([{"type": "notice", "text": "Input closed; the session is saved.", "awaiting": False}])
             return
-        if not line.strip():
-            continue
-        try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            message = None
-        if not isinstance(message, dict):
-            _emit([{"type": "error", "text": "Each line must be a JSON object.", "awaiting": False}])
-            continue
-        _emit(session.send(message))
+        _emit(reply_to(session, line))
+
+
+def reply_to(session: Any, line: str) -> list[dict[str, Any]]:
+    """The coach's reply to one JSONL line: its events, or exactly one ``error`` event (state untouched)."""
+    from skillcoach.app.inputs import BadInput, parse_line
+
+    try:
+        message = parse_line(line)
+    except BadInput as exc:
+        return [{"type": "error", "text": str(exc), "awaiting": False}]
+    return session.send(message.model_dump(exclude_unset=True))
+
+
+def _tolerant_streams() -> None:
+    """Undecodable input bytes become lone surrogates (then refused per line), never a crash on read."""
+    for stream, errors in ((sys.stdin, "surrogateescape"), (sys.stdout, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=errors)
 
 
 def _emit(events: list[dict[str, Any]]) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -15,6 +16,9 @@ STYLE = {"correct": "green", "partial": "yellow", "wrong": "red"}
 
 
 def terminal_loop(session: Any) -> None:
+    from skillcoach.app.cli.chat import _tolerant_streams
+
+    _tolerant_streams()
     console.print(f"[dim]{HELP}[/dim]")
     show(session.start())
     while not session.finished:
@@ -56,9 +60,19 @@ def show(events: list[dict[str, Any]]) -> None:
         elif kind in ("answer", "summary", "plan"):
             console.print(Markdown(ev["text"]))
         elif kind == "error":
-            console.print(f"[red]{ev['text']}[/red]")
+            console.print(f"[red]{plain(ev['text'])}[/red]")
         else:
-            console.print(f"[dim]{ev['text']}[/dim]")
+            console.print(f"[dim]{plain(ev['text'])}[/dim]")
+
+
+def plain(text: str) -> str:
+    """Text safe inside Rich markup: brackets escaped, control characters (ANSI escapes) made visible."""
+    return escape(visible(text))
+
+
+def visible(text: str) -> str:
+    """Control characters (ESC of an ANSI sequence, NUL, ...) and lone surrogates shown as escapes, not sent raw."""
+    return "".join(ch if ch.isprintable() or ch in " \n\t" else repr(ch)[1:-1] for ch in text)
 
 
 def _question(ev: dict[str, Any]) -> None:
