@@ -135,6 +135,10 @@ class CoachSession:
         snapshot = self.coach.graph.get_state(self.config)
         self.turn = int(snapshot.values.get("turn", 0)) if snapshot.values else 0
         self.variant = snapshot.values.get("variant") if snapshot.values else None
+        cut_off = self._cut_off_turn() if snapshot.values else None
+        start = self._checkpoint_before(cut_off.number) if cut_off is not None else None
+        if start is not None:
+            return [event("notice", "Welcome back: redoing the step that was cut off."), *self._redo(cut_off, start)]
         if not snapshot.values:
             return self._run({"learner_id": self.learner_id, "session_id": self.id, "minutes": self.minutes})
         if snapshot.values.get("finished"):
@@ -211,16 +215,18 @@ class CoachSession:
         turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
         learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
         started = self.coach.clock()
+        self._note_input(turn, learner_input, started)
         events, route = self._stream(graph_input, turn, learner_input)
         self.turn = turn
         self._record(turn, learner_input, route, events, started)
         return events
 
-    def _stream(self, graph_input: Any, turn: int, learner_input: Any) -> tuple[list[Event], list[str]]:
+    def _stream(self, graph_input: Any, turn: int, learner_input: Any,
+                at: dict[str, Any] | None = None) -> tuple[list[Event], list[str]]:
         events: list[Event] = []
         route: list[str] = []
         self.pending = None
-        config = self.coach.tracer.config(self.config, session_id=self.id, learner_id=self.learner_id,
+        config = self.coach.tracer.config(at or self.config, session_id=self.id, learner_id=self.learner_id,
                                           turn=turn, mode=self.trace_mode, learner_input=learner_input)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
         for mode, chunk in self.coach.graph.stream(graph_input, config, context=self.coach.context,
@@ -232,10 +238,48 @@ class CoachSession:
                 if node == "__interrupt__":
                     self.pending = update[0].value
                     events.append(self.pending)
+                elif node.startswith("__"):
+                    continue  # e.g. __metadata__ when a redone step reuses a node's saved writes
                 else:
                     route.append(node)
                     self._follow(update or {})
         return events, route
+
+    # -- crash consistency: the input is on record before its step runs ------------------------
+    def _note_input(self, turn: int, learner_input: Any, started: datetime) -> None:
+        """Record the learner's input before the graph step runs, so a step cut off by a crash is redone
+        with it (and replays), instead of being resumed with no input."""
+        given = mask(learner_input or {}) if self.coach.settings.mask_pii else learner_input or {}
+        self.coach.store.record_turn(self.id, turn, self.coach.tracer.trace_id(self.id, turn), given,
+                                     {"pending": True, "started_at": started.isoformat(), "route": []})
+
+    def _cut_off_turn(self) -> Any:
+        """The last turn if a crash cut it off (its record is still the pending one), else None."""
+        turns = self.coach.store.turns(self.id)
+        return turns[-1] if turns and (turns[-1].record or {}).get("pending") else None
+
+    def _redo(self, cut_off: Any, start: Any) -> list[Event]:
+        """Run a cut-off turn again, whole, from the checkpoint it started at, with its recorded input.
+
+        Its writes are idempotent (the attempt is keyed on session + turn), and none of its events
+        reached the learner, so the redone turn is the one the learner sees and replay reproduces."""
+        learner_input = dict(cut_off.learner_input or {})
+        self.variant = start.values.get("variant")
+        graph_input = Command(resume=learner_input) if cut_off.number else None
+        events, route = self._stream(graph_input, cut_off.number, learner_input, at=start.config)
+        self.turn = cut_off.number
+        self._record(cut_off.number, learner_input, route, events,
+                     datetime.fromisoformat(cut_off.record["started_at"]))
+        return events
+
+    def _checkpoint_before(self, turn: int) -> Any:
+        """The snapshot a turn started from: the wait for input after turn - 1, or the session's first."""
+        earliest = None
+        for snapshot in self.coach.graph.get_state_history(self.config):
+            if turn and snapshot.next == ("learner",) and snapshot.values.get("turn", 0) == turn - 1:
+                return snapshot
+            earliest = snapshot
+        return None if turn else earliest
 
     def _follow(self, update: dict[str, Any]) -> None:
         """Keep the few state values the session needs between turns."""

@@ -215,7 +215,10 @@ def _knowledge(row: ObjectiveState) -> ObjectiveKnowledge:
 def _stored_result(db: Session, attempt: Attempt) -> AttemptResult:
     state = db.get(ObjectiveState, (attempt.learner_id, attempt.objective_id))
     mastered = bool(state and state.mastered_at)
-    return AttemptResult(attempt.mastery_before, attempt.mastery_after, mastered, False, True)
+    # A step redone after a crash must tell the same story: this attempt mastered the objective if the
+    # mastery was stamped in its own transaction (same moment).
+    newly = bool(state and state.mastered_at and as_utc(state.mastered_at) == as_utc(attempt.created_at))
+    return AttemptResult(attempt.mastery_before, attempt.mastery_after, mastered, newly, True)
 
 
 def _apply_attempt(db: Session, session_id: str, turn: int, learner_id: str, objective_id: str, item: Item,
