@@ -33,8 +33,12 @@ class Settings(BaseSettings):
     model_planner: str | None = None
     model_base_url: str | None = None  # an OpenAI-compatible endpoint (vLLM, llama.cpp, LM Studio)
     model_api_key: SecretStr | None = None
-    model_timeout: float = Field(default=30.0, gt=0)
-    model_retries: int = Field(default=2, ge=0, le=6)
+    model_timeout: float = Field(default=15.0, gt=0)  # one HTTP attempt
+    model_retries: int = Field(default=1, ge=0, le=6)
+    # Every model call of one learner turn shares this budget; then the turn goes on offline,
+    # and the model is left alone for the cool-down (a hanging provider costs one wait, not one per call).
+    model_turn_seconds: float = Field(default=18.0, gt=0, le=600)
+    model_cooldown_seconds: float = Field(default=60.0, ge=0)
     prompt_label: str = "production"
     session_minutes: int = Field(default=20, ge=1, le=600)
     max_answer_chars: int = Field(default=2000, ge=100)

@@ -33,6 +33,8 @@ from agents.reviewer import current_item
 from graphs.coach import build_coach_graph
 from skillcoach.app.checkpoints import open_checkpointer
 from skillcoach.app.inputs import BadInput, check_text, parse_message
+from skillcoach.app.model_budget import NOTICE as MODEL_NOTICE
+from skillcoach.app.model_budget import BudgetedModel, TurnBudget
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
 from skillcoach.curriculum.search import CurriculumIndex
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
@@ -73,9 +75,10 @@ class Coach:
         self._stack.callback(self.tracer.shutdown)
         recorder = TurnRecorder()
         by_name = {t.name: t for t in tools}
+        self.budget = TurnBudget(self.settings.model_turn_seconds, self.settings.model_cooldown_seconds, recorder)
         self.context = CoachContext(curriculum=self.curriculum, store=self.store, index=self.index, tools=by_name,
                                     composer=composer or make_composer(self.settings, self.tracer, recorder, by_name,
-                                                                       models),
+                                                                       models, self.budget),
                                     clock=clock, max_answer_chars=self.settings.max_answer_chars, recorder=recorder)
         checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
         self.graph: CompiledStateGraph = build_coach_graph().compile(checkpointer=checkpointer)
@@ -104,12 +107,14 @@ class Coach:
 
 
 def make_composer(settings: Settings, tracer: Tracer, recorder: TurnRecorder, tools: dict[str, Any],
-                  models: dict[str, Any] | None = None) -> Composer:
+                  models: dict[str, Any] | None = None, budget: TurnBudget | None = None) -> Composer:
     """Offline unless a model is configured for some agent; prompts from Langfuse when traced."""
     if models is None:
         models = {agent: make_chat_model(settings.model_for(agent), settings) for agent in AGENTS}
     if not any(models.values()):
         return OfflineComposer()
+    if budget is not None:
+        models = {agent: model and BudgetedModel(model, budget, agent) for agent, model in models.items()}
     client = getattr(tracer, "client", None)
     prompts = (LangfusePrompts(client, settings.prompts_dir, settings.prompt_label) if client is not None
                else LocalPrompts(settings.prompts_dir))
@@ -229,6 +234,7 @@ class CoachSession:
         config = self.coach.tracer.config(at or self.config, session_id=self.id, learner_id=self.learner_id,
                                           turn=turn, mode=self.trace_mode, learner_input=learner_input)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
+        self.coach.budget.begin_turn()
         for mode, chunk in self.coach.graph.stream(graph_input, config, context=self.coach.context,
                                                    stream_mode=["custom", "updates"], durability="sync"):
             if mode == "custom":
@@ -243,6 +249,8 @@ class CoachSession:
                 else:
                     route.append(node)
                     self._follow(update or {})
+        if self.coach.budget.take_notice():
+            events.insert(0, event("notice", MODEL_NOTICE))
         return events, route
 
     # -- crash consistency: the input is on record before its step runs ------------------------
