@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,28 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "SKILLCOACH_LANGFUSE_BASE_URL"),
     )
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir_given(cls, value: Any) -> Any:
+        # An empty SKILLCOACH_DATA_DIR would mean '.', silently creating the database in the cwd.
+        if isinstance(value, str | Path) and not str(value).strip():
+            raise ValueError("is empty: give a directory, or unset it to use ~/.skillcoach")
+        return value
+
+    @field_validator("database_url", "checkpoint_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL: use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB") from None
+        return value
 
     @property
     def resolved_database_url(self) -> str:

@@ -74,10 +74,16 @@ def progress(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show a learner's mastery per skill and the reviews due."""
-    from skillcoach.app.api import Coach
+    # Reads the tables only (no checkpointer, no tracer), so it also works on a read-only data dir.
+    from skillcoach.curriculum.catalog import load_curriculum
+    from skillcoach.learner.progress import progress_report
+    from skillcoach.learner.review import utcnow
+    from skillcoach.storage.store import Store, check_learner_id
 
-    with Coach(settings()) as coach:
-        report = coach.progress(learner)
+    conf = settings()
+    check_learner_id(learner)
+    curriculum = load_curriculum(conf.curriculum_dir, conf.locale)
+    report = progress_report(curriculum, Store(conf.resolved_database_url), learner, utcnow())
     if as_json:
         print(json.dumps(report, indent=2))
         return

@@ -8,9 +8,11 @@ from typing import Any
 
 import typer
 
+from skillcoach.app.cli.problems import environment_problem, settings_problem
 from skillcoach.errors import SkillcoachError
 
 EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 1  # the machine's state (disk, locks, output), not the request; still one line
 
 
 class UserError(SkillcoachError):
@@ -54,6 +56,13 @@ def _report(exc: Exception) -> int:
     if isinstance(exc, SkillcoachError):
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
+    if settings_problem(exc) is not None:
+        print(f"error: {settings_problem(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    known = environment_problem(exc)
+    if known is not None:
+        print(f"error: {known}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     print(f"error: unexpected {type(exc).__name__}: {one_line(exc)}", file=sys.stderr)
     print("This is a bug in skillcoach; please report it with the command you ran.", file=sys.stderr)
     return 1
