@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from skillcoach.app.api import Coach, CoachSession
@@ -22,8 +23,9 @@ from skillcoach.settings import Settings
 from skillcoach.storage.store import Store
 from tests.helpers import reply_for
 
-KILL_POINTS: list[tuple[Any, str]] = [(SqliteSaver, "put"), (SqliteSaver, "put_writes"),
-                                      (Store, "record_turn"), (Store, "record_attempt")]
+KILL_POINTS: list[tuple[Any, str]] = [(SqliteSaver, "put"), (SqliteSaver, "put_writes"), (PostgresSaver, "put"),
+                                      (PostgresSaver, "put_writes"), (Store, "record_turn"),
+                                      (Store, "record_attempt")]
 
 
 def scripted_session(settings: Settings, curriculum: Curriculum, learner: str, seed: int, *,

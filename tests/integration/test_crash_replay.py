@@ -28,10 +28,12 @@ from tests.conftest import CURRICULUM
 from tests.crash import run_child, scripted_session
 from tests.helpers import reply_for
 from tests.integration.test_chat_jsonl import Chat
+from tests.integration.test_postgres import pg_url  # noqa: F401 - the fresh-database fixture
 
 pytestmark = pytest.mark.integration
 CUR = load_curriculum(CURRICULUM)
 TRIALS = int(os.environ.get("SKILLCOACH_KILL_TRIALS", "30"))
+PG_TRIALS = int(os.environ.get("SKILLCOACH_KILL_TRIALS_PG", "10"))
 SEED = int(os.environ.get("SKILLCOACH_KILL_SEED", "1616"))
 
 
@@ -50,22 +52,34 @@ def _check_session(settings: Settings, session_id: str) -> None:
     assert result.identical, result.differences()
 
 
-def test_sessions_killed_at_random_writes_resume_and_replay_exactly(tmp_path: Path) -> None:
+def _campaign(tmp_path: Path, trials: int, database_url: str | None = None) -> None:
     rng = random.Random(SEED)
-    dry = tmp_path / "dry"
+
+    def settings_for(name: str) -> Settings:
+        return Settings(data_dir=tmp_path / name, database_url=database_url)
+
     count_file = tmp_path / "count"
-    run_child(lambda: scripted_session(Settings(data_dir=dry), CUR, "dry", SEED), 0, count_file)
+    run_child(lambda: scripted_session(settings_for("dry"), CUR, "dry", SEED), 0, count_file)
     writes = int(count_file.read_text())
     assert writes > 20, "the scripted session is long enough to kill in many places"
     killed = 0
-    for trial in range(TRIALS):
-        settings = Settings(data_dir=tmp_path / f"trial{trial}")
+    for trial in range(trials):
+        settings, learner = settings_for(f"trial{trial}"), f"kim{trial}"
         seed, kill_at = rng.randrange(10**6), rng.randint(1, writes)
-        killed += run_child(lambda: scripted_session(settings, CUR, "kim", seed), kill_at)  # noqa: B023
-        session = scripted_session(settings, CUR, "kim", seed + 1)  # resume in this process, to the end
+        killed += run_child(lambda: scripted_session(settings, CUR, learner, seed), kill_at)  # noqa: B023
+        session = scripted_session(settings, CUR, learner, seed + 1)  # resume in this process, to the end
         assert session.finished, f"trial {trial}: the resumed session did not finish"
         _check_session(settings, session.id)
-    assert killed >= TRIALS * 0.8, f"only {killed} of {TRIALS} trials were actually killed"
+    assert killed >= trials * 0.8, f"only {killed} of {trials} trials were actually killed"
+
+
+def test_sessions_killed_at_random_writes_resume_and_replay_exactly(tmp_path: Path) -> None:
+    _campaign(tmp_path, TRIALS)
+
+
+@pytest.mark.postgres
+def test_on_postgres_too(tmp_path: Path, pg_url: str) -> None:  # noqa: F811
+    _campaign(tmp_path, PG_TRIALS, pg_url)
 
 
 def test_cli_session_killed_mid_answer_resumes_and_replay_run_all_reproduces_it(tmp_path: Path) -> None:
