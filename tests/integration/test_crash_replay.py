@@ -73,15 +73,18 @@ def _campaign(tmp_path: Path, trials: int, database_url: str | None = None) -> N
     assert killed >= trials * 0.8, f"only {killed} of {trials} trials were actually killed"
 
 
+@pytest.mark.timeout(900)  # wall time on a shared CI box; about 1 s of CPU per trial
 def test_sessions_killed_at_random_writes_resume_and_replay_exactly(tmp_path: Path) -> None:
     _campaign(tmp_path, TRIALS)
 
 
 @pytest.mark.postgres
+@pytest.mark.timeout(900)
 def test_on_postgres_too(tmp_path: Path, pg_url: str) -> None:  # noqa: F811
     _campaign(tmp_path, PG_TRIALS, pg_url)
 
 
+@pytest.mark.timeout(300)
 def test_cli_session_killed_mid_answer_resumes_and_replay_run_all_reproduces_it(tmp_path: Path) -> None:
     """The same promise end to end: real ``chat --jsonl`` processes, a real SIGKILL, the real ``replay run``."""
     env = {**os.environ, "SKILLCOACH_DATA_DIR": str(tmp_path)}

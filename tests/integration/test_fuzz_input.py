@@ -29,7 +29,7 @@ from skillcoach.settings import Settings
 from tests.conftest import CURRICULUM
 from tests.helpers import reply_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]  # wall time on a shared box
 CUR = load_curriculum(CURRICULUM)
 EXAMPLES = int(os.environ.get("SKILLCOACH_FUZZ_EXAMPLES", "120"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False, database=None,
