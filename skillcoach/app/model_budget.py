@@ -5,6 +5,7 @@ per call, so a turn could wait minutes. Here every call of a turn shares one dea
 in a worker thread and is abandoned when the turn's budget runs out; after a failure the model is
 left alone for a cool-down, so the following turns do not wait again. The learner gets one notice
 each time this happens. Failed and skipped calls are recorded, so a replay falls back the same way.
+The rest is per agent: one agent's model timing out does not silence another's.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class TurnBudget:
         self.turn_seconds, self.cooldown_seconds, self.recorder, self.clock = (
             turn_seconds, cooldown_seconds, recorder, clock)
         self.deadline = clock() + turn_seconds
-        self.resting_until = 0.0
+        self.resting_until: dict[str, float] = {}  # per agent: one agent's failing model stops no other
         self._notice_due = False
 
     def begin_turn(self) -> None:
@@ -46,9 +47,9 @@ class TurnBudget:
     def call(self, agent: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``fn(*args, **kwargs)`` if it finishes within the turn's budget; else ModelUnavailable."""
         now = self.clock()
-        if now < self.resting_until or now >= self.deadline:
-            resting = now < self.resting_until
-            self._fail(agent, "skipped: resting after a failure" if resting else "skipped: no time left",
+        resting = now < self.resting_until.get(agent, 0.0)
+        if resting or now >= self.deadline:
+            self._fail(agent, "skipped: resting after a timeout" if resting else "skipped: no time left",
                        rest=not resting)
             raise ModelUnavailable("model call skipped: the turn's time budget is spent")
         box: dict[str, Any] = {}
@@ -66,16 +67,22 @@ class TurnBudget:
         if worker.is_alive():  # abandoned: it ends on its own HTTP timeout, its result unused
             self._fail(agent, "timeout")
             raise ModelUnavailable(f"{agent}: no answer within the turn's {self.turn_seconds:.0f} s budget")
-        if "error" in box:
-            self._fail(agent, type(box["error"]).__name__)
+        if "error" in box:  # recorded so a replay fails here too; only a timeout makes the model rest
+            self._fail(agent, type(box["error"]).__name__, rest=is_timeout(box["error"]))
             raise box["error"]
         return box["result"]
 
     def _fail(self, agent: str, why: str, *, rest: bool = True) -> None:
         if rest:  # a skip while resting neither extends the rest nor repeats the notice
-            self._notice_due = self._notice_due or self.clock() >= self.resting_until
-            self.resting_until = self.clock() + self.cooldown_seconds
+            now = self.clock()
+            self._notice_due = self._notice_due or all(now >= until for until in self.resting_until.values())
+            self.resting_until[agent] = now + self.cooldown_seconds
         self.recorder.llm_call(agent, None, {"error": why})
+
+
+def is_timeout(exc: BaseException) -> bool:
+    """A provider that did not answer in time (the SDKs' own timeout types included)."""
+    return isinstance(exc, TimeoutError) or "Timeout" in type(exc).__name__
 
 
 class BudgetedModel:

@@ -59,16 +59,24 @@ def test_budget_skips_calls_when_spent_and_rests_after_a_failure() -> None:
     with pytest.raises(ModelUnavailable):
         budget.call("tutor", lambda: pytest.fail("must not be called"))
     assert budget.take_notice() and not budget.take_notice(), "one notice"
+    clock.now += 30  # the next turn: the tutor's model still rests; the reviewer's is not affected
     budget.begin_turn()
-    clock.now += 30  # still resting after the failure
     with pytest.raises(ModelUnavailable):
-        budget.call("reviewer", lambda: pytest.fail("must not be called"))
+        budget.call("tutor", lambda: pytest.fail("must not be called"))
+    assert budget.call("reviewer", lambda: "judged") == "judged"
     assert not budget.take_notice(), "a skip while resting repeats no notice"
+    with pytest.raises(ValueError):  # a quick provider error: recorded, but no rest and no notice
+        budget.call("quiz", _raise_value_error)
+    assert budget.call("quiz", lambda: "variant") == "variant" and not budget.take_notice()
     clock.now += 31
     budget.begin_turn()
-    assert budget.call("reviewer", lambda: "back") == "back"
-    assert [c["output"] for c in recorder.take()["llm"]] == [{"error": "skipped: no time left"},
-                                                              {"error": "skipped: resting after a failure"}]
+    assert budget.call("tutor", lambda: "back") == "back"
+    assert [c["output"] for c in recorder.take()["llm"]] == [
+        {"error": "skipped: no time left"}, {"error": "skipped: resting after a timeout"}, {"error": "ValueError"}]
+
+
+def _raise_value_error() -> None:
+    raise ValueError("bad request")
 
 
 def test_default_budget_keeps_a_turn_under_twenty_seconds() -> None:
