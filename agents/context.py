@@ -16,6 +16,7 @@ from langchain_core.tools import BaseTool
 from agents.chat_models import make_chat_model
 from agents.composer import Composer, OfflineComposer
 from agents.llm_composer import LLMComposer
+from agents.model_budget import BudgetedModel, TurnBudget
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
 from skillcoach.curriculum.search import CurriculumIndex
 from skillcoach.learner.mastery import learner_model
@@ -43,6 +44,7 @@ class CoachContext:
     clock: Callable[[], datetime]
     max_answer_chars: int = 2000
     recorder: TurnRecorder = field(default_factory=TurnRecorder)
+    budget: TurnBudget = field(default_factory=lambda: TurnBudget(60.0, 0.0, TurnRecorder()))
 
     def use_tool(self, name: str, args: dict[str, Any]) -> Any:
         """Call a tool through the LangChain tool interface and record its I/O.
@@ -65,18 +67,21 @@ def build_coach_context(settings: Settings, *, clock: Callable[[], datetime] = u
     tools = curriculum_tools(curriculum, index) + progress_tools(curriculum, store, clock)
     by_name = {t.name: t for t in tools}
     recorder = TurnRecorder()
+    budget = TurnBudget(settings.model_turn_seconds, settings.model_cooldown_seconds, recorder)
     return CoachContext(curriculum=curriculum, store=store, index=index, tools=by_name,
-                        composer=composer or make_composer(settings, tracer, recorder, by_name, models),
-                        clock=clock, max_answer_chars=settings.max_answer_chars, recorder=recorder)
+                        composer=composer or make_composer(settings, tracer, recorder, by_name, models, budget),
+                        clock=clock, max_answer_chars=settings.max_answer_chars, recorder=recorder, budget=budget)
 
 
 def make_composer(settings: Settings, tracer: Tracer | None, recorder: TurnRecorder, tools: dict[str, BaseTool],
-                  models: dict[str, Any] | None = None) -> Composer:
+                  models: dict[str, Any] | None = None, budget: TurnBudget | None = None) -> Composer:
     """Offline unless a model is configured for some agent; prompts from Langfuse when traced."""
     if models is None:
         models = {agent: make_chat_model(settings.model_for(agent), settings) for agent in AGENTS}
     if not any(models.values()):
         return OfflineComposer()
+    if budget is not None:  # every model call of a turn shares one deadline
+        models = {agent: model and BudgetedModel(model, budget, agent) for agent, model in models.items()}
     client = getattr(tracer, "client", None)
     prompts = (LangfusePrompts(client, settings.prompts_dir, settings.prompt_label) if client is not None
                else LocalPrompts(settings.prompts_dir))

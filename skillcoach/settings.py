@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from skillcoach.resources import REPO_ROOT, default_curriculum_dir, default_prompts_dir
@@ -35,8 +36,12 @@ class Settings(BaseSettings):
     model_planner: str | None = None
     model_base_url: str | None = None  # an OpenAI-compatible endpoint (vLLM, llama.cpp, LM Studio)
     model_api_key: SecretStr | None = None
-    model_timeout: float = Field(default=30.0, gt=0)
-    model_retries: int = Field(default=2, ge=0, le=6)
+    model_timeout: float = Field(default=15.0, gt=0)  # one HTTP attempt
+    model_retries: int = Field(default=1, ge=0, le=6)
+    # Every model call of one learner turn shares this budget; then the turn goes on offline,
+    # and the model is left alone for the cool-down (a hanging provider costs one wait, not one per call).
+    model_turn_seconds: float = Field(default=18.0, gt=0, le=600)
+    model_cooldown_seconds: float = Field(default=60.0, ge=0)
     prompt_label: str = "production"
     session_minutes: int = Field(default=20, ge=1, le=600)
     max_answer_chars: int = Field(default=2000, ge=100)
@@ -57,6 +62,28 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "SKILLCOACH_LANGFUSE_BASE_URL"),
     )
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir_given(cls, value: Any) -> Any:
+        # An empty SKILLCOACH_DATA_DIR would mean '.', silently creating the database in the cwd.
+        if isinstance(value, str | Path) and not str(value).strip():
+            raise ValueError("is empty: give a directory, or unset it to use ~/.skillcoach")
+        return value
+
+    @field_validator("database_url", "checkpoint_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL: use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB") from None
+        return value
 
     @property
     def resolved_database_url(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from tests.loopback import JsonHandler, LoopbackServer
@@ -40,3 +41,24 @@ def completion(body: dict[str, Any]) -> dict[str, Any]:
                      "message": {"role": "assistant", "content": content}}],
         "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150},
     }
+
+
+class HangingOpenAIStub(LoopbackServer):
+    """Accepts every request and never answers (until the ``with`` block ends): a provider outage."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.release = threading.Event()
+        stub = self
+
+        class Handler(JsonHandler):
+            def do_POST(self) -> None:
+                stub.requests += 1
+                stub.release.wait(120)
+
+        super().__init__(Handler)
+        self.base_url = f"{self.url}/v1"
+
+    def __exit__(self, *exc: object) -> None:
+        self.release.set()
+        super().__exit__(*exc)

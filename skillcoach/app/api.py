@@ -28,10 +28,12 @@ from agents.composer import Composer
 from agents.context import CoachContext, build_coach_context
 from agents.events import event
 from agents.learner import COMMANDS
+from agents.model_budget import NOTICE as MODEL_NOTICE
 from agents.reviewer import current_item
 from agents.state import CoachInput, CoachState
 from graphs.coach import build_coach_graph
 from skillcoach.app.checkpoints import open_checkpointer
+from skillcoach.app.inputs import BadInput, check_text, parse_message
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
 from skillcoach.learner.progress import evidence_report, progress_report
@@ -72,6 +74,7 @@ class Coach:
         self.curriculum: Curriculum = self.context.curriculum
         self.store = self.context.store
         self.index = self.context.index
+        self.budget = self.context.budget
         checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
         self.graph: CoachGraph = build_coach_graph().compile(checkpointer=checkpointer)
 
@@ -147,6 +150,10 @@ class CoachSession:
         snapshot = self.coach.graph.get_state(cast(RunnableConfig, self.config))
         self.turn = int(snapshot.values.get("turn", 0)) if snapshot.values else 0
         self.variant = snapshot.values.get("variant") if snapshot.values else None
+        cut_off = self._cut_off_turn() if snapshot.values else None
+        start = self._checkpoint_before(cut_off.number) if cut_off is not None else None
+        if start is not None:
+            return [event("notice", "Welcome back: redoing the step that was cut off."), *self._redo(cut_off, start)]
         if not snapshot.values:
             return self._run({"learner_id": self.learner_id, "session_id": self.id, "minutes": self.minutes})
         if snapshot.values.get("finished"):
@@ -160,13 +167,11 @@ class CoachSession:
 
     def send(self, message: dict[str, Any]) -> list[Event]:
         """A JSONL-protocol message: {'answer': ...}, {'ask': ...} or {'command': ...}."""
-        if "answer" in message:
-            return self.answer(str(message["answer"]))
-        if "ask" in message:
-            return self.ask(str(message["ask"]))
-        if "command" in message:
-            return self.command(str(message["command"]))
-        return [event("error", "Send {\"answer\": ...}, {\"ask\": ...} or {\"command\": ...}.")]
+        try:
+            valid = parse_message(message)
+        except BadInput as exc:
+            return [event("error", str(exc))]
+        return {"answer": self.answer, "ask": self.ask, "command": self.command}[valid.kind](valid.text)
 
     def answer(self, text: str) -> list[Event]:
         problem = self._check_answer(text)
@@ -176,8 +181,8 @@ class CoachSession:
 
     def ask(self, text: str) -> list[Event]:
         try:
-            question = clean_text(text, max_chars=10 * MAX_ASK_CHARS)
-        except InvalidAnswer as exc:
+            question = clean_text(check_text(text, "question"), max_chars=10 * MAX_ASK_CHARS)
+        except (InvalidAnswer, BadInput) as exc:
             return [event("error", str(exc).replace("answer", "question"))]
         notices = []
         if len(question) > MAX_ASK_CHARS:
@@ -188,7 +193,10 @@ class CoachSession:
         return notices + self._run(Command(resume={"ask": question}))
 
     def command(self, name: str) -> list[Event]:
-        name = name.strip().lstrip("/").lower()
+        try:
+            name = check_text(name, "command").strip().lstrip("/").lower()
+        except BadInput as exc:
+            return [event("error", str(exc))]
         if name == "help":
             return [event("notice", COMMANDS_HELP, commands=sorted([*COMMANDS, "help"]))]
         if name not in COMMANDS:
@@ -203,6 +211,10 @@ class CoachSession:
 
     def _check_answer(self, text: str) -> str | None:
         """Validate before touching the graph, so a bad answer changes nothing."""
+        try:
+            check_text(text, "answer")
+        except BadInput as exc:
+            return str(exc)
         if not self._waiting():
             return "The session is not waiting for an answer."
         assert self.pending is not None
@@ -220,18 +232,21 @@ class CoachSession:
         turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
         learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
         started = self.coach.clock()
+        self._note_input(turn, learner_input, started)
         events, route = self._stream(graph_input, turn, learner_input)
         self.turn = turn
         self._record(turn, learner_input, route, events, started)
         return events
 
-    def _stream(self, graph_input: Any, turn: int, learner_input: Any) -> tuple[list[Event], list[str]]:
+    def _stream(self, graph_input: Any, turn: int, learner_input: Any,
+                at: dict[str, Any] | None = None) -> tuple[list[Event], list[str]]:
         events: list[Event] = []
         route: list[str] = []
         before, self.pending = self.pending, None
-        config = self.coach.tracer.config(self.config, session_id=self.id, learner_id=self.learner_id,
+        config = self.coach.tracer.config(at or self.config, session_id=self.id, learner_id=self.learner_id,
                                           turn=turn, mode=self.trace_mode, learner_input=learner_input)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
+        self.coach.budget.begin_turn()
         chunk: Any  # (mode, chunk) pairs: a custom event, or {node: update}
         for mode, chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config),
                                                    context=self.coach.context, stream_mode=STREAM_MODES,
@@ -246,14 +261,54 @@ class CoachSession:
                     shown = same_lesson_notice(self.pending) if self.pending == before else self.pending
                     events.append(shown)
                     self._tell(shown)
+                elif node.startswith("__"):
+                    continue  # e.g. __metadata__ when a redone step reuses a node's saved writes
                 else:
                     route.append(node)
                     self._follow(update or {})
+        if self.coach.budget.take_notice():
+            events.insert(0, event("notice", MODEL_NOTICE))
         return events, route
 
     def _tell(self, ev: Event) -> None:
         if self.listener is not None:
             self.listener(ev)
+
+    # -- crash consistency: the input is on record before its step runs ------------------------
+    def _note_input(self, turn: int, learner_input: Any, started: datetime) -> None:
+        """Record the learner's input before the graph step runs, so a step cut off by a crash is redone
+        with it (and replays), instead of being resumed with no input."""
+        given = mask(learner_input or {}) if self.coach.settings.mask_pii else learner_input or {}
+        self.coach.store.record_turn(self.id, turn, self.coach.tracer.trace_id(self.id, turn), given,
+                                     {"pending": True, "started_at": started.isoformat(), "route": []})
+
+    def _cut_off_turn(self) -> Any:
+        """The last turn if a crash cut it off (its record is still the pending one), else None."""
+        turns = self.coach.store.turns(self.id)
+        return turns[-1] if turns and (turns[-1].record or {}).get("pending") else None
+
+    def _redo(self, cut_off: Any, start: Any) -> list[Event]:
+        """Run a cut-off turn again, whole, from the checkpoint it started at, with its recorded input.
+
+        Its writes are idempotent (the attempt is keyed on session + turn), and none of its events
+        reached the learner, so the redone turn is the one the learner sees and replay reproduces."""
+        learner_input = dict(cut_off.learner_input or {})
+        self.variant = start.values.get("variant")
+        graph_input: Command[Any] | None = Command(resume=learner_input) if cut_off.number else None
+        events, route = self._stream(graph_input, cut_off.number, learner_input, at=start.config)
+        self.turn = cut_off.number
+        self._record(cut_off.number, learner_input, route, events,
+                     datetime.fromisoformat(cut_off.record["started_at"]))
+        return events
+
+    def _checkpoint_before(self, turn: int) -> Any:
+        """The snapshot a turn started from: the wait for input after turn - 1, or the session's first."""
+        earliest = None
+        for snapshot in self.coach.graph.get_state_history(cast(RunnableConfig, self.config)):
+            if turn and snapshot.next == ("learner",) and snapshot.values.get("turn", 0) == turn - 1:
+                return snapshot
+            earliest = snapshot
+        return None if turn else earliest
 
     def _follow(self, update: dict[str, Any]) -> None:
         """Keep the few state values the session needs between turns."""

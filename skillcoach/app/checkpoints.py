@@ -12,6 +12,7 @@ from pathlib import Path
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from skillcoach.storage.db import StorageError
+from skillcoach.tracing.masking import redact_url
 
 
 def open_checkpointer(url: str, stack: ExitStack) -> BaseCheckpointSaver[str]:
@@ -20,7 +21,7 @@ def open_checkpointer(url: str, stack: ExitStack) -> BaseCheckpointSaver[str]:
         return _sqlite(url, stack)
     if url.startswith(("postgresql", "postgres")):
         return _postgres(url, stack)
-    raise StorageError(f"unsupported checkpoint URL {url!r}: use sqlite:///PATH or postgresql://...")
+    raise StorageError(f"unsupported checkpoint URL {redact_url(url)!r}: use sqlite:///PATH or postgresql://...")
 
 
 def _sqlite(url: str, stack: ExitStack) -> BaseCheckpointSaver[str]:
@@ -53,5 +54,5 @@ def _postgres(url: str, stack: ExitStack) -> BaseCheckpointSaver[str]:
         saver = stack.enter_context(manager)
         saver.setup()
     except Exception as exc:  # psycopg raises many kinds; all mean the same to the user
-        raise StorageError(f"cannot open the Postgres checkpointer: {exc}") from None
+        raise StorageError(f"cannot open the Postgres checkpointer: {redact_url(str(exc))}") from None
     return saver

@@ -123,7 +123,8 @@ def _parse_keys(text: str, keys: list[str]) -> set[str]:
         tokens = list(tokens[0])  # "ac" -> a, c
     picked: set[str] = set()
     for token in tokens:
-        if token.isdigit() and 1 <= int(token) <= len(keys):
+        # ASCII digits only: '²'.isdigit() is true but int('²') fails; long runs would hit int()'s limit
+        if token.isascii() and token.isdigit() and len(token) <= 3 and 1 <= int(token) <= len(keys):
             picked.add(keys[int(token) - 1])
         elif token in keys:
             picked.add(token)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,10 @@ def parse_learners_csv(text: str, known_skills: Collection[str], source: str = "
     return CsvLearners(updates, problems)
 
 
+def _has_control(cell: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" or "\ud800" <= ch <= "\udfff" for ch in cell)
+
+
 def _header(row: list[str] | None, source: str) -> list[str]:
     if row is None:
         raise CsvError(f"{source}: empty file; the first row must be the header {','.join(COLUMNS)}")
@@ -75,6 +80,10 @@ def _take_row(line: int, record: list[str], header: list[str], known_skills: Col
         problems.append(f"line {line}: {len(record)} fields, but the header names {len(header)}")
         return
     raw = dict(zip(header, record + [""] * (len(header) - len(record)), strict=True))  # short row: blanks
+    bad = [name for name, cell in raw.items() if _has_control(cell)]
+    if bad:  # NUL and friends: Postgres refuses them in text, and terminals act on escapes
+        problems.append(f"line {line}: {', '.join(bad)}: contains a control character (NUL, escape, ...)")
+        return
     learner_id = raw.pop("id").strip()
     try:
         check_learner_id(learner_id)

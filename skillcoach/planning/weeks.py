@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from skillcoach.errors import SkillcoachError
 
-WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+WEEK = re.compile(r"^([0-9]{4})-W([0-9]{2})$")  # ASCII digits only: '２０２６' would be a second key for one week
 
 
 class InvalidWeek(SkillcoachError, ValueError):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from skillcoach.errors import SkillcoachError
+from skillcoach.storage.readonly import read_only_engine, read_only_sqlite
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_MS = 5000
@@ -20,6 +21,8 @@ class StorageError(SkillcoachError, RuntimeError):
 
 
 def make_engine(url: str) -> Engine:
+    if read_only_sqlite(url):  # a read-only data directory: reads work, writes fail clearly
+        return read_only_engine(url)
     try:
         if url.startswith("sqlite"):
             _ensure_sqlite_dir(url)

@@ -19,7 +19,7 @@ from skillcoach.errors import SkillcoachError
 from skillcoach.grading.answers import Grade, Verdict
 from skillcoach.learner import review
 from skillcoach.learner.bkt import ObjectiveKnowledge
-from skillcoach.learner.mastery import LearnerModel, MasteryState
+from skillcoach.learner.mastery import Change, LearnerModel, MasteryState
 from skillcoach.planning.dependents import dependents
 from skillcoach.storage.db import StorageError, describe_db_error, open_database
 from skillcoach.storage.evidence import (
@@ -339,8 +339,14 @@ def _knowledge(row: ObjectiveState) -> ObjectiveKnowledge:
 
 def _stored_result(db: Session, attempt: Attempt) -> AttemptResult:
     state = state_of(db.get(ObjectiveState, (attempt.learner_id, attempt.objective_id)))
-    return AttemptResult(attempt.mastery_before, attempt.mastery_after, state.mastered_at is not None, False, True,
-                         state.status, attempt_id=attempt.id)
+    # A step redone after a crash must tell the same story: this attempt changed the mastery state if
+    # the stamp was written in its own transaction (same moment).
+    at = as_utc(attempt.created_at)
+    confirmed = state.mastered_at is not None and as_utc(state.mastered_at) == at
+    provisional = state.provisional_at is not None and as_utc(state.provisional_at) == at
+    change = Change.CONFIRMED if confirmed else Change.PROVISIONAL if provisional else Change.NONE
+    return AttemptResult(attempt.mastery_before, attempt.mastery_after, state.mastered_at is not None, confirmed, True,
+                         state.status, change.value, attempt_id=attempt.id)
 
 
 class UnknownAttempt(SkillcoachError, LookupError):

@@ -16,10 +16,13 @@ from langfuse import Langfuse
 from langfuse.langchain import CallbackHandler
 
 from skillcoach.settings import Settings
-from skillcoach.tracing.masking import langfuse_mask
+from skillcoach.tracing.masking import langfuse_mask, redact_url, trace_user_id
 from skillcoach.tracing.tracer import turn_trace_id
 
 log = logging.getLogger("skillcoach.tracing.tracer")
+# Set once a Langfuse client exists in this process: its SDK registers exit hooks that flush again
+# without a bound, so the CLI ends the process itself after our bounded flush (see skillcoach.app.cli).
+CLIENT_STARTED = threading.Event()
 FLUSH_SECONDS = 3.0
 EXPORT_TIMEOUT_SECONDS = 5
 NOISY_LOGGERS = ("langfuse", "opentelemetry.exporter.otlp.proto.http", "opentelemetry.sdk._shared_internal")
@@ -30,12 +33,14 @@ class LangfuseTracer:
         assert settings.langfuse_public_key and settings.langfuse_secret_key
         self.public_key = settings.langfuse_public_key.get_secret_value()
         self.base_url = settings.langfuse_base_url or "https://cloud.langfuse.com"
+        self.mask_pii = settings.mask_pii
         for name in NOISY_LOGGERS:  # the SDK logs every failed export; we warn once ourselves
             logging.getLogger(name).setLevel(logging.CRITICAL)
         self.client = Langfuse(public_key=self.public_key,
                                secret_key=settings.langfuse_secret_key.get_secret_value(),
                                base_url=self.base_url, timeout=EXPORT_TIMEOUT_SECONDS,
                                mask=langfuse_mask if settings.mask_pii else None, span_exporter=span_exporter)
+        CLIENT_STARTED.set()
         self.reachable: bool | None = None  # unknown until the background check answers
         if span_exporter is None:
             threading.Thread(target=self._check_reachable, daemon=True, name="langfuse-check").start()
@@ -46,11 +51,12 @@ class LangfuseTracer:
         except Exception as exc:  # noqa: BLE001 - any failure means the same: traces won't arrive
             self.reachable = False
             log.warning("Langfuse at %s is not reachable (%s); coaching goes on, traces may be lost.",
-                        self.base_url, type(exc).__name__)
+                        redact_url(self.base_url), type(exc).__name__)
             return
         self.reachable = bool(ok)
         if not ok:
-            log.warning("Langfuse at %s rejected the keys; coaching goes on without traces.", self.base_url)
+            log.warning("Langfuse at %s rejected the keys; coaching goes on without traces.",
+                        redact_url(self.base_url))
 
     def trace_id(self, session_id: str, turn: int) -> str:
         return turn_trace_id(session_id, turn)
@@ -59,7 +65,8 @@ class LangfuseTracer:
                learner_input: Any = None) -> dict[str, Any]:
         handler = CallbackHandler(public_key=self.public_key,
                                   trace_context={"trace_id": self.trace_id(session_id, turn)})
-        metadata = {"langfuse_session_id": session_id, "langfuse_user_id": learner_id, "langfuse_tags": [mode],
+        user_id = trace_user_id(learner_id) if self.mask_pii else learner_id
+        metadata = {"langfuse_session_id": session_id, "langfuse_user_id": user_id, "langfuse_tags": [mode],
                     "langfuse_trace_name": f"{mode} turn {turn}", "turn": turn, "mode": mode}
         return {**base, "callbacks": [handler], "run_name": f"{mode}-turn-{turn}", "metadata": metadata}
 

@@ -92,7 +92,8 @@ def test_misconceptions_from_wrong_choices_are_counted_per_learner(store: Store)
     item = Item.model_validate({
         "id": "s/o/m1", "kind": "mcq", "difficulty": 1, "prompt": "Which one is it?", "answer": "b",
         "explanation": "Because b is right.",
-        "choices": [{"key": "a", "text": "choice a", "feedback": "This confuses X with Y.", "misconception": "s/x-vs-y"},
+        "choices": [{"key": "a", "text": "choice a", "feedback": "This confuses X with Y.",
+                     "misconception": "s/x-vs-y"},
                     {"key": "b", "text": "choice b"}, {"key": "c", "text": "choice c", "feedback": "Not c."}]})
     store.ensure_learner("ada")
     session = store.open_session("ada", 20)

@@ -35,6 +35,7 @@ def global_options(
     database_url: Annotated[str | None, typer.Option(help="SQLAlchemy URL [env SKILLCOACH_DATABASE_URL].")] = None,
     model: Annotated[str | None, typer.Option(help="'offline' or provider:model [env SKILLCOACH_MODEL].")] = None,
 ) -> None:
+    _overrides.clear()  # one invocation's options only (tests run several in one process)
     for key, value in {"data_dir": data_dir, "database_url": database_url, "model": model}.items():
         if value is not None:
             _overrides[key] = value

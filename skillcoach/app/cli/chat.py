@@ -35,22 +35,35 @@ def chat(
 
 
 def _jsonl_loop(session: Any) -> None:
+    """One reply per input line: the coach's events, or one ``error`` event; no line ends the session."""
+    _tolerant_streams()
     _emit(session.start())
     while not session.finished:
         line = sys.stdin.readline()
         if not line:
             _emit([{"type": "notice", "text": "Input closed; the session is saved.", "awaiting": False}])
             return
-        if not line.strip():
-            continue
-        try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            message = None
-        if not isinstance(message, dict):
-            _emit([{"type": "error", "text": "Each line must be a JSON object.", "awaiting": False}])
-            continue
-        _emit(session.send(message))
+        _emit(reply_to(session, line))
+
+
+def reply_to(session: Any, line: str) -> list[dict[str, Any]]:
+    """The coach's reply to one JSONL line: its events, or exactly one ``error`` event (state untouched)."""
+    from skillcoach.app.inputs import BadInput, parse_line
+
+    try:
+        message = parse_line(line)
+    except BadInput as exc:
+        return [{"type": "error", "text": str(exc), "awaiting": False}]
+    events: list[dict[str, Any]] = session.send(message.model_dump(exclude_unset=True))
+    return events
+
+
+def _tolerant_streams() -> None:
+    """Undecodable input bytes become lone surrogates (then refused per line), never a crash on read."""
+    for stream, errors in ((sys.stdin, "surrogateescape"), (sys.stdout, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=errors)
 
 
 def _emit(events: list[dict[str, Any]]) -> None:
@@ -67,10 +80,23 @@ def progress(
                                             help="List the evidence behind this objective's estimate.")] = None,
 ) -> None:
     """Show a learner's mastery per skill, the reviews due, and (--why) the evidence behind an estimate."""
-    from skillcoach.app.api import Coach
+    # Reads the tables only (no checkpointer, no tracer), so it also works on a read-only data dir.
+    from skillcoach.curriculum.catalog import load_curriculum
+    from skillcoach.learner.mastery import learner_model
+    from skillcoach.learner.progress import evidence_report, progress_report
+    from skillcoach.learner.review import utcnow
+    from skillcoach.storage.learners import UnknownLearner
+    from skillcoach.storage.store import Store, check_learner_id
 
-    with Coach(settings()) as coach:
-        report = coach.progress(learner, why=why)
+    conf = settings()
+    check_learner_id(learner)
+    curriculum = load_curriculum(conf.curriculum_dir, conf.locale)
+    store = Store(conf.resolved_database_url, learner_model(conf))
+    if store.get_learner(learner) is None:
+        raise UnknownLearner(learner)
+    report = progress_report(curriculum, store, learner, utcnow())
+    if why is not None:
+        report["why"] = evidence_report(curriculum, store, learner, why)
     if as_json:
         print(json.dumps(report if why is None else report["why"], indent=2))
         return

@@ -8,9 +8,11 @@ from typing import Any
 
 import typer
 
+from skillcoach.app.cli.problems import environment_problem, settings_problem
 from skillcoach.errors import SkillcoachError
 
 EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 1  # the machine's state (disk, locks, output), not the request; still one line
 
 
 class UserError(SkillcoachError):
@@ -30,6 +32,13 @@ def run_friendly(app: Callable[..., Any]) -> int:
     return code if isinstance(code, int) else 0
 
 
+def one_line(exc: BaseException) -> str:
+    """The message on one line, with any password in a URL replaced (user:***@host)."""
+    from skillcoach.tracing.masking import redact_url
+
+    return redact_url(" ".join(str(exc).split()))
+
+
 def _report(exc: Exception) -> int:
     if isinstance(exc, typer.Exit):
         return exc.exit_code
@@ -45,8 +54,15 @@ def _report(exc: Exception) -> int:
         print("Aborted.", file=sys.stderr)
         return 1
     if isinstance(exc, SkillcoachError):
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+    if settings_problem(exc) is not None:
+        print(f"error: {settings_problem(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    known = environment_problem(exc)
+    if known is not None:
+        print(f"error: {known}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    print(f"error: unexpected {type(exc).__name__}: {one_line(exc)}", file=sys.stderr)
     print("This is a bug in skillcoach; please report it with the command you ran.", file=sys.stderr)
     return 1

@@ -69,12 +69,14 @@ def list_learners(as_json: AS_JSON = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from skillcoach.app.cli.render import plain
+
     table = Table(title="Learners")
     for column in ("id", "name", "minutes/week", "goals", "days", "timezone"):
         table.add_column(column)
     for p in profiles:
-        table.add_row(p.id, p.name, str(p.weekly_minutes), ";".join(p.goals) or "(all skills)",
-                      ";".join(p.days) or "(default)", p.timezone)
+        table.add_row(p.id, plain(p.name), str(p.weekly_minutes), plain(";".join(p.goals)) or "(all skills)",
+                      plain(";".join(p.days)) or "(default)", plain(p.timezone))
     Console().print(table)
 
 
@@ -91,7 +93,9 @@ def show(learner_id: ID, as_json: AS_JSON = False) -> None:
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
-    typer.echo(f"{profile.id} ({profile.name}): {_describe(profile)}")
+    from skillcoach.app.cli.render import visible
+
+    typer.echo(visible(f"{profile.id} ({profile.name}): {_describe(profile)}"))
     typer.echo(f"objectives mastered: {data['objectives_mastered']}")
     typer.echo(f"planned weeks: {', '.join(data['planned_weeks']) or 'none yet'}")
 
@@ -107,8 +111,10 @@ def import_csv(
 
     parsed = read_learners_csv(path, _skill_ids())
     counts = upsert_learners(_store(), parsed.updates, utcnow()) if parsed.updates else ImportCounts(0, 0)
+    from skillcoach.app.cli.render import visible
+
     for problem in parsed.problems:
-        typer.echo(f"{path}: {problem}", err=True)
+        typer.echo(visible(f"{path}: {problem}"), err=True)
     typer.echo(f"imported {len(parsed.updates)} learner(s) from {path}: {counts.added} new, {counts.updated} updated"
                + (f"; {len(parsed.problems)} bad row(s) left out" if parsed.problems else ""))
     if parsed.problems:

@@ -51,8 +51,14 @@ def make_console(**kwargs: Any) -> Console:
 
 
 def plain(text: Any, style: str = "") -> Text:
-    """Text shown exactly as given (no markup, no Markdown); tabs become spaces so widths are right."""
-    return Text(str(text).expandtabs(4), style=style)
+    """Text shown exactly as given (no markup, no Markdown); tabs become spaces so widths are right,
+    control characters (an ANSI escape's ESC) are shown as escapes rather than sent to the terminal."""
+    return Text(visible(str(text).expandtabs(4)), style=style)
+
+
+def visible(text: str) -> str:
+    """Control characters (ESC of an ANSI sequence, NUL, ...) and lone surrogates shown as escapes, not sent raw."""
+    return "".join(ch if ch.isprintable() or ch in " \n\t" else repr(ch)[1:-1] for ch in text)
 
 
 def help_view() -> RenderableType:

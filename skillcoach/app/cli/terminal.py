@@ -17,6 +17,9 @@ console = make_console()
 
 
 def terminal_loop(session: CoachSession) -> None:
+    from skillcoach.app.cli.chat import _tolerant_streams
+
+    _tolerant_streams()
     screen = Screen(console)
     welcome(console)
     screen.show(session.start(), session.pending)

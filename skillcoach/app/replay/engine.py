@@ -94,6 +94,8 @@ def load_turns(store: Store, session_id: str) -> tuple[CoachingSession, list[Tur
     if session is None:
         raise ReplayError(f"unknown session {session_id!r} (see 'skillcoach replay list')")
     turns = store.turns(session_id)
+    if turns and (turns[-1].record or {}).get("pending"):
+        turns = turns[:-1]  # cut off by a crash and not resumed yet: nothing of it reached the learner
     if not turns:
         raise ReplayError(f"session {session_id} has no recorded turns")
     for expected, turn in enumerate(turns):

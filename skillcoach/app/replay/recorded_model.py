@@ -19,6 +19,10 @@ class RecordingExhausted(RuntimeError):
     """The replay asked for more model output than the original session produced."""
 
 
+class RecordedFailure(RuntimeError):
+    """The original session's call at this point failed (or was skipped), so the replayed one fails too."""
+
+
 class RecordedChatModel(BaseChatModel):
     """Returns the recorded outputs of one agent, in the order they were produced."""
 
@@ -50,6 +54,8 @@ class RecordedChatModel(BaseChatModel):
         if not self.outputs:
             raise RecordingExhausted("no recorded output left for this call")
         out = self.outputs.popleft() or {}
+        if out.get("error"):  # the original call failed or was skipped: fail the same way
+            raise RecordedFailure(f"the original call failed: {out['error']}")
         message = AIMessage(content=out.get("content") or "", tool_calls=out.get("tool_calls") or [])
         return ChatResult(generations=[ChatGeneration(message=message)])
 

@@ -9,8 +9,14 @@ database connection, curriculum and tracer from the settings.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
 import queue as queues
+import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -21,6 +27,8 @@ from skillcoach.settings import Settings
 POLL_SECONDS = 1.0
 LEARNERS_PER_WORKER = 1000  # below this a worker's start-up (a second or two) costs more than it saves
 DONE = "done"
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+PARENT_CHECK_SECONDS = 0.5
 
 
 def run_weekly(settings: Settings, week: str, learners: list[str], *, force: bool = False, workers: int = 1,
@@ -33,7 +41,8 @@ def run_weekly(settings: Settings, week: str, learners: list[str], *, force: boo
     context = multiprocessing.get_context("spawn")
     outcomes: Any = context.Queue()
     slices = [learners[n::workers] for n in range(workers)]
-    processes = [context.Process(target=_work, args=(settings, week, part, force, outcomes), daemon=True)
+    parent = os.getpid()
+    processes = [context.Process(target=_work, args=(settings, week, part, force, outcomes, parent), daemon=True)
                  for part in slices if part]
     for process in processes:
         process.start()
@@ -48,7 +57,8 @@ def run_weekly(settings: Settings, week: str, learners: list[str], *, force: boo
     return report
 
 
-def _work(settings: Settings, week: str, learners: list[str], force: bool, outcomes: Any) -> None:
+def _work(settings: Settings, week: str, learners: list[str], force: bool, outcomes: Any, parent: int) -> None:
+    die_with_parent(parent)
     with WeeklyBatch(settings) as batch:
         batch.run(week, learners, force=force, on_outcome=outcomes.put)
     outcomes.put(DONE)
@@ -86,3 +96,25 @@ def _fail_unreported(report: BatchReport, processes: Sequence[BaseProcess], slic
                 report.outcomes.append(outcome)
                 if on_outcome:
                     on_outcome(outcome)
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker when the process that started it dies, even by SIGKILL (no plans written after).
+
+    Linux: the kernel sends SIGKILL on the parent's death (PR_SET_PDEATHSIG); elsewhere, and for the
+    moment before that is set, a watchdog thread notices the parent is gone."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name and hasattr(signal, "SIGKILL"):
+        try:
+            ctypes.CDLL(libc_name, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass  # not Linux: the watchdog alone
+    if os.getppid() != parent:  # the parent died before we got here
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watchdog").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)

@@ -44,10 +44,13 @@ def cron_trigger(expression: str, timezone: str) -> CronTrigger:
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidSchedule(f"unknown time zone {timezone!r}: use an IANA name like UTC or Europe/Berlin") from None
     try:
-        return CronTrigger.from_crontab(expression, timezone=zone)
+        trigger = CronTrigger.from_crontab(expression, timezone=zone)
     except ValueError as exc:
         raise InvalidSchedule(f"bad cron expression {expression!r}: {exc} "
                               "(five fields: minute hour day month weekday, e.g. '0 6 * * mon')") from None
+    if trigger.get_next_fire_time(None, datetime.now(zone)) is None:
+        raise InvalidSchedule(f"cron expression {expression!r} never fires (a day that month does not have?)")
+    return trigger
 
 
 def weekly_run(settings: Settings, *, workers: int = 1, zone: tzinfo = UTC,

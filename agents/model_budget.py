@@ -1,0 +1,104 @@
+"""A time budget per learner turn for model calls; when it is spent the coach goes on offline.
+
+Provider clients bound each HTTP attempt, but a hanging provider times out once per attempt and
+per call, so a turn could wait minutes. Here every call of a turn shares one deadline: a call runs
+in a worker thread and is abandoned when the turn's budget runs out; after a failure the model is
+left alone for a cool-down, so the following turns do not wait again. The learner gets one notice
+each time this happens. Failed and skipped calls are recorded, so a replay falls back the same way.
+The rest is per agent: one agent's model timing out does not silence another's.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from skillcoach.tracing.recording import TurnRecorder
+
+NOTICE = "The language model did not answer in time; the coach goes on offline for now."
+
+
+class ModelUnavailable(TimeoutError):
+    """The model was not called, or not waited for, because the turn's time budget is spent."""
+
+
+class TurnBudget:
+    """The deadline shared by every model call of one learner turn, with a cool-down after a failure."""
+
+    def __init__(self, turn_seconds: float, cooldown_seconds: float, recorder: TurnRecorder,
+                 clock: Callable[[], float] = time.monotonic):
+        self.turn_seconds, self.cooldown_seconds, self.recorder, self.clock = (
+            turn_seconds, cooldown_seconds, recorder, clock)
+        self.deadline = clock() + turn_seconds
+        self.resting_until: dict[str, float] = {}  # per agent: one agent's failing model stops no other
+        self._notice_due = False
+
+    def begin_turn(self) -> None:
+        self.deadline = self.clock() + self.turn_seconds
+
+    def take_notice(self) -> bool:
+        """True once after the model failed or was skipped for lack of time."""
+        due, self._notice_due = self._notice_due, False
+        return due
+
+    def call(self, agent: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)`` if it finishes within the turn's budget; else ModelUnavailable."""
+        now = self.clock()
+        resting = now < self.resting_until.get(agent, 0.0)
+        if resting or now >= self.deadline:
+            self._fail(agent, "skipped: resting after a timeout" if resting else "skipped: no time left",
+                       rest=not resting)
+            raise ModelUnavailable("model call skipped: the turn's time budget is spent")
+        box: dict[str, Any] = {}
+        context = contextvars.copy_context()  # callbacks (Langfuse) follow the call into the thread
+
+        def run() -> None:
+            try:
+                box["result"] = context.run(fn, *args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - handed back to the caller below
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, daemon=True, name=f"{agent}-model-call")
+        worker.start()
+        worker.join(max(0.0, self.deadline - now))
+        if worker.is_alive():  # abandoned: it ends on its own HTTP timeout, its result unused
+            self._fail(agent, "timeout")
+            raise ModelUnavailable(f"{agent}: no answer within the turn's {self.turn_seconds:.0f} s budget")
+        if "error" in box:  # recorded so a replay fails here too; only a timeout makes the model rest
+            self._fail(agent, type(box["error"]).__name__, rest=is_timeout(box["error"]))
+            raise box["error"]
+        return box["result"]
+
+    def _fail(self, agent: str, why: str, *, rest: bool = True) -> None:
+        if rest:  # a skip while resting neither extends the rest nor repeats the notice
+            now = self.clock()
+            self._notice_due = self._notice_due or all(now >= until for until in self.resting_until.values())
+            self.resting_until[agent] = now + self.cooldown_seconds
+        self.recorder.llm_call(agent, None, {"error": why})
+
+
+def is_timeout(exc: BaseException) -> bool:
+    """A provider that did not answer in time (the SDKs' own timeout types included)."""
+    return isinstance(exc, TimeoutError) or "Timeout" in type(exc).__name__
+
+
+class BudgetedModel:
+    """A chat model whose calls go through the turn budget; ``bind_tools`` and structured output too."""
+
+    def __init__(self, model: Any, budget: TurnBudget, agent: str):
+        self.model, self.budget, self.agent = model, budget, agent
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        return self.budget.call(self.agent, self.model.invoke, *args, **kwargs)
+
+    def bind_tools(self, *args: Any, **kwargs: Any) -> BudgetedModel:
+        return BudgetedModel(self.model.bind_tools(*args, **kwargs), self.budget, self.agent)
+
+    def with_structured_output(self, *args: Any, **kwargs: Any) -> BudgetedModel:
+        return BudgetedModel(self.model.with_structured_output(*args, **kwargs), self.budget, self.agent)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.model, name)

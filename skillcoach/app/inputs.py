@@ -1,0 +1,125 @@
+"""The learner's input, validated once at the edge: a line of JSONL, or a string from the API or terminal.
+
+Every rejection is a :class:`BadInput` whose message is fit to show the learner as an
+``error`` event; nothing rejected here reaches the graph, so the session is unchanged.
+Size and nesting are checked before ``json.loads`` runs, so a hostile line costs one
+linear scan and cannot exhaust the parser's recursion.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator, model_validator
+
+from skillcoach.errors import SkillcoachError
+
+MAX_LINE_BYTES = 64 * 1024  # an answer is at most a few thousand characters; a line 10x that is not input
+MAX_JSON_DEPTH = 8  # a message is one flat object; a little nesting is tolerated (and ignored)
+KEYS = ("answer", "ask", "command")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_ALLOWED_CONTROLS = "\t\n\r"
+
+
+class BadInput(SkillcoachError, ValueError):
+    """A line or message that is not valid learner input; the message says what to send instead."""
+
+
+def check_text(text: Any, what: str = "text") -> str:
+    """The text itself if it is a string without lone surrogates or control characters."""
+    if not isinstance(text, str):
+        raise BadInput(f"The {what} must be a JSON string, not {json_type(text)}.")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise BadInput(f"The {what} contains an invalid character (a lone surrogate); please type it again.")
+    if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in text):
+        raise BadInput(f"The {what} contains control characters; please type it again as plain text.")
+    return text
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    return "a string" if isinstance(value, str) else type(value).__name__
+
+
+class LearnerMessage(BaseModel):
+    """One protocol message: exactly one of ``answer``, ``ask`` or ``command``, each a string."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    answer: StrictStr | None = None
+    ask: StrictStr | None = None
+    command: StrictStr | None = None
+
+    @field_validator("answer", "ask", "command", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any, info: Any) -> Any:
+        return check_text(value, f'"{info.field_name}"')
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> LearnerMessage:
+        if len(self.model_fields_set & set(KEYS)) != 1:
+            raise ValueError("one message per line")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(key for key in KEYS if key in self.model_fields_set)
+
+    @property
+    def text(self) -> str:
+        return str(getattr(self, self.kind))
+
+
+def parse_message(message: Any) -> LearnerMessage:
+    """Validate a decoded message (a dict from JSON or a Python caller)."""
+    if not isinstance(message, dict):
+        raise BadInput(f"Each line must be a JSON object, not {json_type(message)}.")
+    present = [key for key in KEYS if key in message]
+    if len(present) != 1:
+        raise BadInput('Send exactly one of {"answer": ...}, {"ask": ...} or {"command": ...}.')
+    check_text(message[present[0]], f'"{present[0]}"')  # the precise message, before pydantic's generic one
+    try:
+        return LearnerMessage.model_validate(message)
+    except ValidationError as exc:
+        raise BadInput(f"Invalid message: {exc.errors()[0]['msg']}.") from None
+
+
+def parse_line(line: str) -> LearnerMessage:
+    """Decode and validate one JSONL line, refusing oversized or deeply nested input before parsing."""
+    if len(line) > MAX_LINE_BYTES or len(line.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
+        raise BadInput(f"The line is longer than {MAX_LINE_BYTES // 1024} KiB; send a shorter message.")
+    if not line.strip():
+        raise BadInput('The line is empty: send {"answer": ...}, {"ask": ...} or {"command": ...}.')
+    check_text(line.rstrip("\r\n"), "line")
+    if json_depth(line) > MAX_JSON_DEPTH:
+        raise BadInput(f"The line nests deeper than {MAX_JSON_DEPTH} levels; send one flat JSON object.")
+    try:
+        message = json.loads(line)
+    except (ValueError, RecursionError):
+        raise BadInput("Each line must be a JSON object.") from None
+    return parse_message(message)
+
+
+def json_depth(line: str) -> int:
+    """The deepest bracket nesting of a JSON text, strings ignored (a linear scan, no recursion)."""
+    deepest = depth = 0
+    for ch in _JSON_STRING.sub("", line):
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
