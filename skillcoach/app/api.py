@@ -11,12 +11,22 @@
 
 Every method returns the events the coach produced (dicts of the JSONL protocol).
 Bad input returns an ``error`` event and leaves the session untouched.
+
+Concurrency: one ``Coach`` serves many sessions at once, from threads or asyncio tasks (the
+``a``-prefixed methods run a turn in a worker thread). What the Coach shares between sessions
+(curriculum, search index, store, checkpointer, tracer, models, prompts) is read-only or
+locked; what one turn collects (tool and model calls, trace context) lives in that turn's
+own context. A session is held by one process at a time (a lease in the database), and one
+session's turns run one after another.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -54,7 +64,14 @@ MAX_EVENT_CHARS = 600
 
 
 class Coach:
-    """The coach on one database, curriculum and checkpointer. Use as a context manager."""
+    """The coach on one database, curriculum and checkpointer. Use as a context manager.
+
+    Safe to share between threads and asyncio tasks: sessions of different learners may run at
+    the same time on one Coach. Each turn gets a fresh context (its own recorder and a composer
+    bound to it), so no record carries another session's tool calls, model calls or trace.
+    Turns of one session are serialised by a per-session lock; use one ``CoachSession`` per
+    session and drive it from one task at a time.
+    """
 
     def __init__(self, settings: Settings | None = None, *, composer: Composer | None = None,
                  clock: Callable[[], datetime] = utcnow, tracer: Tracer | None = None,
@@ -70,12 +87,14 @@ class Coach:
         tools = curriculum_tools(self.curriculum, self.index) + progress_tools(self.curriculum, self.store, clock)
         self.tracer = tracer or make_tracer(self.settings)
         self._stack.callback(self.tracer.shutdown)
-        recorder = TurnRecorder()
+        recorder = TurnRecorder()  # a placeholder: every turn runs with its own (see turn_context)
         by_name = {t.name: t for t in tools}
         self.context = CoachContext(curriculum=self.curriculum, store=self.store, index=self.index, tools=by_name,
                                     composer=composer or make_composer(self.settings, self.tracer, recorder, by_name,
                                                                        models),
                                     clock=clock, max_answer_chars=self.settings.max_answer_chars, recorder=recorder)
+        self._turn_locks: dict[str, threading.Lock] = {}
+        self._turn_locks_guard = threading.Lock()
         checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
         self.graph: CompiledStateGraph = build_coach_graph().compile(checkpointer=checkpointer)
 
@@ -100,6 +119,22 @@ class Coach:
     def progress(self, learner_id: str) -> dict[str, Any]:
         check_learner_id(learner_id)
         return progress_report(self.curriculum, self.store, learner_id, self.clock())
+
+    async def asession(self, learner_id: str, minutes: int | None = None, *, new: bool = False) -> CoachSession:
+        """``session`` for asyncio code (a web app): the database work runs in a worker thread."""
+        return await asyncio.to_thread(self.session, learner_id, minutes, new=new)
+
+    def turn_lock(self, session_id: str) -> threading.Lock:
+        """The lock that serialises the turns of one session within this process."""
+        with self._turn_locks_guard:
+            return self._turn_locks.setdefault(session_id, threading.Lock())
+
+
+def turn_context(shared: CoachContext) -> CoachContext:
+    """The shared context with a fresh recorder, and the composer recording into it, for one turn."""
+    recorder = TurnRecorder()
+    composer = shared.composer.for_turn(recorder) if isinstance(shared.composer, LLMComposer) else shared.composer
+    return replace(shared, recorder=recorder, composer=composer)
 
 
 def make_composer(settings: Settings, tracer: Tracer, recorder: TurnRecorder, tools: dict[str, Any],
@@ -127,6 +162,30 @@ class CoachSession:
         self.variant: dict[str, Any] | None = None  # the model-written variant on the table, if any
         self.trace_mode = "interactive"  # the trace tag: interactive | replay
         self.trace_metadata: dict[str, Any] = {}  # e.g. the original session of a replay
+        self._lock = coach.turn_lock(session_id)
+
+    # -- asyncio --------------------------------------------------------------
+    # The store and the checkpointers are synchronous; each call runs in a worker thread so an
+    # event loop serving many learners is never blocked by one learner's turn.
+    async def astart(self) -> list[Event]:
+        """``start`` for asyncio code."""
+        return await asyncio.to_thread(self.start)
+
+    async def asend(self, message: dict[str, Any]) -> list[Event]:
+        """``send`` for asyncio code."""
+        return await asyncio.to_thread(self.send, message)
+
+    async def aanswer(self, text: str) -> list[Event]:
+        """``answer`` for asyncio code."""
+        return await asyncio.to_thread(self.answer, text)
+
+    async def aask(self, text: str) -> list[Event]:
+        """``ask`` for asyncio code."""
+        return await asyncio.to_thread(self.ask, text)
+
+    async def acommand(self, name: str) -> list[Event]:
+        """``command`` for asyncio code."""
+        return await asyncio.to_thread(self.command, name)
 
     # -- driving --------------------------------------------------------------
     def start(self) -> list[Event]:
@@ -202,22 +261,25 @@ class CoachSession:
         return None
 
     def _run(self, graph_input: Any) -> list[Event]:
-        turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
-        learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
-        started = self.coach.clock()
-        events, route = self._stream(graph_input, turn, learner_input)
-        self.turn = turn
-        self._record(turn, learner_input, route, events, started)
-        return events
+        with self._lock:
+            turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
+            learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
+            started = self.coach.clock()
+            context = turn_context(self.coach.context)
+            events, route = self._stream(graph_input, turn, learner_input, context)
+            self.turn = turn
+            self._record(turn, learner_input, route, events, started, context.recorder)
+            return events
 
-    def _stream(self, graph_input: Any, turn: int, learner_input: Any) -> tuple[list[Event], list[str]]:
+    def _stream(self, graph_input: Any, turn: int, learner_input: Any,
+                context: CoachContext) -> tuple[list[Event], list[str]]:
         events: list[Event] = []
         route: list[str] = []
         self.pending = None
         config = self.coach.tracer.config(self.config, session_id=self.id, learner_id=self.learner_id,
                                           turn=turn, mode=self.trace_mode, learner_input=learner_input)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
-        for mode, chunk in self.coach.graph.stream(graph_input, config, context=self.coach.context,
+        for mode, chunk in self.coach.graph.stream(graph_input, config, context=context,
                                                    stream_mode=["custom", "updates"], durability="sync"):
             if mode == "custom":
                 events.append(chunk)
@@ -238,9 +300,9 @@ class CoachSession:
             self.variant = update["variant"]
 
     def _record(self, turn: int, learner_input: Any, route: list[str], events: list[Event],
-                started: datetime) -> None:
+                started: datetime, recorder: TurnRecorder) -> None:
         """Keep what replay needs: input, route, tool and LLM I/O, grade, mastery (masked, bounded)."""
-        recorded = self.coach.context.recorder.take()
+        recorded = recorder.take()
         graded = next((e for e in events if e["type"] == "feedback"), None)
         record = {"started_at": started.isoformat(), "route": route, **recorded,
                   "grade": graded and {k: graded[k] for k in GRADE_FIELDS},
