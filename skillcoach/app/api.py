@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
@@ -50,6 +51,8 @@ from skillcoach.learner.review import utcnow
 from skillcoach.llm.langfuse_prompts import LangfusePrompts
 from skillcoach.llm.prompts import LocalPrompts
 from skillcoach.settings import Settings
+from skillcoach.storage import leases
+from skillcoach.storage.options import DatabaseOptions
 from skillcoach.storage.store import Store, check_learner_id
 from skillcoach.tracing.masking import mask
 from skillcoach.tracing.recording import TurnRecorder
@@ -81,7 +84,8 @@ class Coach:
         self.settings = settings or Settings()
         self._stack = ExitStack()
         self.curriculum: Curriculum = load_curriculum(self.settings.curriculum_dir, self.settings.locale)
-        self.store = Store(self.settings.resolved_database_url)
+        options = DatabaseOptions.from_settings(self.settings)
+        self.store = Store(self.settings.resolved_database_url, options)
         self.index = CurriculumIndex(self.curriculum)
         self.clock = clock
         tools = curriculum_tools(self.curriculum, self.index) + progress_tools(self.curriculum, self.store, clock)
@@ -95,7 +99,9 @@ class Coach:
                                     clock=clock, max_answer_chars=self.settings.max_answer_chars, recorder=recorder)
         self._turn_locks: dict[str, threading.Lock] = {}
         self._turn_locks_guard = threading.Lock()
-        checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
+        self.leases = LeaseKeeper(self.store, self.settings.session_lease_seconds)
+        self._stack.callback(self.leases.close)
+        checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack, options)
         self.graph: CompiledStateGraph = build_coach_graph().compile(checkpointer=checkpointer)
 
     def __enter__(self) -> Coach:
@@ -114,6 +120,7 @@ class Coach:
         active = None if new else self.store.active_session(learner_id)
         if active is None:
             active = self.store.open_session(learner_id, minutes or self.settings.session_minutes)
+        self.leases.hold(active.id)  # SessionBusy when another process drives it
         return CoachSession(self, active.id, learner_id, active.minutes)
 
     def progress(self, learner_id: str) -> dict[str, Any]:
@@ -128,6 +135,66 @@ class Coach:
         """The lock that serialises the turns of one session within this process."""
         with self._turn_locks_guard:
             return self._turn_locks.setdefault(session_id, threading.Lock())
+
+
+class LeaseKeeper:
+    """The session leases one Coach holds, renewed by a background thread while the Coach is open."""
+
+    def __init__(self, store: Store, seconds: float):
+        self.store, self.seconds = store, seconds
+        self.holder = leases.Holder.here()
+        self._held: dict[str, float] = {}  # session id -> when we last renewed (time.time)
+        self._guard = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def hold(self, session_id: str) -> None:
+        """Take the session's lease (or fail with SessionBusy) and keep it renewed."""
+        leases.acquire(self.store, session_id, self.holder, self.seconds)
+        with self._guard:
+            self._held[session_id] = time.time()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._renew_all, daemon=True, name="session-leases")
+                self._thread.start()
+
+    def check(self, session_id: str) -> None:
+        """Before a turn: still ours? Renewed here when the heartbeat has not done it lately."""
+        with self._guard:
+            last = self._held.get(session_id)
+        if last is not None and time.time() - last < self.seconds / 3:
+            return
+        if not leases.renew(self.store, session_id, self.holder, self.seconds):
+            with self._guard:
+                self._held.pop(session_id, None)
+            raise leases.SessionBusy(leases.busy_message(leases.holder_of(self.store, session_id)))
+        with self._guard:
+            self._held[session_id] = time.time()
+
+    def _renew_all(self) -> None:
+        while not self._stop.wait(self.seconds / 3):
+            with self._guard:
+                held = list(self._held)
+            for session_id in held:
+                try:
+                    renewed = leases.renew(self.store, session_id, self.holder, self.seconds)
+                except Exception:  # noqa: BLE001 - a busy database now is retried at the next beat
+                    continue
+                with self._guard:
+                    if renewed and session_id in self._held:
+                        self._held[session_id] = time.time()
+                    elif not renewed:
+                        self._held.pop(session_id, None)  # taken over; the next turn will say so
+
+    def close(self) -> None:
+        """Stop renewing and give every lease back, so the next process need not wait for expiry."""
+        self._stop.set()
+        with self._guard:
+            held, self._held = list(self._held), {}
+        for session_id in held:
+            try:
+                leases.release(self.store, session_id, self.holder)
+            except Exception:  # noqa: BLE001 - an unreleased lease expires on its own
+                pass
 
 
 def turn_context(shared: CoachContext) -> CoachContext:
@@ -262,6 +329,7 @@ class CoachSession:
 
     def _run(self, graph_input: Any) -> list[Event]:
         with self._lock:
+            self.coach.leases.check(self.id)
             turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
             learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
             started = self.coach.clock()

@@ -7,6 +7,7 @@ import pytest
 
 from skillcoach.grading.answers import grade
 from skillcoach.storage.db import StorageError
+from skillcoach.storage.options import DatabaseOptions
 from skillcoach.storage.store import InvalidLearnerId, Store
 from tests.unit.factories import mcq
 
@@ -28,7 +29,8 @@ def test_migrations_create_every_table(store: Store) -> None:
     from skillcoach.storage.db import table_names
 
     assert table_names(store._sessions.kw["bind"]) == [
-        "alembic_version", "attempts", "learners", "objective_state", "review_cards", "sessions", "turns",
+        "alembic_version", "attempts", "learners", "objective_state", "review_cards", "session_leases", "sessions",
+        "turns",
         "weekly_plans"]
 
 
@@ -73,8 +75,9 @@ def test_locked_database_is_a_clear_error(tmp_path: Path) -> None:
     holder = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(StorageError, match="locked by another process"):
-            Store(url).ensure_learner("ada")
+        options = DatabaseOptions(sqlite_busy_timeout=0.2, lock_retries=2)
+        with pytest.raises(StorageError, match="stayed locked .* use Postgres"):
+            Store(url, options).ensure_learner("ada")
     finally:
         holder.execute("ROLLBACK")
         holder.close()

@@ -1,0 +1,57 @@
+"""Locks that make processes take turns: schema changes on a new database."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+# pg_advisory_lock takes a bigint; a fixed key per purpose, derived from a name so it is documented.
+MIGRATION_LOCK = int.from_bytes(hashlib.sha256(b"skillcoach:migrate").digest()[:8], "big", signed=True)
+CHECKPOINT_SETUP_LOCK = int.from_bytes(hashlib.sha256(b"skillcoach:checkpoint-setup").digest()[:8], "big",
+                                       signed=True)
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Held while one process migrates ``engine``'s database; the others wait for it."""
+    if engine.dialect.name == "sqlite":
+        with file_lock(sqlite_path(str(engine.url.database or ""))):
+            yield
+    elif engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                connection.commit()
+    else:
+        yield  # other databases: Alembic's own transaction is all we have
+
+
+def sqlite_path(database: str) -> Path | None:
+    return None if database in ("", ":memory:") else Path(database)
+
+
+@contextmanager
+def file_lock(database: Path | None) -> Iterator[None]:
+    """An exclusive lock on ``<database>.lock`` (flock: released by the OS if the process dies)."""
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: no cross-process lock (SQLite still refuses a double table)
+        fcntl = None  # type: ignore[assignment]
+    if database is None or fcntl is None:
+        yield
+        return
+
+    with open(database.with_name(database.name + ".lock"), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
