@@ -1,6 +1,6 @@
 """Many processes on one database: turns finished, failed with one clear line, lost.
 
-    python -m bench.concurrency [--processes 64] [--turns 20] [--sqlite] [--postgres ADMIN_URL]
+    python -m bench.concurrency [--processes 64] [--turns 20] [--sqlite] [--postgres ADMIN_URL [--connection-limit 24]]
 
 Each process is one learner's session (tests/concurrency_worker.py) started at the same time
 as the others, on a fresh SQLite file or a fresh Postgres database. A turn is "lost" when a
@@ -50,19 +50,25 @@ def run(name: str, env: dict[str, str], url: str, processes: int, turns: int) ->
         print(f"  failure: {error}")
 
 
-def postgres(admin_url: str, processes: int, turns: int, data_dir: Path) -> None:
+def postgres(admin_url: str, processes: int, turns: int, data_dir: Path, limit: int) -> None:
+    """On a fresh database owned by a role of at most ``limit`` connections: a shared server is never exhausted."""
     import psycopg
 
-    name = f"bench_concurrency_{uuid.uuid4().hex[:8]}"
+    role, name = f"bench_role_{uuid.uuid4().hex[:8]}", f"bench_concurrency_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"{admin_url.rsplit('/', 1)[0]}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+        admin.execute(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT {limit}')
+        admin.execute(f'CREATE DATABASE "{name}" OWNER "{role}"')
+    base = admin_url.rsplit("/", 1)[0]
+    url = f"{base.replace('postgres@', f'{role}@', 1)}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    env = {"SKILLCOACH_DATA_DIR": str(data_dir), "SKILLCOACH_DATABASE_URL": url, "SKILLCOACH_DB_POOL_SIZE": "1",
+           "SKILLCOACH_DB_POOL_TIMEOUT": "600"}
     try:
-        run("postgres", {"SKILLCOACH_DATA_DIR": str(data_dir), "SKILLCOACH_DATABASE_URL": url}, url, processes,
-            turns)
+        run(f"postgres (role limited to {limit} connections, pool size 1)", env,
+            f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1), processes, turns)
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
 def main() -> None:
@@ -71,6 +77,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--sqlite", action="store_true", help="run on a fresh SQLite file")
     parser.add_argument("--postgres", metavar="ADMIN_URL", help="run on a fresh database of this server")
+    parser.add_argument("--connection-limit", type=int, default=24, help="connections the Postgres role may hold")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-concurrency-") as tmp:
         if args.sqlite or not args.postgres:
@@ -78,7 +85,7 @@ def main() -> None:
             run("sqlite", {"SKILLCOACH_DATA_DIR": str(data)}, f"sqlite:///{data / 'skillcoach.db'}",
                 args.processes, args.turns)
         if args.postgres:
-            postgres(args.postgres, args.processes, args.turns, Path(tmp) / "pg")
+            postgres(args.postgres, args.processes, args.turns, Path(tmp) / "pg", args.connection_limit)
 
 
 if __name__ == "__main__":

@@ -95,21 +95,22 @@ def _retry_locked(work: Callable[[], T], options: DatabaseOptions, conn: sqlite3
 def _postgres(url: str, options: DatabaseOptions) -> BaseCheckpointSaver:
     import psycopg
 
-    from skillcoach.storage.locks import CHECKPOINT_SETUP_LOCK
-    from skillcoach.storage.pool import describe_pool_error, libpq_url, shared_pool
+    from skillcoach.storage.locks import CHECKPOINT_SETUP_LOCK, wait_for
+    from skillcoach.storage.pool import describe_pool_error, first_line, libpq_url, shared_pool
 
     pool = shared_pool(url, options)
     saver = _bounded_postgres_saver()(pool)
     saver.describe = lambda exc: describe_pool_error(exc, libpq_url(url), options)
     try:
-        with pool.connection() as conn:  # tables created by one process at a time
-            conn.execute("SELECT pg_advisory_lock(%s)", (CHECKPOINT_SETUP_LOCK,))
+        with pool.connection() as conn:  # tables created by one process at a time (autocommit: no open transaction)
+            wait_for(lambda: bool(conn.execute("SELECT pg_try_advisory_lock(%s)",
+                                               (CHECKPOINT_SETUP_LOCK,)).fetchone()[0]))  # type: ignore[index]
             try:
                 type(saver)(conn).setup()
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (CHECKPOINT_SETUP_LOCK,))
     except psycopg.Error as exc:
-        raise StorageError(saver.describe(exc) or f"cannot open the Postgres checkpointer: {exc}") from None
+        raise StorageError(saver.describe(exc) or f"cannot open the Postgres checkpointer: {first_line(exc)}") from None
     return saver
 
 

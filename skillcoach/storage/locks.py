@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,8 +24,12 @@ def schema_lock(engine: Engine) -> Iterator[None]:
             yield
     elif engine.dialect.name == "postgresql":
         with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
-            connection.commit()
+            def try_lock() -> bool:
+                taken = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                got = bool(taken.scalar())
+                connection.commit()
+                return got
+            wait_for(try_lock)
             try:
                 yield
             finally:
@@ -32,6 +37,23 @@ def schema_lock(engine: Engine) -> Iterator[None]:
                 connection.commit()
     else:
         yield  # other databases: Alembic's own transaction is all we have
+
+
+def wait_for(try_lock: Callable[[], bool], limit: float = 300.0) -> None:
+    """Poll a try-lock instead of blocking in pg_advisory_lock.
+
+    A process blocked inside a statement keeps a transaction open, and the checkpointer's
+    CREATE INDEX CONCURRENTLY (run by the lock holder) waits for every open transaction:
+    blocking would deadlock. Between polls this process holds no transaction.
+    """
+    from skillcoach.storage.db import StorageError
+
+    deadline, pause = time.monotonic() + limit, 0.05
+    while not try_lock():
+        if time.monotonic() > deadline:
+            raise StorageError(f"another process has held the schema lock for over {limit:.0f} s; is one stuck?")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
 
 
 def sqlite_path(database: str) -> Path | None:
