@@ -66,17 +66,17 @@ def _retrying_sqlite_saver() -> type:
         options = DatabaseOptions()
 
         def put(self, *args: Any, **kwargs: Any) -> Any:
-            return _retry_locked(lambda: super(RetryingSqliteSaver, self).put(*args, **kwargs), self.options,
-                                 self.conn)
+            return _retry_locked(lambda: super(RetryingSqliteSaver, self).put(*args, **kwargs), self.options)
 
         def put_writes(self, *args: Any, **kwargs: Any) -> None:
-            _retry_locked(lambda: super(RetryingSqliteSaver, self).put_writes(*args, **kwargs), self.options,
-                          self.conn)
+            _retry_locked(lambda: super(RetryingSqliteSaver, self).put_writes(*args, **kwargs), self.options)
 
     return RetryingSqliteSaver
 
 
-def _retry_locked(work: Callable[[], T], options: DatabaseOptions, conn: sqlite3.Connection) -> T:
+def _retry_locked(work: Callable[[], T], options: DatabaseOptions) -> T:
+    # A failed write left nothing behind: SqliteSaver's cursor() ends every write with a commit,
+    # and a statement that hit the lock changed nothing, so running the write again is safe.
     pause = 0.05
     for attempt in range(options.lock_retries + 1):
         try:
@@ -84,7 +84,6 @@ def _retry_locked(work: Callable[[], T], options: DatabaseOptions, conn: sqlite3
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc):
                 raise
-            conn.rollback()
             if attempt == options.lock_retries:
                 raise DatabaseLocked(locked_message("the checkpoint database", options)) from None
         time.sleep(pause * (1 + random.random()))
