@@ -6,7 +6,7 @@ import weakref
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -91,22 +91,36 @@ def migrate(engine: Engine) -> None:
     from skillcoach.storage.locks import schema_lock
 
     try:
-        with schema_lock(engine):
-            if not _at_head(engine):
-                _upgrade(engine)
+        with schema_lock(engine) as locked:
+            if locked is None:
+                if not _at_head(engine):
+                    with engine.begin() as connection:
+                        _upgrade(connection)
+            elif _current_revision(locked) != head_revision():
+                with locked.begin():
+                    _upgrade(locked)
     except SQLAlchemyError as exc:
         raise StorageError(describe_db_error(exc, engine)) from None
 
 
-def _upgrade(engine: Engine) -> None:
+def _upgrade(connection: Connection) -> None:
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def _current_revision(connection: Connection) -> str | None:
+    """The schema's revision on ``connection`` (None on a new database); ends its read transaction."""
+    if "alembic_version" not in inspect(connection).get_table_names():
+        connection.commit()
+        return None
+    current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    connection.commit()
+    return current
 
 
 def head_revision() -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 # pg_advisory_lock takes a bigint; a fixed key per purpose, derived from a name so it is documented.
 MIGRATION_LOCK = int.from_bytes(hashlib.sha256(b"skillcoach:migrate").digest()[:8], "big", signed=True)
@@ -17,11 +17,15 @@ CHECKPOINT_SETUP_LOCK = int.from_bytes(hashlib.sha256(b"skillcoach:checkpoint-se
 
 
 @contextmanager
-def schema_lock(engine: Engine) -> Iterator[None]:
-    """Held while one process migrates ``engine``'s database; the others wait for it."""
+def schema_lock(engine: Engine) -> Iterator[Connection | None]:
+    """Held while one process migrates ``engine``'s database; the others wait for it.
+
+    On Postgres it yields the connection holding the lock: migrate on it, so a pool of one
+    connection is enough.
+    """
     if engine.dialect.name == "sqlite":
         with file_lock(sqlite_path(str(engine.url.database or ""))):
-            yield
+            yield None
     elif engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             def try_lock() -> bool:
@@ -31,12 +35,12 @@ def schema_lock(engine: Engine) -> Iterator[None]:
                 return got
             wait_for(try_lock)
             try:
-                yield
+                yield connection
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
                 connection.commit()
     else:
-        yield  # other databases: Alembic's own transaction is all we have
+        yield None  # other databases: Alembic's own transaction is all we have
 
 
 def wait_for(try_lock: Callable[[], bool], limit: float = 300.0) -> None:
