@@ -24,6 +24,7 @@ from skillcoach.learner.review import utcnow
 from skillcoach.llm.langfuse_prompts import LangfusePrompts
 from skillcoach.llm.prompts import LocalPrompts
 from skillcoach.settings import Settings
+from skillcoach.storage.options import DatabaseOptions
 from skillcoach.storage.store import Store
 from skillcoach.tracing.recording import TurnRecorder
 from skillcoach.tracing.tracer import Tracer
@@ -59,10 +60,11 @@ class CoachContext:
 
 def build_coach_context(settings: Settings, *, clock: Callable[[], datetime] = utcnow,
                         tracer: Tracer | None = None, composer: Composer | None = None,
-                        models: dict[str, Any] | None = None) -> CoachContext:
+                        models: dict[str, Any] | None = None, options: DatabaseOptions | None = None) -> CoachContext:
     """Curriculum, store, tools and composer from ``settings``; ``composer``/``models`` override them."""
     curriculum = load_curriculum(settings.curriculum_dir, settings.locale)
-    store = Store(settings.resolved_database_url, learner_model(settings))
+    store = Store(settings.resolved_database_url, learner_model(settings),
+                  options or DatabaseOptions.from_settings(settings))
     index = CurriculumIndex(curriculum)
     tools = curriculum_tools(curriculum, index) + progress_tools(curriculum, store, clock)
     by_name = {t.name: t for t in tools}

@@ -7,6 +7,7 @@ items the learner has seen. Feedback on closed items and summaries stay offline.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from collections.abc import Mapping
@@ -43,6 +44,12 @@ class LLMComposer(OfflineComposer):
     def __init__(self, models: dict[str, Any], prompts: PromptSource, recorder: TurnRecorder,
                  tools: dict[str, Any]):
         self.models, self.prompts, self.recorder, self.tools = models, prompts, recorder, tools
+
+    def for_turn(self, recorder: TurnRecorder) -> LLMComposer:
+        """A shallow copy that records into ``recorder``: models and prompts stay shared, the record is the turn's."""
+        bound = copy.copy(self)
+        bound.recorder = recorder
+        return bound
 
     # -- calls ------------------------------------------------------------------
     def _messages(self, prompt_name: str, **values: Any) -> tuple[list[dict[str, str]], dict[str, Any]]:

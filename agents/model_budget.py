@@ -14,6 +14,7 @@ import contextvars
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from skillcoach.tracing.recording import TurnRecorder
@@ -25,23 +26,55 @@ class ModelUnavailable(TimeoutError):
     """The model was not called, or not waited for, because the turn's time budget is spent."""
 
 
+@dataclass
+class _Turn:
+    """One turn's deadline, record and notice; concurrent turns each have their own."""
+
+    deadline: float
+    recorder: TurnRecorder
+    notice_due: bool = False
+
+
+# The turn in progress in this context: a turn's nodes (and the threads they start) run in copies of
+# the context its stream started in, so sessions running at once never share a deadline or a record.
+_CURRENT: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("skillcoach_turn_budget", default=None)
+
+
 class TurnBudget:
-    """The deadline shared by every model call of one learner turn, with a cool-down after a failure."""
+    """The deadline shared by every model call of one learner turn, with a cool-down after a failure.
+
+    One budget serves every session of a Coach: the deadline, record and notice belong to the turn
+    (started by ``begin_turn`` in the turn's context); the cool-down per agent is shared on purpose.
+    """
 
     def __init__(self, turn_seconds: float, cooldown_seconds: float, recorder: TurnRecorder,
                  clock: Callable[[], float] = time.monotonic):
         self.turn_seconds, self.cooldown_seconds, self.recorder, self.clock = (
             turn_seconds, cooldown_seconds, recorder, clock)
-        self.deadline = clock() + turn_seconds
+        self._outside = _Turn(clock() + turn_seconds, recorder)  # calls made outside any turn
         self.resting_until: dict[str, float] = {}  # per agent: one agent's failing model stops no other
-        self._notice_due = False
+        self._lock = threading.Lock()
 
-    def begin_turn(self) -> None:
-        self.deadline = self.clock() + self.turn_seconds
+    @property
+    def deadline(self) -> float:
+        """The current turn's deadline (monotonic seconds)."""
+        return self._turn().deadline
+
+    @deadline.setter
+    def deadline(self, value: float) -> None:
+        self._turn().deadline = value
+
+    def begin_turn(self, recorder: TurnRecorder | None = None) -> None:
+        """Start a turn's budget in the current context, recording its failed calls into ``recorder``."""
+        _CURRENT.set(_Turn(self.clock() + self.turn_seconds, recorder or self.recorder))
+
+    def _turn(self) -> _Turn:
+        return _CURRENT.get() or self._outside
 
     def take_notice(self) -> bool:
         """True once after the model failed or was skipped for lack of time."""
-        due, self._notice_due = self._notice_due, False
+        turn = self._turn()
+        due, turn.notice_due = turn.notice_due, False
         return due
 
     def call(self, agent: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -73,11 +106,13 @@ class TurnBudget:
         return box["result"]
 
     def _fail(self, agent: str, why: str, *, rest: bool = True) -> None:
+        turn = self._turn()
         if rest:  # a skip while resting neither extends the rest nor repeats the notice
             now = self.clock()
-            self._notice_due = self._notice_due or all(now >= until for until in self.resting_until.values())
-            self.resting_until[agent] = now + self.cooldown_seconds
-        self.recorder.llm_call(agent, None, {"error": why})
+            with self._lock:
+                turn.notice_due = turn.notice_due or all(now >= until for until in self.resting_until.values())
+                self.resting_until[agent] = now + self.cooldown_seconds
+        turn.recorder.llm_call(agent, None, {"error": why})
 
 
 def is_timeout(exc: BaseException) -> bool:

@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     guess_short_answer: float = Field(default=0.05, ge=0, le=0.5)
     guess_true_false: float = Field(default=0.5, ge=0, le=0.5)
     mastery_revoke_below: float = Field(default=0.8, gt=0, lt=0.95)
+    # Databases (README "Concurrency"): one Postgres pool per process, shared by store and checkpointer.
+    db_pool_size: int = Field(default=4, ge=1, le=1000)
+    db_pool_timeout: float = Field(default=30.0, gt=0)  # seconds to wait for a free connection
+    db_pool_pre_ping: bool = False  # check pooled connections before use: for remote databases
+    db_connect_timeout: float = Field(default=5.0, gt=0)
+    db_statement_timeout: float = Field(default=30.0, ge=0)  # seconds; 0 = no limit
+    sqlite_busy_timeout: float = Field(default=30.0, gt=0)
+    db_lock_retries: int = Field(default=4, ge=0, le=20)  # whole-transaction retries on "database is locked"
+    session_lease_seconds: float = Field(default=30.0, ge=2)  # a session unrenewed this long may be taken over
 
     langfuse_public_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("LANGFUSE_PUBLIC_KEY", "SKILLCOACH_LANGFUSE_PUBLIC_KEY")

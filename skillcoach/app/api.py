@@ -11,12 +11,22 @@
 
 Every method returns the events the coach produced (dicts of the JSONL protocol).
 Bad input returns an ``error`` event and leaves the session untouched.
+
+Concurrency: one ``Coach`` serves many sessions at once, from threads or asyncio tasks (the
+``a``-prefixed methods run a turn in a worker thread). What the Coach shares between sessions
+(curriculum, search index, store, checkpointer, tracer, models, prompts) is read-only or
+locked; what one turn collects (tool and model calls, trace context) lives in that turn's
+own context. A session is held by one process at a time (a lease in the database), and one
+session's turns run one after another.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -28,20 +38,24 @@ from agents.composer import Composer
 from agents.context import CoachContext, build_coach_context
 from agents.events import event
 from agents.learner import COMMANDS
+from agents.llm_composer import LLMComposer
 from agents.model_budget import NOTICE as MODEL_NOTICE
 from agents.reviewer import current_item
 from agents.state import CoachInput, CoachState
 from graphs.coach import build_coach_graph
 from skillcoach.app.checkpoints import open_checkpointer
 from skillcoach.app.inputs import BadInput, check_text, parse_message
+from skillcoach.app.lease_keeper import LeaseKeeper
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
 from skillcoach.learner.progress import evidence_report, progress_report
 from skillcoach.learner.review import utcnow
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import UnknownLearner
+from skillcoach.storage.options import DatabaseOptions
 from skillcoach.storage.store import check_learner_id
 from skillcoach.tracing.masking import mask
+from skillcoach.tracing.recording import TurnRecorder
 from skillcoach.tracing.tracer import Tracer, make_tracer
 
 Event = dict[str, Any]
@@ -57,7 +71,14 @@ STREAM_MODES: list[StreamMode] = ["custom", "updates"]  # the events nodes write
 
 
 class Coach:
-    """The coach on one database, curriculum and checkpointer. Use as a context manager."""
+    """The coach on one database, curriculum and checkpointer. Use as a context manager.
+
+    Safe to share between threads and asyncio tasks: sessions of different learners may run at
+    the same time on one Coach. Each turn gets a fresh context (its own recorder and a composer
+    bound to it), so no record carries another session's tool calls, model calls or trace.
+    Turns of one session are serialised by a per-session lock; use one ``CoachSession`` per
+    session and drive it from one task at a time.
+    """
 
     def __init__(self, settings: Settings | None = None, *, composer: Composer | None = None,
                  clock: Callable[[], datetime] = utcnow, tracer: Tracer | None = None,
@@ -66,16 +87,21 @@ class Coach:
         the settings (tests and benchmarks pass scripted models here)."""
         self.settings = settings or Settings()
         self._stack = ExitStack()
+        options = DatabaseOptions.from_settings(self.settings)
         self.clock = clock
         self.tracer = tracer or make_tracer(self.settings)
         self._stack.callback(self.tracer.shutdown)
         self.context = build_coach_context(self.settings, clock=clock, tracer=self.tracer, composer=composer,
-                                           models=models)
+                                           models=models, options=options)
         self.curriculum: Curriculum = self.context.curriculum
         self.store = self.context.store
         self.index = self.context.index
         self.budget = self.context.budget
-        checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack)
+        self._turn_locks: dict[str, threading.Lock] = {}
+        self._turn_locks_guard = threading.Lock()
+        self.leases = LeaseKeeper(self.store, self.settings.session_lease_seconds)
+        self._stack.callback(self.leases.close)
+        checkpointer = open_checkpointer(self.settings.resolved_checkpoint_url, self._stack, options)
         self.graph: CoachGraph = build_coach_graph().compile(checkpointer=checkpointer)
 
     def __enter__(self) -> Coach:
@@ -97,6 +123,7 @@ class Coach:
             active = None
         if active is None:
             active = self.store.open_session(learner_id, minutes or self.settings.session_minutes)
+        self.leases.hold(active.id)  # SessionBusy when another process drives it
         return CoachSession(self, active.id, learner_id, active.minutes)
 
     def progress(self, learner_id: str, why: str | None = None) -> dict[str, Any]:
@@ -119,6 +146,22 @@ class Coach:
         """An operator settles a disputed grade (keeps it, or re-grades it); the attempt counts again."""
         state = self.store.resolve_dispute(attempt_id, self.curriculum, self.clock(), verdict=verdict, score=score)
         return {"attempt_id": attempt_id, "status": state.status, "p_mastery": round(state.knowledge.p_mastery, 3)}
+
+    async def asession(self, learner_id: str, minutes: int | None = None, *, new: bool = False) -> CoachSession:
+        """``session`` for asyncio code (a web app): the database work runs in a worker thread."""
+        return await asyncio.to_thread(self.session, learner_id, minutes, new=new)
+
+    def turn_lock(self, session_id: str) -> threading.Lock:
+        """The lock that serialises the turns of one session within this process."""
+        with self._turn_locks_guard:
+            return self._turn_locks.setdefault(session_id, threading.Lock())
+
+
+def turn_context(shared: CoachContext) -> CoachContext:
+    """The shared context with a fresh recorder, and the composer recording into it, for one turn."""
+    recorder = TurnRecorder()
+    composer = shared.composer.for_turn(recorder) if isinstance(shared.composer, LLMComposer) else shared.composer
+    return replace(shared, recorder=recorder, composer=composer)
 
 
 
@@ -143,6 +186,30 @@ class CoachSession:
         self.trace_mode = "interactive"  # the trace tag: interactive | replay
         self.trace_metadata: dict[str, Any] = {}  # e.g. the original session of a replay
         self.listener: Callable[[Event], None] | None = None  # told each event as the graph produces it
+        self._lock = coach.turn_lock(session_id)
+
+    # -- asyncio --------------------------------------------------------------
+    # The store and the checkpointers are synchronous; each call runs in a worker thread so an
+    # event loop serving many learners is never blocked by one learner's turn.
+    async def astart(self) -> list[Event]:
+        """``start`` for asyncio code."""
+        return await asyncio.to_thread(self.start)
+
+    async def asend(self, message: dict[str, Any]) -> list[Event]:
+        """``send`` for asyncio code."""
+        return await asyncio.to_thread(self.send, message)
+
+    async def aanswer(self, text: str) -> list[Event]:
+        """``answer`` for asyncio code."""
+        return await asyncio.to_thread(self.answer, text)
+
+    async def aask(self, text: str) -> list[Event]:
+        """``ask`` for asyncio code."""
+        return await asyncio.to_thread(self.ask, text)
+
+    async def acommand(self, name: str) -> list[Event]:
+        """``command`` for asyncio code."""
+        return await asyncio.to_thread(self.command, name)
 
     # -- driving --------------------------------------------------------------
     def start(self) -> list[Event]:
@@ -229,16 +296,19 @@ class CoachSession:
         return None
 
     def _run(self, graph_input: Any) -> list[Event]:
-        turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
-        learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
-        started = self.coach.clock()
-        self._note_input(turn, learner_input, started)
-        events, route = self._stream(graph_input, turn, learner_input)
-        self.turn = turn
-        self._record(turn, learner_input, route, events, started)
-        return events
+        with self._lock:
+            self.coach.leases.check(self.id)
+            turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
+            learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
+            started = self.coach.clock()
+            self._note_input(turn, learner_input, started)
+            context = turn_context(self.coach.context)
+            events, route = self._stream(graph_input, turn, learner_input, context)
+            self.turn = turn
+            self._record(turn, learner_input, route, events, started, context.recorder)
+            return events
 
-    def _stream(self, graph_input: Any, turn: int, learner_input: Any,
+    def _stream(self, graph_input: Any, turn: int, learner_input: Any, context: CoachContext,
                 at: dict[str, Any] | None = None) -> tuple[list[Event], list[str]]:
         events: list[Event] = []
         route: list[str] = []
@@ -246,11 +316,10 @@ class CoachSession:
         config = self.coach.tracer.config(at or self.config, session_id=self.id, learner_id=self.learner_id,
                                           turn=turn, mode=self.trace_mode, learner_input=learner_input)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
-        self.coach.budget.begin_turn()
+        self.coach.budget.begin_turn(context.recorder)
         chunk: Any  # (mode, chunk) pairs: a custom event, or {node: update}
-        for mode, chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config),
-                                                   context=self.coach.context, stream_mode=STREAM_MODES,
-                                                   durability="sync"):
+        for mode, chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config), context=context,
+                                                   stream_mode=STREAM_MODES, durability="sync"):
             if mode == "custom":
                 events.append(chunk)
                 self._tell(chunk)
@@ -295,10 +364,11 @@ class CoachSession:
         learner_input = dict(cut_off.learner_input or {})
         self.variant = start.values.get("variant")
         graph_input: Command[Any] | None = Command(resume=learner_input) if cut_off.number else None
-        events, route = self._stream(graph_input, cut_off.number, learner_input, at=start.config)
+        context = turn_context(self.coach.context)
+        events, route = self._stream(graph_input, cut_off.number, learner_input, context, at=start.config)
         self.turn = cut_off.number
         self._record(cut_off.number, learner_input, route, events,
-                     datetime.fromisoformat(cut_off.record["started_at"]))
+                     datetime.fromisoformat(cut_off.record["started_at"]), context.recorder)
         return events
 
     def _checkpoint_before(self, turn: int) -> Any:
@@ -317,9 +387,9 @@ class CoachSession:
             self.variant = update["variant"]
 
     def _record(self, turn: int, learner_input: Any, route: list[str], events: list[Event],
-                started: datetime) -> None:
+                started: datetime, recorder: TurnRecorder) -> None:
         """Keep what replay needs: input, route, tool and LLM I/O, grade, mastery (masked, bounded)."""
-        recorded = self.coach.context.recorder.take()
+        recorded = recorder.take()
         graded = next((e for e in events if e["type"] == "feedback"), None)
         record = {"started_at": started.isoformat(), "route": route, **recorded,
                   "grade": graded and {k: graded[k] for k in GRADE_FIELDS},

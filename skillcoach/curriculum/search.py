@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass
 
 import bm25s
@@ -61,13 +62,15 @@ class CurriculumIndex:
     def __init__(self, curriculum: Curriculum):
         self.passages = [p for o in curriculum.objectives.values() for p in passages_of(o)]
         self._stemmer = Stemmer.Stemmer("english")
+        self._lock = threading.Lock()  # PyStemmer objects are not thread-safe; one Coach serves many sessions
         self._bm25 = bm25s.BM25()
         tokens = self._tokens([p.text for p in self.passages])
         self._bm25.index(tokens, show_progress=False)
 
     def _tokens(self, texts: list[str]) -> list[list[str]]:
-        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, return_ids=False,
-                                show_progress=False)
+        with self._lock:
+            tokens = bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, return_ids=False,
+                                    show_progress=False)
         return [list(t) for t in tokens]
 
     def search(self, query: str, k: int = 3, objective_id: str | None = None) -> list[Passage]:
@@ -76,7 +79,8 @@ class CurriculumIndex:
         if not terms or not self.passages:
             return []
         n = len(self.passages)
-        docs, scores = self._bm25.retrieve([terms], k=n if objective_id else min(k, n), show_progress=False)
+        with self._lock:
+            docs, scores = self._bm25.retrieve([terms], k=n if objective_id else min(k, n), show_progress=False)
         hits = [self.passages[int(d)] for d, s in zip(docs[0], scores[0], strict=True) if s > MIN_SCORE]
         if objective_id:
             hits = [p for p in hits if p.objective_id == objective_id]

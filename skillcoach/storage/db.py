@@ -1,38 +1,67 @@
-"""Engine creation and automatic Alembic migration on first use."""
+"""Engine creation and automatic Alembic migration on first use (serialised between processes)."""
 
 from __future__ import annotations
 
+import weakref
+from functools import partial
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from skillcoach.errors import SkillcoachError
+from skillcoach.storage.options import DatabaseOptions
 from skillcoach.storage.readonly import read_only_engine, read_only_sqlite
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SQLITE_BUSY_MS = 5000
+POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+_OPTIONS: weakref.WeakKeyDictionary[Engine, DatabaseOptions] = weakref.WeakKeyDictionary()
 
 
 class StorageError(SkillcoachError, RuntimeError):
     """The database cannot be opened or written; the message says what to do."""
 
 
-def make_engine(url: str) -> Engine:
+class DatabaseLocked(StorageError):
+    """SQLite stayed locked by other writers past the busy timeout and every retry."""
+
+
+def make_engine(url: str, options: DatabaseOptions | None = None) -> Engine:
+    """An engine for ``url``: SQLite with a busy timeout, Postgres over the process's shared pool."""
+    options = options or DatabaseOptions()
     if read_only_sqlite(url):  # a read-only data directory: reads work, writes fail clearly
         return read_only_engine(url)
     try:
-        if url.startswith("sqlite"):
-            _ensure_sqlite_dir(url)
-            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
-            event.listen(engine, "connect", _sqlite_pragmas)
-            return engine
-        return create_engine(url, pool_pre_ping=True)
+        engine = _create(url, options)
     except (ArgumentError, NoSuchModuleError) as exc:  # an unparsable URL or an unknown dialect/driver
         raise StorageError(f"database URL not usable ({_first_line(exc)}): use sqlite:///FILE or "
                            "postgresql+psycopg://USER@HOST:PORT/DATABASE") from None
+    _OPTIONS[engine] = options
+    return engine
+
+
+def options_of(engine: Engine) -> DatabaseOptions:
+    """The options an engine was made with."""
+    return _OPTIONS.get(engine) or DatabaseOptions()
+
+
+def _create(url: str, options: DatabaseOptions) -> Engine:
+    if url.startswith("sqlite"):
+        _ensure_sqlite_dir(url)
+        engine = create_engine(url, connect_args={"timeout": options.sqlite_busy_timeout})
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=int(options.sqlite_busy_timeout * 1000)))
+        return engine
+    if url.startswith(POSTGRES_SCHEMES):
+        from skillcoach.storage.pool import borrow, libpq_url, shared_pool
+
+        pool = shared_pool(url, options)
+        sqlalchemy_url = "postgresql+psycopg://" + libpq_url(url).split("://", 1)[1]
+        return create_engine(sqlalchemy_url, poolclass=NullPool, creator=partial(borrow, pool))
+    # Any other database SQLAlchemy speaks: its own pool, sized by the same setting.
+    return create_engine(url, pool_size=options.pool_size, pool_timeout=options.pool_timeout,
+                         pool_pre_ping=options.pool_pre_ping)
 
 
 def _first_line(exc: Exception) -> str:
@@ -51,10 +80,10 @@ def _ensure_sqlite_dir(url: str) -> None:
         raise StorageError(f"cannot create the data directory {folder}: {exc.strerror}") from None
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, *, busy_ms: int) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
     # WAL with NORMAL sync: a commit survives the process being killed (the WAL is written before
     # the commit returns); only an OS crash or power cut can lose the last commits. One fsync per
     # checkpoint instead of two per commit is most of the cost of a turn's writes.
@@ -64,20 +93,46 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (creates it on a new database)."""
+    """Bring the schema to the newest revision (creates it on a new database).
+
+    Processes starting together on a new database take turns: a file lock beside a SQLite
+    database, an advisory lock on Postgres; whoever waited finds the schema made and moves on.
+    """
     if _at_head(engine):
         return  # the common case: skip loading Alembic at all
+    from skillcoach.storage.locks import schema_lock
+
+    try:
+        with schema_lock(engine) as locked:
+            if locked is None:
+                if not _at_head(engine):
+                    with engine.begin() as connection:
+                        _upgrade(connection)
+            elif _current_revision(locked) != head_revision():
+                with locked.begin():
+                    _upgrade(locked)
+    except SQLAlchemyError as exc:
+        raise StorageError(describe_db_error(exc, engine)) from None
+
+
+def _upgrade(connection: Connection) -> None:
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    except SQLAlchemyError as exc:
-        raise StorageError(describe_db_error(exc, engine)) from None
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def _current_revision(connection: Connection) -> str | None:
+    """The schema's revision on ``connection`` (None on a new database); ends its read transaction."""
+    if "alembic_version" not in inspect(connection).get_table_names():
+        connection.commit()
+        return None
+    current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    connection.commit()
+    return current
 
 
 def head_revision() -> str:
@@ -99,15 +154,34 @@ def _at_head(engine: Engine) -> bool:
 def describe_db_error(exc: Exception, engine: Engine) -> str:
     text = str(getattr(exc, "orig", exc))
     where = engine.url.render_as_string(hide_password=True)
+    options = options_of(engine)
+    if engine.dialect.name == "postgresql":
+        from skillcoach.storage.pool import describe_pool_error
+
+        described = describe_pool_error(getattr(exc, "orig", exc), where, options)
+        if described:
+            return described
     if "locked" in text:
-        return f"the database {where} is locked by another process; close it and try again"
+        return locked_message(where, options)
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return f"the database {where} cannot be written: check the path and its permissions"
     return f"database error on {where}: {text.splitlines()[0] if text else type(exc).__name__}"
 
 
-def open_database(url: str) -> sessionmaker[Session]:
-    engine = make_engine(url)
+def locked_message(where: str, options: DatabaseOptions) -> str:
+    return (f"the database {where} stayed locked by other writers for over "
+            f"SKILLCOACH_SQLITE_BUSY_TIMEOUT={options.sqlite_busy_timeout:g} s and {options.lock_retries} retries; "
+            "SQLite serves a few dozen concurrent sessions per file: for more, use Postgres "
+            "(SKILLCOACH_DATABASE_URL=postgresql://...)")
+
+
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "database table is locked", from SQLAlchemy or sqlite3."""
+    return "locked" in str(getattr(exc, "orig", exc))
+
+
+def open_database(url: str, options: DatabaseOptions | None = None) -> sessionmaker[Session]:
+    engine = make_engine(url, options)
     migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import random
 import re
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -21,7 +24,7 @@ from skillcoach.learner import review
 from skillcoach.learner.bkt import ObjectiveKnowledge
 from skillcoach.learner.mastery import Change, LearnerModel, MasteryState
 from skillcoach.planning.dependents import dependents
-from skillcoach.storage.db import StorageError, describe_db_error, open_database
+from skillcoach.storage.db import DatabaseLocked, StorageError, describe_db_error, is_locked, open_database
 from skillcoach.storage.evidence import (
     AttemptResult,
     apply_attempt,
@@ -43,7 +46,9 @@ from skillcoach.storage.models import (
     Turn,
     WeeklyPlan,
 )
+from skillcoach.storage.options import DatabaseOptions
 
+T = TypeVar("T")
 LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 
 
@@ -65,13 +70,28 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-class Store:
-    """Thin repository over one database; every public method is one transaction."""
+def retry_locked(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a write transaction again, whole, when SQLite reports "database is locked"."""
 
-    def __init__(self, url: str, model: LearnerModel | None = None):
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
+        return self.retrying(lambda: method(self, *args, **kwargs))
+    return wrapper
+
+
+class Store:
+    """Thin repository over one database; every public method is one transaction.
+
+    Safe to share between threads: each transaction takes its own connection. Write
+    transactions are retried whole (with backoff, ``lock_retries`` times) when SQLite stays
+    locked past its busy timeout; after that the error tells the operator to move to Postgres.
+    """
+
+    def __init__(self, url: str, model: LearnerModel | None = None, options: DatabaseOptions | None = None):
         self.url = url
         self.model = model or LearnerModel()
-        self._sessions: sessionmaker[Session] = open_database(url)
+        self.options = options or DatabaseOptions.from_environment()
+        self._sessions: sessionmaker[Session] = open_database(url, self.options)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -79,9 +99,24 @@ class Store:
             with self._sessions.begin() as session:
                 yield session
         except OperationalError as exc:
-            raise StorageError(describe_db_error(exc, self._sessions.kw["bind"])) from None
+            error = DatabaseLocked if is_locked(exc) else StorageError
+            raise error(describe_db_error(exc, self._sessions.kw["bind"])) from None
+
+    def retrying(self, work: Callable[[], T]) -> T:
+        """``work()``, run again after a pause while the database is locked (a bounded number of times)."""
+        pause = 0.05
+        for attempt in range(self.options.lock_retries + 1):
+            try:
+                return work()
+            except DatabaseLocked:
+                if attempt == self.options.lock_retries:
+                    raise
+            time.sleep(pause * (1 + random.random()))  # jitter: writers that collided do not collide again
+            pause = min(pause * 2, 2.0)
+        raise AssertionError("unreachable")
 
     # -- learners -------------------------------------------------------------
+    @retry_locked
     def ensure_learner(self, learner_id: str, now: datetime | None = None) -> Learner:
         check_learner_id(learner_id)
         with self.transaction() as db:
@@ -101,6 +136,7 @@ class Store:
             return list(db.scalars(select(Learner).order_by(Learner.id)))
 
     # -- sessions -------------------------------------------------------------
+    @retry_locked
     def open_session(self, learner_id: str, minutes: int, mode: str = "interactive", *,
                      session_id: str | None = None, started_at: datetime | None = None,
                      status: str = "active") -> CoachingSession:
@@ -129,6 +165,7 @@ class Store:
                 query = query.where(CoachingSession.learner_id == learner_id)
             return list(db.scalars(query))
 
+    @retry_locked
     def finish_session(self, session_id: str, summary: dict[str, Any]) -> None:
         with self.transaction() as db:
             row = db.get(CoachingSession, session_id)
@@ -143,6 +180,7 @@ class Store:
                 row.status, row.ended_at = "closed", review.utcnow()
 
     # -- turns ----------------------------------------------------------------
+    @retry_locked
     def record_turn(self, session_id: str, number: int, trace_id: str, learner_input: dict[str, Any],
                     record: dict[str, Any], tokens: int = 0, llm_calls: int = 0) -> None:
         """Insert or complete the record of one turn (idempotent on session + number)."""
@@ -177,6 +215,7 @@ class Store:
             rows = db.scalars(select(ReviewCard).where(ReviewCard.learner_id == learner_id))
             return {r.objective_id: r.card for r in rows}
 
+    @retry_locked
     def record_attempt(self, *, session_id: str, turn: int, learner_id: str, objective_id: str, item: Item,
                        response: str, grade: Grade, review_mode: bool, now: datetime, hints: int = 0,
                        dependents: list[str] | None = None) -> AttemptResult:

@@ -8,6 +8,7 @@ import pytest
 from skillcoach.curriculum.models import Item
 from skillcoach.grading.answers import grade
 from skillcoach.storage.db import StorageError
+from skillcoach.storage.options import DatabaseOptions
 from skillcoach.storage.store import InvalidLearnerId, Store
 from tests.unit.factories import mcq, true_false
 
@@ -32,7 +33,7 @@ def test_migrations_create_every_table(store: Store) -> None:
 
     assert table_names(store._sessions.kw["bind"]) == [
         "alembic_version", "attempts", "learner_misconceptions", "learners", "objective_state", "review_cards",
-        "sessions", "turns", "web_accounts", "weekly_plans"]
+        "session_leases", "sessions", "turns", "web_accounts", "weekly_plans"]
 
 
 def test_attempt_is_written_once_per_session_turn(store: Store) -> None:
@@ -81,8 +82,9 @@ def test_locked_database_is_a_clear_error(tmp_path: Path) -> None:
     holder = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(StorageError, match="locked by another process"):
-            Store(url).ensure_learner("ada")
+        options = DatabaseOptions(sqlite_busy_timeout=0.2, lock_retries=2)
+        with pytest.raises(StorageError, match="stayed locked .* use Postgres"):
+            Store(url, options=options).ensure_learner("ada")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
