@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -12,6 +14,19 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def default_data_dir() -> Path:
     return Path.home() / ".skillcoach"
+
+
+LANGUAGES = ("en", "ko")
+
+
+def default_lang() -> str:
+    """The language of the POSIX locale (LC_ALL, LC_MESSAGES, LANG: "ko_KR.UTF-8" -> "ko"), else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value.split(".")[0].split("_")[0].lower()
+            return code if code in LANGUAGES else "en"
+    return "en"
 
 
 class Settings(BaseSettings):
@@ -24,6 +39,8 @@ class Settings(BaseSettings):
     checkpoint_url: str | None = None  # default: follows database_url
     curriculum_dir: Path = REPO_ROOT / "config" / "curriculum"
     prompts_dir: Path = REPO_ROOT / "prompts"
+    # The learner-facing language (SKILLCOACH_LANG=en|ko); ``locale`` follows it unless set on its own.
+    lang: Literal["en", "ko"] = Field(default_factory=default_lang)
     locale: str = "en"
     model: str = "offline"
     # Per-agent overrides, e.g. a cheaper model for the quiz (SKILLCOACH_MODEL_QUIZ=openai:gpt-4.1-nano).
@@ -50,6 +67,12 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "SKILLCOACH_LANGFUSE_BASE_URL"),
     )
+
+    @model_validator(mode="after")
+    def _locale_follows_lang(self) -> Settings:
+        if "locale" not in self.model_fields_set:
+            self.locale = self.lang  # the curriculum language agents and tools get
+        return self
 
     @property
     def resolved_database_url(self) -> str:

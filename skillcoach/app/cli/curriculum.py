@@ -23,6 +23,7 @@ def validate(
     import datetime as dt
 
     from skillcoach.curriculum.audit import InvalidAge, parse_age
+    from skillcoach.curriculum.bilingual import check_languages
     from skillcoach.curriculum.loader import read_dir
     from skillcoach.curriculum.seeds import SEEDS_ENV, find_seeds_dir
     from skillcoach.curriculum.validate import check
@@ -39,6 +40,7 @@ def validate(
         typer.echo(f"note: source texts not found (no shared/seeds above {conf.curriculum_dir}, {SEEDS_ENV} unset); "
                    "headings checked against sources.yaml only", err=True)
     problems = check(raw, seeds_dir=seeds_dir, today=today)
+    problems += check_languages(conf.curriculum_dir)  # every translation complete and consistent with English
     for problem in problems:
         typer.echo(str(problem))
     if show_coverage:
