@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from skillcoach.resources import REPO_ROOT, default_curriculum_dir, default_prompts_dir
@@ -15,6 +16,19 @@ __all__ = ["REPO_ROOT", "Settings", "default_data_dir"]
 
 def default_data_dir() -> Path:
     return Path.home() / ".skillcoach"
+
+
+LANGUAGES = ("en", "ko")
+
+
+def default_lang() -> Literal["en", "ko"]:
+    """The language of the POSIX locale (LC_ALL, LC_MESSAGES, LANG: "ko_KR.UTF-8" -> "ko"), else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value.split(".")[0].split("_")[0].lower()
+            return "ko" if code == "ko" else "en"
+    return "en"
 
 
 class Settings(BaseSettings):
@@ -27,6 +41,8 @@ class Settings(BaseSettings):
     checkpoint_url: str | None = None  # default: follows database_url
     curriculum_dir: Path = Field(default_factory=default_curriculum_dir)  # the checkout's, else the wheel's
     prompts_dir: Path = Field(default_factory=default_prompts_dir)
+    # The learner-facing language (SKILLCOACH_LANG=en|ko); ``locale`` follows it unless set on its own.
+    lang: Literal["en", "ko"] = Field(default_factory=default_lang)
     locale: str = "en"
     model: str = "offline"
     # Per-agent overrides, e.g. a cheaper model for the quiz (SKILLCOACH_MODEL_QUIZ=openai:gpt-4.1-nano).
@@ -93,6 +109,12 @@ class Settings(BaseSettings):
         except ArgumentError:
             raise ValueError("is not a database URL: use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB") from None
         return value
+
+    @model_validator(mode="after")
+    def _locale_follows_lang(self) -> Settings:
+        if "locale" not in self.model_fields_set:
+            self.locale = self.lang  # the curriculum language agents and tools get
+        return self
 
     @property
     def resolved_database_url(self) -> str:

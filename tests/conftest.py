@@ -35,7 +35,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY", "LANGFUSE_BASE_URL", "LANGFUSE_HOST",
-                 "SKILLCOACH_MODEL", "SKILLCOACH_DATABASE_URL", "SKILLCOACH_DATA_DIR"):
+                 "SKILLCOACH_MODEL", "SKILLCOACH_DATABASE_URL", "SKILLCOACH_DATA_DIR",
+                 "SKILLCOACH_LANG", "SKILLCOACH_LOCALE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
 
 

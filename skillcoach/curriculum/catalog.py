@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +21,8 @@ class Curriculum:
     item_objective: dict[str, str] = field(repr=False)
     order: tuple[str, ...] = field(repr=False)  # objective ids, prerequisites first
     sources: dict[str, Source] = field(default_factory=dict, repr=False)  # source id -> record
+    locale: str = "en"  # the language of every text field
+    directory: Path | None = field(default=None, repr=False)  # where it was loaded from, for ``localized``
 
     @classmethod
     def from_skills(cls, skills: list[Skill], sources: list[Source] | None = None) -> Curriculum:
@@ -33,7 +35,16 @@ class Curriculum:
         objectives = {o.id: o for s in ordered for o in s.objectives}
         items = {i.id: i for o in objectives.values() for i in o.items}
         item_objective = {i.id: o.id for o in objectives.values() for i in o.items}
-        return cls(tuple(ordered), objectives, items, item_objective, _teaching_order(ordered), by_id)
+        locale = ordered[0].locale if ordered else "en"
+        return cls(tuple(ordered), objectives, items, item_objective, _teaching_order(ordered), by_id, locale)
+
+    def localized(self, lang: str) -> Curriculum:
+        """The same curriculum (same ids) with its text in ``lang``; English where a translation lacks a field."""
+        if lang == self.locale:
+            return self
+        if self.directory is None:
+            raise ValueError("this curriculum was not loaded from a directory; load it with load_curriculum")
+        return load_curriculum(self.directory, lang)
 
     def skill(self, skill_id: str) -> Skill | None:
         return next((s for s in self.skills if s.id == skill_id), None)
@@ -88,9 +99,9 @@ def _teaching_order(skills: list[Skill]) -> tuple[str, ...]:
     return tuple(order)
 
 
-def load_curriculum(directory: Path, locale: str = "en") -> Curriculum:
-    """Load and check a curriculum; raise CurriculumError naming file and field on any problem."""
-    return _load_cached(directory.resolve(), locale)
+def load_curriculum(directory: Path, locale: str = "en", *, lang: str | None = None) -> Curriculum:
+    """Load and check a curriculum in ``lang`` (alias of ``locale``: en, ko); raise CurriculumError on any problem."""
+    return _load_cached(directory.resolve(), lang or locale)
 
 
 @cache
@@ -99,4 +110,5 @@ def _load_cached(directory: Path, locale: str) -> Curriculum:
     problems: list[Problem] = check(raw, authoring_rules=False)
     if problems:
         raise CurriculumError(problems)
-    return Curriculum.from_skills(list(raw.skills.values()), raw.sources.sources if raw.sources else None)
+    loaded = Curriculum.from_skills(list(raw.skills.values()), raw.sources.sources if raw.sources else None)
+    return replace(loaded, locale=locale, directory=directory)

@@ -45,6 +45,8 @@ class RawCurriculum:
     problems: list[Problem]
     claims: ClaimList | None = None
     directory: Path | None = None
+    locale: str = "en"
+    fallbacks: dict[str, list[str]] | None = None  # translated file -> fields taken from English
 
 
 def read_dir(directory: Path, locale: str = "en") -> RawCurriculum:
@@ -55,6 +57,11 @@ def read_dir(directory: Path, locale: str = "en") -> RawCurriculum:
     sources = _parse(directory / SOURCES_FILE, SourceList, problems)
     claims = _parse(directory / CLAIMS_FILE, ClaimList, problems) if (directory / CLAIMS_FILE).exists() else None
     skills: dict[str, Skill] = {}
+    if locale != "en":  # a translation: <directory>/<locale>/*.yaml read over the English files
+        from skillcoach.curriculum.localize import read_language
+
+        skills, fallbacks = read_language(directory, locale, problems)
+        return RawCurriculum(skills, sources, problems, claims, directory, locale, fallbacks)
     for path in sorted(directory.glob("*.yaml")):
         if path.name in DATA_FILES:
             continue
@@ -81,6 +88,11 @@ def _parse(path: Path, model: type[Any], problems: list[Problem]) -> Any:
         where = f"line {mark.line + 1}" if mark else "-"
         problems.append(Problem(name, where, f"invalid YAML: {getattr(exc, 'problem', exc)}"))
         return None
+    return _parse_data(name, data, model, problems)
+
+
+def _parse_data(name: str, data: Any, model: type[Any], problems: list[Problem]) -> Any:
+    """Validate parsed YAML ``data`` as ``model``, adding its problems under file ``name``."""
     if not isinstance(data, dict):
         problems.append(Problem(name, "-", "expected a mapping at the top level"))
         return None

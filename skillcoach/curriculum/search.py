@@ -10,6 +10,8 @@ import Stemmer
 
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.curriculum.citations import cite, cite_all, cite_fields, fact_text
+from skillcoach.curriculum.korean import has_hangul, search_terms
+from skillcoach.curriculum.loader import CurriculumError
 from skillcoach.curriculum.models import Objective, SourceRef
 
 MIN_SCORE = 0.05
@@ -51,16 +53,56 @@ def passages_of(objective: Objective) -> list[Passage]:
               for kp in objective.key_points]
     found += [Passage(skill, oid, "fact", cite(f.source), fact_text(f), **cite_fields(f.source))
               for f in objective.facts]
-    found.append(Passage(skill, oid, "example", home, f"Example ({objective.title}): {objective.example.strip()}",
+    example = EXAMPLE_LABEL.get(_locale_of(objective), "Example")
+    found.append(Passage(skill, oid, "example", home, f"{example} ({objective.title}): {objective.example.strip()}",
                          **home_fields))
     return found
 
 
+EXAMPLE_LABEL = {"en": "Example", "ko": "예시"}
+
+
+def _locale_of(objective: Objective) -> str:
+    return "ko" if has_hangul(objective.title + objective.explanation[:200]) else "en"
+
+
+def query_language(query: str) -> str:
+    """The language a query is asked in: Korean when it has any Hangul ("C2PA가 뭔가요?"), else English."""
+    return "ko" if has_hangul(query) else "en"
+
+
 class CurriculumIndex:
-    """A BM25 index over every passage of a curriculum."""
+    """BM25 over every passage of a curriculum, one index per language, chosen by the query's language.
+
+    A Korean question searches the Korean passages (Kiwi morphemes), an English one the English
+    passages (Snowball stems); the other language's index is built on its first query.
+    """
+
+    def __init__(self, curriculum: Curriculum):
+        self._curriculum = curriculum
+        self._by_lang: dict[str, _LanguageIndex] = {curriculum.locale: _LanguageIndex(curriculum)}
+        self.passages = self._by_lang[curriculum.locale].passages
+
+    def for_language(self, lang: str) -> _LanguageIndex:
+        """The index of ``lang``'s passages (this curriculum's own language when there is no translation)."""
+        if lang not in self._by_lang:
+            try:
+                self._by_lang[lang] = _LanguageIndex(self._curriculum.localized(lang))
+            except (ValueError, CurriculumError):  # no translation to load: search what there is
+                self._by_lang[lang] = self._by_lang[self._curriculum.locale]
+        return self._by_lang[lang]
+
+    def search(self, query: str, k: int = 3, objective_id: str | None = None) -> list[Passage]:
+        """The best ``k`` passages for ``query`` in its own language (fewer when little matches)."""
+        return self.for_language(query_language(query)).search(query, k, objective_id)
+
+
+class _LanguageIndex:
+    """A BM25 index over the passages of one language."""
 
     def __init__(self, curriculum: Curriculum):
         self.passages = [p for o in curriculum.objectives.values() for p in passages_of(o)]
+        self._korean = curriculum.locale == "ko"
         self._stemmer = Stemmer.Stemmer("english")
         self._lock = threading.Lock()  # PyStemmer objects are not thread-safe; one Coach serves many sessions
         self._bm25 = bm25s.BM25()
@@ -68,6 +110,8 @@ class CurriculumIndex:
         self._bm25.index(tokens, show_progress=False)
 
     def _tokens(self, texts: list[str]) -> list[list[str]]:
+        if self._korean:
+            return [search_terms(text) for text in texts]
         with self._lock:
             tokens = bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, return_ids=False,
                                     show_progress=False)

@@ -44,9 +44,11 @@ COLLAPSED = re.compile(
     r"|fullmarks|systemprompt|youarenow|disregard(?:the|your|all|previous)|completeandcorrect|verdictcorrect",
     re.IGNORECASE,
 )
-# Korean: ignore / instructions / correct answer, full marks / grade / score / teacher / system / role.
-KOREAN = re.compile(r"무시|지시|정답(?:으로|처리|이라고|입니다|이다)|만점|채점|점수"
-                    r"|선생님|교사|시스템|프롬프트|역할|명령")
+# Korean: ignore / correct answer, full marks / the grader, grading criteria / a score / teacher / "system:" /
+# "you are now". Not the bare words 프롬프트, 시스템, 역할, 지시, 채점: Korean answers about prompts,
+# systems, roles and automatic grading use them ("시스템 프롬프트에 역할을 적고", "자동 채점").
+KOREAN = re.compile(r"무시|정답(?:으로|처리|이라고|입니다|이다)|만점|채점자|채점 ?기준|점수\s*[:：]|점수를 (?:주|줘)"
+                    r"|선생님|교사|시스템\s*[:：]|당신은 이제|명령(?:을|에) 따르")
 # Letters from other scripts that look Latin ("іgnоrе" with Cyrillic і, о, е).
 CONFUSABLES = str.maketrans("асеіорхуѕјԁһӏАВСЕНІЈКМОРТХУαοιεκνρτυχ",
                             "aceiopxysjdhlABCEHIJKMOPTXYaoieknptux")

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from skillcoach.curriculum.korean import has_hangul
+
 MAX_GAP = 2
 PRE_SCOPE = 8  # words a negator such as "never" governs to its right
 POST_SCOPE = 8  # words a predicate such as "is unnecessary" governs to its left
@@ -58,6 +60,10 @@ class Token:
     stem: str
     sentence: int
     punct: bool = False
+    # Korean answers only (see grading/korean.py): morpheme tag, the written word it sits in, and its index.
+    tag: str = ""
+    surface: str = ""
+    eojeol: int = -1
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,8 @@ def _expand(text: str) -> str:
 
 def tokenise(text: str) -> list[Token]:
     """Lower-case word and punctuation tokens with their stems and sentence numbers."""
+    if has_hangul(text):
+        return korean.tokenise(text)
     lowered = _expand(text)
     out: list[Token] = []
     sentence = 0
@@ -99,6 +107,8 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=4096)
 def compile_phrase(phrase: str) -> tuple[tuple[str, bool], ...]:
     """A rubric phrase as (stem or prefix, is_prefix) pairs."""
+    if has_hangul(phrase):
+        return korean.phrase_parts(phrase)
     parts: list[tuple[str, bool]] = []
     for raw in re.findall(r"[a-z0-9]+\*?", _expand(phrase)):
         if raw.endswith("*"):
@@ -120,6 +130,8 @@ def stem_index(tokens: list[Token]) -> dict[str, list[int]]:
 @lru_cache(maxsize=4096)
 def phrase_negates(phrase: str) -> bool:
     """True when the phrase itself carries a negation ("not trained", "no signal")."""
+    if has_hangul(phrase):
+        return korean.phrase_negates(phrase)
     tokens = tokenise(phrase)
     return any(t.stem in NEGATORS for t in tokens)
 
@@ -149,6 +161,10 @@ def find(tokens: list[Token], phrase: str, index: dict[str, list[int]] | None = 
             continue
         negated = False if self_negating else is_negated(tokens, i, end)
         matches.append(Match(i, end, negated))
+    if has_hangul(phrase):  # also where the phrase begins written words: "모른" in "모른다"
+        taken = {m.start for m in matches}
+        matches += [Match(i, end, False if self_negating else is_negated(tokens, i, end))
+                    for i, end in korean.surface_spans(tokens, phrase, MAX_GAP) if i not in taken]
     return matches
 
 
@@ -177,6 +193,8 @@ def _extend(tokens: list[Token], start: int, rest: tuple[tuple[str, bool], ...])
 
 def is_negated(tokens: list[Token], start: int, end: int) -> bool:
     """Whether the span [start, end] sits in the scope of a negation."""
+    if tokens[start].eojeol >= 0:
+        return korean.is_negated(tokens, start, end)
     inside = [t for t in tokens[start + 1:end] if not t.punct]
     if any(t.stem in NEGATORS for t in inside):
         return True
@@ -260,6 +278,8 @@ FUNCTION_WORDS = frozenset(
 def is_keyword_list(tokens: list[Token]) -> bool:
     """A list of terms with no sentence structure: too few function words, or short comma fragments."""
     words = [t for t in tokens if not t.punct]
+    if any(t.eojeol >= 0 for t in words):
+        return korean.is_keyword_list(tokens)
     if len(words) < 3:
         return False
     function_share = sum(t.word in FUNCTION_WORDS for t in words) / len(words)
@@ -281,3 +301,6 @@ def _fragments(tokens: list[Token]) -> list[list[Token]]:
         else:
             out[-1].append(tok)
     return [f for f in out if f]
+
+
+from skillcoach.grading import korean  # noqa: E402  (korean.py builds on Token above)

@@ -29,6 +29,7 @@ def validate(
 
     from skillcoach.curriculum.audit import InvalidAge, parse_age
     from skillcoach.curriculum.authoring import giveaway_warnings, right_is_longest
+    from skillcoach.curriculum.bilingual import check_languages
     from skillcoach.curriculum.loader import read_dir
     from skillcoach.curriculum.seeds import SEEDS_ENV, find_seeds_dir
     from skillcoach.curriculum.validate import check
@@ -46,6 +47,7 @@ def validate(
                    "headings checked against sources.yaml only", err=True)
     problems = check(raw, seeds_dir=seeds_dir, today=today)
     warnings = [w for file, skill in raw.skills.items() for o in skill.objectives for w in giveaway_warnings(file, o)]
+    problems += check_languages(conf.curriculum_dir)  # every translation complete and consistent with English
     for problem in problems:
         typer.echo(str(problem))
     for warning in warnings:
