@@ -5,7 +5,6 @@ review cap, hints and misconceptions."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -223,17 +222,17 @@ def test_reviews_take_at_most_about_forty_percent_of_a_session(sim: Coach, clock
     assert review_minutes <= 0.4 * 20 + 2.0  # the cap is checked before each review of up to two minutes
 
 
+MISCONCEPTION = "prompt-engineering/confuses-exhortation-with-specification"
+
+
 @pytest.fixture
 def misconception_coach(tmp_path: Path, clock: Clock) -> Iterator[Coach]:
-    """The real curriculum, with one wrong choice carrying a misconception id."""
-    root = tmp_path / "curriculum"
-    shutil.copytree(Path(Settings().curriculum_dir), root)
-    path = root / "prompt-engineering.yaml"
-    text = path.read_text()
-    marker = "            text: Add \"Please be careful and accurate\" at the end of the prompt.\n"
-    assert marker in text
-    path.write_text(text.replace(marker, marker + "            misconception: exhortation-is-specification\n", 1))
-    with Coach(Settings(data_dir=tmp_path / "data", curriculum_dir=root), clock=clock) as opened:
+    """The real curriculum, whose first item's wrong choice "a" carries a misconception id."""
+    settings = Settings(data_dir=tmp_path / "data")
+    with Coach(settings, clock=clock) as opened:
+        first = next(i for i in opened.curriculum.objective(FIRST).items
+                     if any(getattr(c, "misconception", None) for c in i.choices))
+        assert first.choices[0].key == "a" and first.choices[0].misconception == MISCONCEPTION
         yield opened
 
 
@@ -257,7 +256,7 @@ def test_a_misconception_is_stored_re_taught_from_its_feedback_and_re_asked(misc
     if target.id not in asked:
         pytest.fail(f"the item with a misconception was never asked: {asked}")
     [row] = coach.store.misconceptions("mi")
-    assert row.misconception_id == "exhortation-is-specification" and row.count == 1
+    assert row.misconception_id == MISCONCEPTION and row.count == 1
     remediation = [e for e in events if e["type"] == "lesson" and e["remediation"]]
     assert remediation and "confuses exhortation with specification" in remediation[0]["text"]
     assert asked.count(target.id) == 2, "the triggering item is asked again"

@@ -29,8 +29,8 @@ def judge(verdict: str, score: float) -> Any:
 
 
 def record_session(settings: Settings, learner: str = "ada", models: dict[str, Any] | None = None,
-                   minutes: int = 25) -> str:
-    """A scripted session with right and wrong answers, questions, and short answers."""
+                   minutes: int = 25, right_short_answers: bool = False) -> str:
+    """A scripted session with right and wrong answers, questions, and short answers (all right if asked)."""
     with Coach(settings, models=models) as coach:
         earlier = coach.session(learner, 6)
         earlier.start()
@@ -47,7 +47,9 @@ def record_session(settings: Settings, learner: str = "ada", models: dict[str, A
             elif pending["type"] == "question" and pending["kind"] != "short_answer" and n % 2:
                 session.command("skip")  # steer towards short answers, which the judge grades
             else:
-                session.send(reply_for(coach.curriculum, pending, wrong=(n % 5 == 0)))
+                short = pending["type"] == "question" and pending["kind"] == "short_answer"
+                session.send(reply_for(coach.curriculum, pending,
+                                       wrong=(n % 5 == 0) and not (short and right_short_answers)))
         return session.id
 
 
@@ -78,8 +80,11 @@ def test_recorded_model_outputs_are_fed_back(settings: Settings) -> None:
 
 
 def test_fork_with_a_changed_grader_shows_the_diff(settings: Settings) -> None:
+    # Right short answers: the rubric grades them correct, so the judge decides and a stricter judge
+    # lowers the verdict. (A model "correct" against a confident rubric "wrong" is only a dispute: the
+    # rubric's grade stands, so a wrong short answer would show no verdict change.)
     lenient = {"reviewer": ScriptedChatModel(replies=[judge("correct", 1.0)])}
-    sid = record_session(settings, models=lenient)
+    sid = record_session(settings, models=lenient, right_short_answers=True)
     strict = {"reviewer": ScriptedChatModel(replies=[judge("wrong", 0.0)])}
     result = replay_session(settings, sid, from_turn=1, fork_models=strict)
     diffs = result.differences()
