@@ -23,7 +23,7 @@ from tests.concurrency_procs import Outcome, clear_line, run_workers
 
 def count(url: str, outcomes: list[Outcome], turns: int) -> dict[str, int]:
     """Turns finished, turns not run because their worker failed clearly, turns lost."""
-    store = Store(url, DatabaseOptions())
+    store = Store(url, options=DatabaseOptions())
     finished = failed = lost = 0
     for outcome in outcomes:
         sid = outcome.report.get("session")

@@ -40,7 +40,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> s
 
 def _first_session(data_dir: Path) -> None:
     """A session that waits on its first question (so the databases exist and a later answer writes)."""
-    run = run_cli("chat", "--learner", "ada", "--jsonl", env={"SKILLCOACH_DATA_DIR": str(data_dir)},
+    run = run_cli("chat", "--learner", "ada", "--new-learner", "--jsonl", env={"SKILLCOACH_DATA_DIR": str(data_dir)},
                   stdin='{"command": "continue"}\n')
     assert run.returncode == 0, run.stderr
 
@@ -57,18 +57,24 @@ def write_lock(path: Path) -> Iterator[None]:
         holder.close()
 
 
+# A lock held past the busy timeout and every retry; short here so the test does not wait minutes.
+SHORT_LOCK_WAIT = {"SKILLCOACH_SQLITE_BUSY_TIMEOUT": "1", "SKILLCOACH_DB_LOCK_RETRIES": "1"}
+
+
 def test_a_locked_checkpoint_database_is_one_line(tmp_path: Path) -> None:
     _first_session(tmp_path)
     with write_lock(tmp_path / "checkpoints.db"):
-        run = run_cli("chat", "--learner", "ada", "--jsonl", "--new", env={"SKILLCOACH_DATA_DIR": str(tmp_path)})
+        run = run_cli("chat", "--learner", "ada", "--new-learner", "--jsonl", "--new",
+                      env={"SKILLCOACH_DATA_DIR": str(tmp_path), **SHORT_LOCK_WAIT})
     assert run.returncode != 0 and "locked" in one_clear_line(run.stderr)
 
 
 def test_a_write_lock_held_through_an_answer_is_one_line_and_loses_nothing(tmp_path: Path) -> None:
     _first_session(tmp_path)
-    proc = subprocess.Popen([sys.executable, "-m", "skillcoach", "chat", "--learner", "ada", "--jsonl"],
-                            env={**os.environ, "SKILLCOACH_DATA_DIR": str(tmp_path)}, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "skillcoach", "chat", "--learner", "ada", "--new-learner",
+                             "--jsonl"],
+                            env={**os.environ, "SKILLCOACH_DATA_DIR": str(tmp_path), **SHORT_LOCK_WAIT},
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdin and proc.stdout and proc.stderr
     while not json.loads(proc.stdout.readline())["awaiting"]:
         pass
@@ -77,7 +83,8 @@ def test_a_write_lock_held_through_an_answer_is_one_line_and_loses_nothing(tmp_p
         proc.stdin.flush()
         code = proc.wait(timeout=120)
     assert code != 0 and "locked" in one_clear_line(proc.stderr.read())
-    resumed = run_cli("chat", "--learner", "ada", "--jsonl", env={"SKILLCOACH_DATA_DIR": str(tmp_path)})
+    resumed = run_cli("chat", "--learner", "ada", "--new-learner", "--jsonl",
+                      env={"SKILLCOACH_DATA_DIR": str(tmp_path)})
     assert resumed.returncode == 0 and '"awaiting": true' in resumed.stdout, "the session goes on afterwards"
 
 
@@ -94,7 +101,7 @@ def test_a_full_disk_during_an_answer_is_one_line(tmp_path: Path, capsys: pytest
     monkeypatch.setattr(sqlite3, "connect", full_disk)
     lines = "\n".join(['{"answer": "I think it is the first one, as the lesson said"}'] * 40 + ['{"command": "quit"}'])
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines + "\n"))
-    result = cli(capsys, monkeypatch, tmp_path, "chat", "--learner", "ada", "--jsonl")
+    result = cli(capsys, monkeypatch, tmp_path, "chat", "--learner", "ada", "--new-learner", "--jsonl")
     assert result.code != 0 and "disk is full" in one_clear_line(result.err)
 
 
@@ -127,6 +134,7 @@ def test_database_url_option_that_is_not_a_url_is_one_line(tmp_path: Path, capsy
 
 
 def test_stdout_to_dev_full_is_one_line(tmp_path: Path) -> None:
+    _first_session(tmp_path)  # a learner to report on
     with open("/dev/full", "w") as full:
         run = subprocess.run([sys.executable, "-m", "skillcoach", "progress", "--learner", "ada", "--json"],
                              env={**os.environ, "SKILLCOACH_DATA_DIR": str(tmp_path)}, stdout=full,

@@ -35,7 +35,7 @@ def sqlite_env(tmp_path: Path) -> dict[str, str]:
 
 def check_no_turn_lost(url: str, outcomes: list[Outcome]) -> None:
     """Every finished worker's turns are stored, numbered once each; attempts are never doubled."""
-    store = Store(url, DatabaseOptions())
+    store = Store(url, options=DatabaseOptions())
     for outcome in outcomes:
         sid = outcome.report.get("session")
         if not sid:
@@ -159,13 +159,14 @@ def test_a_postgres_that_never_answers_fails_within_the_bound(tmp_path: Path) ->
 
 def test_a_session_is_driven_by_one_process_at_a_time(tmp_path: Path) -> None:
     env = {**os.environ, **sqlite_env(tmp_path), "PYTHONPATH": str(REPO_ROOT)}
-    first = subprocess.Popen([sys.executable, "-m", "skillcoach", "chat", "--learner", "ada", "--jsonl"],
+    first = subprocess.Popen([sys.executable, "-m", "skillcoach", "chat", "--learner", "ada", "--new-learner",
+                              "--jsonl"],
                              cwd=REPO_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert first.stdout is not None
         opened = json.loads(first.stdout.readline())  # the session is open and waiting
         assert opened["type"] in ("lesson", "notice", "plan", "question")
-        second = cli(sqlite_env(tmp_path), "chat", "--learner", "ada", "--jsonl", timeout=60)
+        second = cli(sqlite_env(tmp_path), "chat", "--learner", "ada", "--new-learner", "--jsonl", timeout=60)
         assert second.returncode == 2 and second.stdout == ""
         assert second.stderr.strip().startswith("error: this session is open elsewhere (process")
         assert len(second.stderr.strip().splitlines()) == 1
@@ -188,7 +189,7 @@ def test_a_statement_past_the_timeout_is_one_clear_line(pg_database: str) -> Non
 
     from skillcoach.storage.db import StorageError
 
-    store = Store(pg_database, DatabaseOptions(statement_timeout=1))
+    store = Store(pg_database, options=DatabaseOptions(statement_timeout=1))
     started = time.monotonic()
     with pytest.raises(StorageError, match=r"did not finish a statement within SKILLCOACH_DB_STATEMENT_TIMEOUT=1 s"):
         with store.transaction() as db:

@@ -100,7 +100,8 @@ def no_traceback(done: subprocess.CompletedProcess[str]) -> None:
 def piped_session(installed: Installed, data_dir: Path) -> list[dict[str, Any]]:
     """``chat --jsonl`` with the learner's answers piped in; the events it wrote."""
     script = "".join(json.dumps(line) + "\n" for line in PIPED)
-    done = installed.run(data_dir, "chat", "--learner", "me", "--minutes", "5", "--jsonl", stdin=script)
+    done = installed.run(data_dir, "chat", "--learner", "me", "--new-learner", "--minutes", "5", "--jsonl",
+                         stdin=script)
     no_traceback(done)
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
@@ -119,8 +120,8 @@ def test_readme_first_command_piped_to_jsonl(checkout_install: Installed, tmp_pa
 def test_readme_first_command_in_a_terminal(checkout_install: Installed, tmp_path: Path) -> None:
     env = checkout_install.env(tmp_path / "data", TERM="dumb")
     child = pexpect.spawn(str(checkout_install.venv / "bin" / "python"), ["-m", "skillcoach", "chat", "--learner",
-                          "me", "--minutes", "5"], cwd=str(REPO_ROOT), env=env, encoding="utf-8", timeout=120,
-                          dimensions=(50, 100))
+                          "me", "--new-learner", "--minutes", "5"], cwd=str(REPO_ROOT), env=env, encoding="utf-8",
+                          timeout=120, dimensions=(50, 100))
     seen = [wait_for_prompt(child)]
     assert "Lesson" in seen[-1], seen[-1]
     for reply in ("", "a", "t", "1"):  # Enter starts practising; one of the answers fits the question's kind
@@ -178,7 +179,7 @@ ERRORS: dict[str, tuple[list[str], dict[str, str]]] = {
     "unparsable database URL": (["learner", "list"], {"SKILLCOACH_DATABASE_URL": "not a url"}),
     "unreachable database": (["learner", "list"],
                              {"SKILLCOACH_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/none"}),
-    "bad model": (["chat", "--learner", "me", "--jsonl"], {"SKILLCOACH_MODEL": "no-provider"}),
+    "bad model": (["chat", "--learner", "me", "--new-learner", "--jsonl"], {"SKILLCOACH_MODEL": "no-provider"}),
     "locked database": (["learner", "add", "zed", "--minutes", "60"], {}),
 }
 

@@ -138,7 +138,7 @@ def test_terminal_loop_answers_every_line(fuzz_coach: Coach, line: str) -> None:
 
 def test_killer_lines_in_a_real_process_each_get_one_error_and_the_session_goes_on(tmp_path: Path) -> None:
     env = {**os.environ, "SKILLCOACH_DATA_DIR": str(tmp_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "skillcoach", "chat", "--learner", "ada", "--jsonl",
+    proc = subprocess.Popen([sys.executable, "-m", "skillcoach", "chat", "--learner", "ada", "--new-learner", "--jsonl",
                              "--minutes", "5"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
     assert proc.stdin and proc.stdout

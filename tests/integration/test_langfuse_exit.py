@@ -24,8 +24,9 @@ def _exit_seconds(data_dir: Path, langfuse_url: str | None) -> float:
     if langfuse_url:
         env.update(LANGFUSE_PUBLIC_KEY="pk-lf-exit", LANGFUSE_SECRET_KEY="sk-lf-exit", LANGFUSE_BASE_URL=langfuse_url)
     # Input closes at once: the first turn runs (spans to export), then the process saves and exits.
-    proc = subprocess.Popen([sys.executable, "-m", "skillcoach", "chat", "--learner", "ada", "--jsonl"], env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "skillcoach", "chat", "--learner", "ada", "--new-learner",
+                             "--jsonl"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stderr is not None
     last_line_at = None
     for line in iter(proc.stdout.readline, ""):

@@ -62,7 +62,8 @@ def test_a_session_full_of_pii_exports_none_of_it(tmp_path: Path) -> None:
 
 def test_url_passwords_never_reach_a_message(tmp_path: Path) -> None:
     env = {**os.environ, "SKILLCOACH_DATA_DIR": str(tmp_path), "SKILLCOACH_CHECKPOINT_URL": "mysql://u:PW1234@h/x"}
-    run = subprocess.run([sys.executable, "-m", "skillcoach", "chat", "--learner", "ada", "--jsonl"], env=env,
+    run = subprocess.run([sys.executable, "-m", "skillcoach", "chat", "--learner", "ada", "--new-learner", "--jsonl"],
+                         env=env,
                          input="", capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and "PW1234" not in run.stderr + run.stdout and "u:***@h" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1

@@ -16,7 +16,7 @@ from skillcoach.storage.store import Store
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    store = Store(f"sqlite:///{tmp_path / 'lease.db'}", DatabaseOptions())
+    store = Store(f"sqlite:///{tmp_path / 'lease.db'}", options=DatabaseOptions())
     store.ensure_learner("ada")
     return store
 
