@@ -88,7 +88,7 @@ def test_the_schedule_command_keeps_running_until_interrupted(tmp_path: Path) ->
         assert " 06:00 " in ours[0]
         assert proc.poll() is None, "the scheduler waits for Monday"
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 130
+        assert proc.wait(timeout=90) == 130  # generous: a loaded CI box is slow to unwind
     finally:
         if proc.poll() is None:
             proc.kill()
