@@ -47,7 +47,7 @@ def help_seconds(data_dir: str) -> float:
 
 def first_event_seconds(data_dir: str) -> float:
     """Seconds from launching ``chat --jsonl`` to its first line on stdout."""
-    command = [*executable(), "chat", "--learner", "bench-startup", "--jsonl"]
+    command = [*executable(), "chat", "--learner", "bench-startup", "--new-learner", "--jsonl"]
     started = time.perf_counter()
     with subprocess.Popen(command, env=clean_env(data_dir), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True) as child:
