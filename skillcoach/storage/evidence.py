@@ -30,6 +30,7 @@ Dependents = Callable[[str], list[str]]  # objective id -> the objectives that l
 @dataclass(frozen=True)
 class AttemptResult:
     """What recording one graded attempt did to its objective: mastery before and after, and the status change."""
+
     mastery_before: float
     mastery_after: float
     mastered: bool

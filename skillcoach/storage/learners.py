@@ -26,6 +26,7 @@ _CARD_ROWS = select(ReviewCard.objective_id, ReviewCard.card).where(ReviewCard.l
 
 class UnknownLearner(SkillcoachError, LookupError):
     """Raised when a learner id names nobody; the message says how to add the learner."""
+
     def __init__(self, learner_id: str):
         super().__init__(f"no learner {learner_id!r}: add one with 'skillcoach learner add {learner_id}' "
                          "or 'skillcoach learner import FILE.csv'")
@@ -33,6 +34,7 @@ class UnknownLearner(SkillcoachError, LookupError):
 
 class LearnerExists(SkillcoachError, ValueError):
     """Raised when adding a learner whose id is taken; the message says how to change the learner instead."""
+
     def __init__(self, learner_id: str):
         super().__init__(f"learner {learner_id!r} already exists: change it with 'skillcoach learner import FILE.csv'")
 
@@ -48,6 +50,7 @@ class LearnerUpdate:
 @dataclass(frozen=True)
 class ImportCounts:
     """How many learners a CSV import added and how many it updated."""
+
     added: int
     updated: int
 

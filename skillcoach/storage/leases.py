@@ -28,6 +28,7 @@ from skillcoach.storage.store import Store
 
 class SessionLease(Base):
     """The table row saying which process holds a session, and until when (epoch seconds)."""
+
     __tablename__ = "session_leases"
 
     session_id: Mapped[str] = mapped_column(String(64), ForeignKey("sessions.id"), primary_key=True)

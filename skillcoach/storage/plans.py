@@ -21,6 +21,7 @@ from skillcoach.storage.store import Store, as_utc
 @dataclass(frozen=True)
 class StoredPlan:
     """A weekly plan as stored, detached from the database session."""
+
     learner_id: str
     week: str
     plan: dict[str, Any]

@@ -54,6 +54,7 @@ LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 
 class InvalidLearnerId(SkillcoachError, ValueError):
     """Raised when a learner id has characters or a length that ids may not have."""
+
     pass
 
 
@@ -410,6 +411,7 @@ def _stored_result(db: Session, attempt: Attempt) -> AttemptResult:
 
 class UnknownAttempt(SkillcoachError, LookupError):
     """Raised when an attempt id names no recorded attempt."""
+
     pass
 
 
