@@ -127,12 +127,15 @@ class BudgetedModel:
         self.model, self.budget, self.agent = model, budget, agent
 
     def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the model within the turn budget."""
         return self.budget.call(self.agent, self.model.invoke, *args, **kwargs)
 
     def bind_tools(self, *args: Any, **kwargs: Any) -> BudgetedModel:
+        """Bind tools to the model, keeping the budget on the bound model."""
         return BudgetedModel(self.model.bind_tools(*args, **kwargs), self.budget, self.agent)
 
     def with_structured_output(self, *args: Any, **kwargs: Any) -> BudgetedModel:
+        """Ask for structured output, keeping the budget on the structured model."""
         return BudgetedModel(self.model.with_structured_output(*args, **kwargs), self.budget, self.agent)
 
     def __getattr__(self, name: str) -> Any:
