@@ -36,6 +36,8 @@ WRITE_EVERY = 50  # plans per transaction: fewer commits, and a crash loses at m
 
 @dataclass(frozen=True)
 class Outcome:
+    """What the batch did for one learner: planned, already had a plan, had nothing to plan, or failed."""
+
     learner_id: str
     status: Status
     message: str = ""
@@ -44,18 +46,23 @@ class Outcome:
 
 @dataclass
 class BatchReport:
+    """The outcome of a weekly batch run, one per learner visited."""
+
     week: str
     outcomes: list[Outcome] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
+        """Return how many learners ended with this status."""
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
     def failed(self) -> list[Outcome]:
+        """Return the outcomes of the learners whose planning failed."""
         return [o for o in self.outcomes if o.status == "failed"]
 
     @property
     def ok(self) -> bool:
+        """Tell whether every learner was planned, skipped or had nothing to plan, with no failure."""
         return not self.failed
 
 
@@ -82,6 +89,7 @@ class WeeklyBatch:
 
     def run(self, week: str, learners: list[str], *, force: bool = False,
             on_outcome: Callable[[Outcome], None] | None = None) -> BatchReport:
+        """Plan the week for the learners, writing plans in chunks; ``on_outcome`` hears each learner's outcome."""
         parse_week(week)  # a malformed week stops the run before anything is written
         report = BatchReport(week)
 
