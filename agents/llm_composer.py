@@ -39,7 +39,14 @@ class JudgeVerdict(BaseModel):
 
 
 class LLMComposer(OfflineComposer):
-    """A composer that writes with the configured chat models, falling back to the offline composer on any failure."""
+    """A composer that writes with the configured chat models, falling back to the offline composer on any failure.
+
+    Args:
+        models: chat models by agent name (tutor, quiz, reviewer); an agent without one writes offline.
+        prompts: where prompts come from (local files or Langfuse).
+        recorder: where LLM calls are recorded; ``for_turn`` gives a copy recording into a turn's.
+        tools: the curriculum tools the tutor model may call, by name.
+    """
 
     name = "llm"
 

@@ -45,6 +45,12 @@ class TurnBudget:
 
     One budget serves every session of a Coach: the deadline, record and notice belong to the turn
     (started by ``begin_turn`` in the turn's context); the cool-down per agent is shared on purpose.
+
+    Args:
+        turn_seconds: how long all model calls of one turn may take together.
+        cooldown_seconds: how long an agent whose model failed is left out before it is tried again.
+        recorder: where calls made outside any turn are recorded.
+        clock: monotonic seconds, replaceable in tests.
     """
 
     def __init__(self, turn_seconds: float, cooldown_seconds: float, recorder: TurnRecorder,

@@ -88,6 +88,11 @@ class Store:
     Safe to share between threads: each transaction takes its own connection. Write
     transactions are retried whole (with backoff, ``lock_retries`` times) when SQLite stays
     locked past its busy timeout; after that the error tells the operator to move to Postgres.
+
+    Args:
+        url: the SQLAlchemy URL of the database; its schema is migrated on opening.
+        model: the learner model that folds attempts into mastery (the default parameters if None).
+        options: busy timeout, lock retries and pool sizes (from the environment if None).
     """
 
     def __init__(self, url: str, model: LearnerModel | None = None, options: DatabaseOptions | None = None):

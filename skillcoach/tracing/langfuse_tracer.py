@@ -29,7 +29,12 @@ NOISY_LOGGERS = ("langfuse", "opentelemetry.exporter.otlp.proto.http", "opentele
 
 
 class LangfuseTracer:
-    """Traces every turn to Langfuse, with scores for correctness, mastery and session accuracy."""
+    """Traces every turn to Langfuse, with scores for correctness, mastery and session accuracy.
+
+    Args:
+        settings: the Langfuse keys and host, and whether to mask personal data.
+        span_exporter: an OpenTelemetry exporter to use instead of Langfuse's (tests pass an in-memory one).
+    """
 
     def __init__(self, settings: Settings, *, span_exporter: Any = None):
         assert settings.langfuse_public_key and settings.langfuse_secret_key

@@ -67,7 +67,16 @@ class BatchReport:
 
 
 class WeeklyBatch:
-    """Plans weeks over one database and curriculum. Use as a context manager."""
+    """Plans weeks over one database and curriculum. Use as a context manager.
+
+    Args:
+        settings: where the curriculum and database are, and the tracing keys.
+        store: the database to plan in (the settings' database if None).
+        tracer: where runs are traced (from the settings if None).
+        narrative: writes the plan's few sentences (the configured model, or offline, if None).
+        clock: the time stamped on each plan.
+        write_every: plans per transaction; a crash loses at most this many to plan again.
+    """
 
     def __init__(self, settings: Settings, *, store: Store | None = None, tracer: Tracer | None = None,
                  narrative: Narrative | None = None, clock: Callable[[], datetime] = utcnow,
