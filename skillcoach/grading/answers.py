@@ -27,7 +27,7 @@ IGNORED_INSTRUCTIONS = ("Text addressed to the grader was set aside: only what y
 
 
 class Verdict(StrEnum):
-    """How an answer was graded: correct, partial (short answers only) or wrong."""
+    """How an answer was graded: correct, partial (part of a multi-select or short answer) or wrong."""
 
     CORRECT = "correct"
     PARTIAL = "partial"

@@ -152,7 +152,7 @@ def _at_head(engine: Engine) -> bool:
 
 
 def describe_db_error(exc: Exception, engine: Engine) -> str:
-    """Turn a database error into one line for the learner, naming the database and the setting to change."""
+    """Turn a database error into one line that names the database (password hidden) and what to do about it."""
     text = str(getattr(exc, "orig", exc))
     where = engine.url.render_as_string(hide_password=True)
     options = options_of(engine)
