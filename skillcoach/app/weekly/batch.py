@@ -46,7 +46,7 @@ class Outcome:
 
 @dataclass
 class BatchReport:
-    """The outcome of a weekly batch run, one per learner visited."""
+    """What a weekly batch run did for the week: one outcome per learner visited."""
 
     week: str
     outcomes: list[Outcome] = field(default_factory=list)
