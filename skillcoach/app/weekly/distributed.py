@@ -119,7 +119,7 @@ def make_celery(settings: Settings) -> Any:
 
 
 _WORKER_SETTINGS: dict[int, Settings] = {}
-_BATCH: dict[int, WeeklyBatch] = {}  # per process (the key is the pid): made on a worker's first chunk
+_BATCH: dict[tuple[int, int], WeeklyBatch] = {}  # per process and app: made on a worker's first chunk
 
 
 def _plan_chunk(task: Any, week: str, learners: list[str], force: bool = False) -> dict[str, Any]:
@@ -136,10 +136,10 @@ def _plan_chunk(task: Any, week: str, learners: list[str], force: bool = False) 
 
 def worker_batch(settings: Settings) -> WeeklyBatch:
     """This process's batch (curriculum, graph, store), made once: a forked pool child makes its own."""
-    pid = os.getpid()
-    batch = _BATCH.get(pid)
+    key = (os.getpid(), id(settings))
+    batch = _BATCH.get(key)
     if batch is None:
-        batch = _BATCH[pid] = WeeklyBatch(settings)
+        batch = _BATCH[key] = WeeklyBatch(settings)
     return batch
 
 
