@@ -175,14 +175,19 @@ def schedule(
     timezone: Annotated[str, typer.Option(help="Time zone of the cron expression.")] = "UTC",
     log_file: Annotated[Path | None, typer.Option(help="Also append the log to this file.")] = None,
     workers: WORKERS = 1,
+    distributed: DISTRIBUTED = False,
 ) -> None:
-    """Run 'plan weekly --all' on a cron schedule (default Mondays 06:00 UTC) until stopped."""
-    from skillcoach.app.weekly.schedule import cron_trigger, log, make_scheduler, weekly_run
+    """Run 'plan weekly --all' on a cron schedule (default Mondays 06:00 UTC) until stopped.
+
+    Several schedulers may run on one database (one per machine, for availability): each week's
+    run is claimed in the database, so it happens once."""
+    from skillcoach.app.weekly.schedule import cron_trigger, fleet_run, log, make_scheduler
 
     trigger = cron_trigger(cron, timezone)
     _configure_logging(log_file)
     conf = settings()
-    scheduler = make_scheduler(lambda: weekly_run(conf, workers=workers, zone=trigger.timezone), trigger)
+    scheduler = make_scheduler(lambda: fleet_run(conf, workers=workers, zone=trigger.timezone,
+                                                 distributed=distributed), trigger)
     first = trigger.get_next_fire_time(None, datetime.now(trigger.timezone))
     log.info("weekly plans scheduled on '%s' (%s); next run %s; stop with Ctrl-C", cron, timezone,
              f"{first:%a %Y-%m-%d %H:%M %Z}")
