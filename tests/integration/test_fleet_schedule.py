@@ -54,7 +54,7 @@ def with_learners(url: str, tmp_path: Path) -> Settings:
 
 
 def test_two_schedulers_firing_together_run_one_batch(database_url: str, tmp_path: Path) -> None:
-    settings = with_learners(database_url, tmp_path)
+    with_learners(database_url, tmp_path)
     together = threading.Barrier(2, timeout=60)
     reports: dict[str, Any] = {}
     fired = threading.Event()
