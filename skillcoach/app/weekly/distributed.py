@@ -159,6 +159,13 @@ def enqueue(app: Any, week: str, learners: list[str], *, force: bool, chunk_size
                                      f"{type(exc).__name__}: {exc}") from None
 
 
+def prepare_results(app: Any) -> None:
+    """Create the database backend's result tables now, before any worker races to create them."""
+    session = getattr(app.backend, "ResultSession", None)
+    if session is not None:
+        session().close()
+
+
 def run_distributed(settings: Settings, week: str, learners: list[str], *, force: bool = False,
                     chunk_size: int | None = None, on_chunk: Callable[[DistributedReport], None] | None = None,
                     timeout: float | None = None) -> DistributedReport:
@@ -167,6 +174,7 @@ def run_distributed(settings: Settings, week: str, learners: list[str], *, force
 
     parse_week(week)
     app = make_celery(settings)
+    prepare_results(app)
     pending = enqueue(app, week, learners, force=force, chunk_size=chunk_size or settings.weekly_chunk_size)
     report = DistributedReport(week)
     deadline = None if timeout is None else time.monotonic() + timeout
