@@ -52,6 +52,7 @@ class DistributedReport:
     week: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     outcomes: list[Outcome] = field(default_factory=list)
+    task_seconds: float = 0.0  # summed over chunks: the time workers spent planning (the rest is queueing)
 
     def count(self, status: Status) -> int:
         return self.counts.get(status, 0)
@@ -73,6 +74,7 @@ class DistributedReport:
         for status in STATUSES:
             self.counts[status] += int(result["counts"].get(status, 0))
         self.outcomes.extend(Outcome(learner, status, message) for learner, status, message in result["notable"])
+        self.task_seconds += float(result.get("seconds", 0.0))
 
 
 def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
@@ -124,6 +126,7 @@ _BATCH: dict[tuple[int, int], WeeklyBatch] = {}  # per process and app: made on 
 
 def _plan_chunk(task: Any, week: str, learners: list[str], force: bool = False) -> dict[str, Any]:
     """The task: plan a chunk; one learner's failure is that learner's outcome, not the chunk's."""
+    started = time.perf_counter()
     try:
         batch = worker_batch(_WORKER_SETTINGS[id(task.app)])
         report = batch.run(week, learners, force=force)
@@ -131,7 +134,7 @@ def _plan_chunk(task: Any, week: str, learners: list[str], force: bool = False) 
         if task.request.retries < TASK_RETRIES:
             raise task.retry(exc=exc, countdown=2 ** task.request.retries) from None
         return failed_chunk(learners, f"chunk failed on {socket.gethostname()}: {type(exc).__name__}: {exc}")
-    return summarize(report.outcomes)
+    return {**summarize(report.outcomes), "seconds": round(time.perf_counter() - started, 4)}
 
 
 def worker_batch(settings: Settings) -> WeeklyBatch:
