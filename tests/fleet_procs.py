@@ -15,6 +15,7 @@ from pathlib import Path
 from skillcoach.settings import REPO_ROOT
 
 RABBITMQ_URL = os.environ.get("SKILLCOACH_TEST_BROKER", "amqp://guest:guest@127.0.0.1:5672//")
+REDIS_URL = os.environ.get("SKILLCOACH_TEST_REDIS", "redis://127.0.0.1:6379/13")
 
 
 def broker_problem(url: str = RABBITMQ_URL) -> str | None:
@@ -25,7 +26,7 @@ def broker_problem(url: str = RABBITMQ_URL) -> str | None:
         with Connection(url, connect_timeout=3) as conn:
             conn.ensure_connection(max_retries=1)
     except Exception as exc:  # noqa: BLE001 - any failure means: skip with its reason
-        return f"RabbitMQ not usable at {url} ({type(exc).__name__}: {exc})"
+        return f"broker not usable at {url} ({type(exc).__name__}: {exc})"
     return None
 
 

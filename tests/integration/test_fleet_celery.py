@@ -19,20 +19,36 @@ from skillcoach.settings import Settings
 from skillcoach.storage.learners import LearnerUpdate, upsert_learners
 from skillcoach.storage.models import WeeklyPlan
 from skillcoach.storage.store import Store
-from tests.fleet_procs import RABBITMQ_URL, broker_problem, celery_workers, delete_queue, stop, wait_ready, worker_env
+from tests.fleet_procs import (
+    RABBITMQ_URL,
+    REDIS_URL,
+    broker_problem,
+    celery_workers,
+    delete_queue,
+    stop,
+    wait_ready,
+    worker_env,
+)
 from tests.integration.test_postgres import ADMIN_URL, _admin
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(300)]
 WEEK = "2030-W48"
 LEARNERS = 1200
 CHUNK = 40  # 30 chunks over 3 workers: the killed one is surely mid-chunk with more to come
+VISIBILITY_SECONDS = 10  # Redis: an unacknowledged chunk comes back after this (RabbitMQ needs none)
+
+
+@pytest.fixture(params=["rabbitmq", "redis"])
+def broker(request: pytest.FixtureRequest) -> str:
+    url = RABBITMQ_URL if request.param == "rabbitmq" else REDIS_URL
+    problem = broker_problem(url)
+    if problem:
+        pytest.skip(problem)
+    return url
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    problem = broker_problem()
-    if problem:
-        pytest.skip(problem)
     name = f"fleet_{uuid.uuid4().hex[:10]}"
     with _admin() as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -58,17 +74,19 @@ def last_task_line(log: Path) -> str:
     return lines[-1] if lines else ""
 
 
-def test_a_worker_killed_mid_batch_loses_and_doubles_no_learner(pg_url: str, tmp_path: Path) -> None:
+def test_a_worker_killed_mid_batch_loses_and_doubles_no_learner(broker: str, pg_url: str, tmp_path: Path) -> None:
+    """RabbitMQ re-delivers the killed worker's chunk when its connection drops; Redis after the visibility timeout."""
     from skillcoach.app.weekly.distributed import DistributedReport, run_distributed
 
     learners = [f"learner{n:05d}" for n in range(LEARNERS)]
     upsert_learners(Store(pg_url), [LearnerUpdate(lid, {}) for lid in learners], utcnow())
     queue = f"fleet-test-{uuid.uuid4().hex[:8]}"
-    shared = {"SKILLCOACH_DATABASE_URL": pg_url, "SKILLCOACH_BROKER_URL": RABBITMQ_URL,
-              "SKILLCOACH_WEEKLY_QUEUE": queue}
+    shared = {"SKILLCOACH_DATABASE_URL": pg_url, "SKILLCOACH_BROKER_URL": broker, "SKILLCOACH_WEEKLY_QUEUE": queue,
+              "SKILLCOACH_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_SECONDS)}
     envs = [worker_env(shared, tmp_path / f"machine{n}", db_pool_size=str(2 + n)) for n in range(3)]
     logs = tmp_path / "logs"
-    conf = Settings(data_dir=tmp_path / "enqueuer", database_url=pg_url, broker_url=RABBITMQ_URL, weekly_queue=queue)
+    conf = Settings(data_dir=tmp_path / "enqueuer", database_url=pg_url, broker_url=broker, weekly_queue=queue,
+                    broker_visibility_timeout=VISIBILITY_SECONDS)
     killed: dict[str, str] = {}
     try:
         with celery_workers(envs, logs) as workers:
@@ -84,7 +102,7 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_no_learner(pg_url: str, tmp
             report = run_distributed(conf, WEEK, learners, chunk_size=CHUNK, on_chunk=kill_one_mid_chunk, timeout=240)
             assert workers[0].returncode == -9, "worker 0 was SIGKILLed"
     finally:
-        delete_queue(RABBITMQ_URL, queue)
+        delete_queue(broker, queue)
     assert killed, "worker 0 was killed while it planned a chunk"
     others = (logs / "worker1.log").read_text() + (logs / "worker2.log").read_text()
     assert f"plan_chunk[{killed['task']}] succeeded" in others, "the killed worker's chunk was re-delivered"
