@@ -7,6 +7,8 @@ they share only the broker and the database. Every learner must end up planned e
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from skillcoach.learner.review import utcnow
-from skillcoach.settings import Settings
+from skillcoach.settings import REPO_ROOT, Settings
 from skillcoach.storage.learners import LearnerUpdate, upsert_learners
 from skillcoach.storage.models import WeeklyPlan
 from skillcoach.storage.store import Store
@@ -110,3 +112,25 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_no_learner(broker: str, pg_
     assert report.count("planned") + report.count("exists") == LEARNERS
     per_learner = plans_per_learner(pg_url)
     assert set(per_learner) == set(learners) and set(per_learner.values()) == {1}
+
+
+def test_the_command_enqueues_and_shows_the_workers_progress(tmp_path: Path) -> None:
+    """``plan weekly --all --distributed`` with one worker on a SQLite file: the bar, the counts, exit 0."""
+    problem = broker_problem(RABBITMQ_URL)
+    if problem:
+        pytest.skip(problem)
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    upsert_learners(Store(url), [LearnerUpdate(f"l{n}", {}) for n in range(30)], utcnow())
+    queue = f"fleet-cli-{uuid.uuid4().hex[:8]}"
+    shared = {"SKILLCOACH_DATABASE_URL": url, "SKILLCOACH_BROKER_URL": RABBITMQ_URL, "SKILLCOACH_WEEKLY_QUEUE": queue}
+    logs = tmp_path / "logs"
+    try:
+        with celery_workers([worker_env(shared, tmp_path / "worker")], logs):
+            done = subprocess.run([sys.executable, "-m", "skillcoach", "plan", "weekly", "--all", "--distributed",
+                                   "--week", WEEK, "--chunk-size", "7"], cwd=REPO_ROOT, capture_output=True,
+                                  text=True, timeout=240, env=worker_env(shared, tmp_path / "enqueuer"))
+    finally:
+        delete_queue(RABBITMQ_URL, queue)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"{WEEK}: 30 planned, 0 already planned, 0 with nothing to plan, 0 failed" in done.stdout
+    assert "30 planned, 0 failed" in done.stderr  # the progress bar's counts

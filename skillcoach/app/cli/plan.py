@@ -85,11 +85,13 @@ def _run_distributed(conf: Any, week: str, learners: list[str], force: bool, chu
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[planned]} planned, {task.fields[failed]} failed"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True)) as progress:
-        task = progress.add_task(f"planning {week} on the workers", total=len(learners), planned=0, failed=0)
+        # Until a chunk comes back, say what is awaited: with no worker running the bar would just sit there.
+        task = progress.add_task(f"{week}: enqueued, waiting for 'skillcoach worker' processes", total=len(learners),
+                                 planned=0, failed=0)
 
         def show(report: Any) -> None:
-            progress.update(task, completed=report.done, planned=report.count("planned"),
-                            failed=report.count("failed"))
+            progress.update(task, description=f"planning {week} on the workers", completed=report.done,
+                            planned=report.count("planned"), failed=report.count("failed"))
 
         return run_distributed(conf, week, learners, force=force, chunk_size=chunk_size, on_chunk=show)
 
