@@ -21,10 +21,10 @@ def worker(
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Chunks planned at once (one per core).")] = 1,
     pool: Annotated[PoolKind, typer.Option(help="prefork (processes), solo (this process) or threads.")] =
     PoolKind.prefork,
-    name: Annotated[str | None, typer.Option(help="Celery node name [skillcoach-PID@HOST].")] = None,
+    name: Annotated[str | None, typer.Option(help="Celery node name (default: skillcoach-PID@HOST).")] = None,
     loglevel: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
 ) -> None:
-    """Plan the chunks that 'plan weekly --all --distributed' enqueues (needs skillcoach[distributed])."""
+    """Plan the chunks that 'plan weekly --all --distributed' enqueues (needs the distributed extra)."""
     from skillcoach.app.weekly.distributed import start_worker
 
     start_worker(settings(), concurrency=concurrency, pool=pool.value, name=name, loglevel=loglevel.upper())

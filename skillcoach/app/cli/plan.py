@@ -18,7 +18,7 @@ from skillcoach.app.cli.errors import UserError
 WEEK = Annotated[str | None, typer.Option(help="ISO week like 2026-W48 [the current week].")]
 WORKERS = Annotated[int, typer.Option(min=1, max=32, help="Processes to plan with (one per core is a good start).")]
 DISTRIBUTED = Annotated[bool, typer.Option("--distributed", help="Enqueue on the Celery broker for "
-                                           "'skillcoach worker' processes to plan (skillcoach[distributed]).")]
+                                           "'skillcoach worker' processes to plan (the distributed extra).")]
 CHUNK_SIZE = Annotated[int | None, typer.Option(min=1, max=10000, help="Learners per Celery task "
                                                 "[SKILLCOACH_WEEKLY_CHUNK_SIZE, 200].")]
 
