@@ -24,6 +24,8 @@ CHUNK_SIZE = Annotated[int | None, typer.Option(min=1, max=10000, help="Learners
 
 
 class PlanFormat(StrEnum):
+    """The formats ``plan show`` writes a plan in: Markdown, JSON or an iCalendar file."""
+
     md = "md"
     json = "json"
     ics = "ics"
