@@ -21,6 +21,8 @@ from skillcoach.storage.store import Store, as_utc
 
 
 class RunClaim(Base):
+    """A row per scheduled job and period: who claimed the run, when, and when it finished."""
+
     __tablename__ = "run_claims"
 
     job: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -11,6 +11,8 @@ from skillcoach.app.cli.app import app, settings
 
 
 class PoolKind(StrEnum):
+    """Celery's execution pools that ``skillcoach worker`` offers."""
+
     prefork = "prefork"
     solo = "solo"
     threads = "threads"

@@ -184,7 +184,8 @@ def schedule(
     """Run 'plan weekly --all' on a cron schedule (default Mondays 06:00 UTC) until stopped.
 
     Several schedulers may run on one database (one per machine, for availability): each week's
-    run is claimed in the database, so it happens once."""
+    run is claimed in the database, so it happens once.
+    """
     from skillcoach.app.weekly.schedule import cron_trigger, fleet_run, log, make_scheduler
 
     trigger = cron_trigger(cron, timezone)

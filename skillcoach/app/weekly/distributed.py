@@ -55,18 +55,22 @@ class DistributedReport:
     task_seconds: float = 0.0  # summed over chunks: the time workers spent planning (the rest is queueing)
 
     def count(self, status: Status) -> int:
+        """How many learners ended with ``status``."""
         return self.counts.get(status, 0)
 
     @property
     def failed(self) -> list[Outcome]:
+        """The failed learners' outcomes, with their messages."""
         return [o for o in self.outcomes if o.status == "failed"]
 
     @property
     def ok(self) -> bool:
+        """True when no learner failed."""
         return self.count("failed") == 0
 
     @property
     def done(self) -> int:
+        """Learners reported so far, whatever their outcome."""
         return sum(self.counts.values())
 
     def add(self, result: dict[str, Any]) -> None:
