@@ -143,7 +143,7 @@ class LangfuseSink(LoopbackServer):
                 "expectedOutput": body.get("expectedOutput"), "metadata": body.get("metadata"),
                 "sourceTraceId": body.get("sourceTraceId"), "sourceObservationId": body.get("sourceObservationId"),
                 "datasetId": dataset["id"], "datasetName": body["datasetName"], "createdAt": STAMP,
-                "updatedAt": STAMP}
+                "updatedAt": STAMP, "mediaReferences": []}
         self.items[item_id] = item
         return item
 

@@ -160,7 +160,7 @@ def _or_skip(one: Any, session_id: str, skipped: list[tuple[str, str]]) -> Any:
 
 def _since(text: str | None) -> datetime:
     if not text:
-        raise UserError("--all needs --since DATE (YYYY-MM-DD)")
+        raise UserError("give --since DATE (YYYY-MM-DD)")
     try:
         return datetime.fromisoformat(text).replace(tzinfo=UTC)
     except ValueError:
@@ -197,3 +197,24 @@ def _summary_table(results: list[Any]) -> None:
         table.add_row(r.session_id, str(len(r.original)), "yes" if r.identical else "no", str(count["verdict"]),
                       str(count["route"]), str(count["mastery"]))
     console.print(table)
+
+
+@replay_app.command("export")
+def export(
+    since: Annotated[str | None, typer.Option(help="Turns of sessions started on or after this date.")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Langfuse dataset to create or update.")] = None,
+) -> None:
+    """Recorded turns (masked) to a Langfuse dataset: learner input and state in, grade/route/feedback expected."""
+    from skillcoach.app.replay.datasets import export_dataset
+    from skillcoach.llm.langfuse_api import LangfuseAPIError, base_url, make_api
+
+    if not dataset:
+        raise UserError("give --dataset NAME: the Langfuse dataset to fill")
+    conf = settings()
+    try:
+        result = export_dataset(conf, make_api(conf), base_url(conf), _since(since), dataset)
+    except LangfuseAPIError as exc:
+        raise UserError(str(exc)) from None
+    for sid, why in result.skipped:
+        console.print(plain(f"not exported: {sid}: {why}", "yellow"))
+    typer.echo(f"dataset {dataset}: {result.items} item(s) from {result.sessions} session(s)")

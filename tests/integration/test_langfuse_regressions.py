@@ -1,0 +1,98 @@
+"""Regressions as Langfuse datasets and experiments: ``replay export`` and ``replay experiment`` to a loopback sink."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skillcoach.app.api import Coach
+from skillcoach.settings import Settings
+from tests.helpers import reply_for
+from tests.langfuse_sink import LangfuseSink
+from tests.plan_helpers import Result, cli
+
+pytestmark = pytest.mark.integration
+SECRET_MAIL = "ada.lovelace@example.com"
+
+
+def record(settings: Settings, learner: str = "ada", turns: int = 6) -> str:
+    """A short offline session: answers right and wrong, and a question carrying an e-mail address."""
+    with Coach(settings) as coach:
+        session = coach.session(learner, 10, new=True)
+        session.start()
+        for n in range(turns):
+            if session.finished:
+                break
+            if n == 1:
+                session.ask(f"what is a structured prompt? write to {SECRET_MAIL}")
+                continue
+            session.send(reply_for(coach.curriculum, session.pending, wrong=(n == 3)))
+        return session.id
+
+
+def untraced(data_dir: Path) -> Settings:
+    """Recording happens without Langfuse (the environment has keys for the commands under test)."""
+    return Settings(data_dir=data_dir, langfuse_public_key=None, langfuse_secret_key=None)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", "pk-lf-test")
+    monkeypatch.setenv("LANGFUSE_SECRET_KEY", "sk-lf-test")
+    return tmp_path / "data"
+
+
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path, url: str,
+        *args: str) -> Result:
+    monkeypatch.setenv("LANGFUSE_BASE_URL", url)
+    return cli(capsys, monkeypatch, data_dir, "replay", *args)
+
+
+def test_export_sends_masked_turns_once_per_turn(data_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = untraced(data_dir)
+    sid = record(settings)
+    with Coach(settings) as coach:
+        turns = coach.store.turns(sid)
+    with LangfuseSink() as sink:
+        first = run(capsys, monkeypatch, data_dir, sink.url, "export", "--since", "2000-01-01",
+                    "--dataset", "regress")
+        assert first.code == 0, first.err
+        assert first.out.strip() == f"dataset regress: {len(turns) - 1} item(s) from 1 session(s)"
+        again = run(capsys, monkeypatch, data_dir, sink.url, "export", "--since", "2000-01-01",
+                    "--dataset", "regress")
+        assert again.code == 0, again.err
+        assert len(sink.items) == len(turns) - 1 and sink.item_posts == 2 * len(sink.items)  # upserted, not doubled
+        assert list(sink.datasets) == ["regress"]
+        later = run(capsys, monkeypatch, data_dir, sink.url, "export", "--since", "2999-01-01",
+                    "--dataset", "regress")
+        assert later.out.strip() == "dataset regress: 0 item(s) from 0 session(s)"
+
+    items = {(i["metadata"]["session_id"], i["metadata"]["turn"]): i for i in sink.items.values()}
+    assert SECRET_MAIL not in str(items)
+    asked = items[(sid, 2)]
+    assert asked["input"]["learner_input"] == {"ask": "what is a structured prompt? write to [email]"}
+    for turn in turns[1:]:
+        item = items[(sid, turn.number)]
+        expected, grade = item["expectedOutput"], turn.record.get("grade")
+        assert expected["route"] == turn.record["route"]
+        assert item["metadata"]["source_trace_id"] == turn.trace_id
+        assert item["input"]["learner_input"] == turn.learner_input or turn.number == 2
+        if grade:
+            assert expected["grade"]["verdict"] == grade["verdict"] and expected["grade"]["mastery"] == grade["mastery"]
+            assert item["input"]["state"]["mastery_before"] == grade["mastery_before"]
+            assert expected["feedback"].startswith(grade["text"][:40])
+        else:
+            assert expected["grade"] is None
+    answered = [i for i in items.values() if i["expectedOutput"]["grade"]]
+    assert answered and all(i["input"]["state"]["awaiting"]["type"] == "question" for i in answered)
+
+
+def test_export_needs_a_dataset_and_a_date(data_dir: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    with LangfuseSink() as sink:
+        no_name = run(capsys, monkeypatch, data_dir, sink.url, "export", "--since", "2000-01-01")
+        bad_date = run(capsys, monkeypatch, data_dir, sink.url, "export", "--since", "soon", "--dataset", "d")
+    assert no_name.code != 0 and "--dataset" in no_name.err
+    assert bad_date.code != 0 and "--since 'soon'" in bad_date.err
