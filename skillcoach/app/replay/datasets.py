@@ -95,9 +95,12 @@ def export_dataset(settings: Settings, api: Any, host: str, since: datetime, dat
             continue
         result.sessions += 1
         for number in range(1, len(turns)):
-            item = turn_item(dataset, session, turns, number)
-            call(host, f"adding item {item['id']} to dataset {dataset!r}", lambda item=item: api.dataset_items.create(
-                dataset_name=dataset, id=item["id"], input=item["input"], expected_output=item["expected_output"],
-                metadata=item["metadata"]))
+            _send_item(api, host, dataset, turn_item(dataset, session, turns, number))
             result.items += 1
     return result
+
+
+def _send_item(api: Any, host: str, dataset: str, item: dict[str, Any]) -> None:
+    call(host, f"adding item {item['id']} to dataset {dataset!r}", lambda: api.dataset_items.create(
+        dataset_name=dataset, id=item["id"], input=item["input"], expected_output=item["expected_output"],
+        metadata=item["metadata"]))
