@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from skillcoach.app.api import Coach
+from skillcoach.app.replay.experiment import SCORES
 from skillcoach.settings import Settings
 from tests.helpers import reply_for
 from tests.langfuse_sink import LangfuseSink
@@ -38,7 +41,8 @@ def untraced(data_dir: Path) -> Settings:
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", "pk-lf-test")
+    # The SDK keeps one client per public key in a process: a key per test, so each gets its own sink.
+    monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", f"pk-lf-{tmp_path.name}")
     monkeypatch.setenv("LANGFUSE_SECRET_KEY", "sk-lf-test")
     return tmp_path / "data"
 
@@ -96,3 +100,56 @@ def test_export_needs_a_dataset_and_a_date(data_dir: Path, capsys: pytest.Captur
         bad_date = run(capsys, monkeypatch, data_dir, sink.url, "export", "--since", "soon", "--dataset", "d")
     assert no_name.code != 0 and "--dataset" in no_name.err
     assert bad_date.code != 0 and "--since 'soon'" in bad_date.err
+
+
+def experiment_spans(sink: LangfuseSink) -> dict[str, list[dict[str, Any]]]:
+    """The spans of each experiment trace, by trace id."""
+    traces: dict[str, list[dict[str, Any]]] = {}
+    for span in sink.spans:
+        traces.setdefault(span["trace_id"], []).append(span)
+    return {tid: spans for tid, spans in traces.items()
+            if any("langfuse.experiment.item.id" in s["attributes"] for s in spans)}
+
+
+def test_offline_experiment_agrees_with_the_recording_and_reaches_the_sink(
+        data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    sid = record(untraced(data_dir))
+    with LangfuseSink() as sink:
+        assert run(capsys, monkeypatch, data_dir, sink.url, "export", "--since", "2000-01-01",
+                   "--dataset", "regress").code == 0
+        result = run(capsys, monkeypatch, data_dir, sink.url, "experiment", "--dataset", "regress",
+                     "--run-name", "offline-baseline")
+        assert result.code == 0, result.err
+        deadline = time.monotonic() + 10
+        while len(experiment_spans(sink)) < len(sink.items) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    lines = result.out.splitlines()
+    assert "offline-baseline" in result.out and f"{len(sink.items)} item(s)" in result.out
+    means = {line.split()[0]: line.split()[1:] for line in lines if line.split() and line.split()[0] in SCORES}
+    assert means["route_agreement"][0] == "1.000" and means["grade_agreement"][0] == "1.000"
+    assert means["mastery_delta"][0] == "0.000"
+
+    traces = experiment_spans(sink)
+    assert len(traces) == len(sink.items)
+    item_ids = set()
+    for spans in traces.values():
+        attrs = {k: v for s in spans for k, v in s["attributes"].items()}
+        item_ids.add(attrs["langfuse.experiment.item.id"])
+        assert attrs["langfuse.experiment.name"] == "offline-baseline"
+        names = {s["name"] for s in spans}
+        assert "experiment-item-run" in names and names & {"reviewer", "learner"}, names  # the coach's turn nests
+    assert item_ids == set(sink.items)
+    scored = {(s.get("traceId"), s["name"]) for s in sink.scores}
+    for name in ("route_agreement", "tokens", "latency_ms"):
+        assert {tid for tid, n in scored if n == name} == set(traces)
+    graded = [i for i in sink.items.values() if i["expectedOutput"]["grade"]]
+    assert len({tid for tid, n in scored if n == "grade_agreement"}) == len(graded)
+    assert {s["name"] for s in sink.scores if s.get("datasetRunId")} >= {"route_agreement_mean"}
+    assert sid
+
+
+def test_experiment_on_a_missing_dataset_is_one_line(data_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    with LangfuseSink() as sink:
+        result = run(capsys, monkeypatch, data_dir, sink.url, "experiment", "--dataset", "nowhere")
+    assert result.code != 0 and "no dataset 'nowhere'" in result.err and len(result.err.splitlines()) == 1

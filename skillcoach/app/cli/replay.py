@@ -218,3 +218,46 @@ def export(
     for sid, why in result.skipped:
         console.print(plain(f"not exported: {sid}: {why}", "yellow"))
     typer.echo(f"dataset {dataset}: {result.items} item(s) from {result.sessions} session(s)")
+
+
+@replay_app.command("experiment")
+def experiment(
+    dataset: Annotated[str | None, typer.Option(help="Langfuse dataset made by 'replay export'.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model under test, provider:model (default: the configured one).")]
+    = None,
+    prompts: Annotated[Path | None, typer.Option(help="Prompt directory under test (default: Langfuse's).")] = None,
+    run_name: Annotated[str | None, typer.Option(help="Experiment run name (default: dataset and time).")] = None,
+) -> None:
+    """Run the coach over a dataset's recorded turns as a Langfuse experiment, scored against the recording."""
+    from skillcoach.app.replay.experiment import run_experiment
+    from skillcoach.llm.langfuse_api import LangfuseAPIError
+    from skillcoach.tracing.langfuse_tracer import LangfuseTracer
+
+    if not dataset:
+        raise UserError("give --dataset NAME (fill one with 'skillcoach replay export')")
+    conf = settings()
+    if not conf.tracing_enabled:
+        raise UserError("replay experiment needs Langfuse: set LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY and "
+                        "LANGFUSE_BASE_URL")
+    tracer = LangfuseTracer(conf)
+    try:
+        summary = run_experiment(conf, tracer, dataset, model=model, prompts_dir=prompts, run_name=run_name)
+    except LangfuseAPIError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        tracer.shutdown()
+    _experiment_table(summary)
+
+
+def _experiment_table(summary: Any) -> None:
+    console.print(plain(f"experiment {summary.run_name} on dataset {summary.dataset}: {summary.items} item(s)"))
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("score", "mean", "items"):
+        table.add_column(col, justify="left" if col == "score" else "right")
+    for name, (mean, count) in summary.means().items():
+        table.add_row(name, f"{mean:.3f}" if abs(mean) < 100 else f"{mean:.0f}", str(count))
+    console.print(table)
+    for item_id, why in summary.skipped:
+        console.print(plain(f"not run: item {item_id}: {why}", "yellow"))
+    if summary.url:
+        console.print(plain(summary.url, "dim"))

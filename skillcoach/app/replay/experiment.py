@@ -1,0 +1,181 @@
+"""``replay experiment``: run the coach over a Langfuse dataset of recorded turns, as a Langfuse experiment.
+
+Each item names a recorded turn (session, turn). The replay engine rebuilds the session up to the
+turn before it with the recorded model outputs (exactly as recorded), then runs that one turn with
+the model and prompts under test and compares it with the item's expected output. The SDK's
+``run_experiment`` records the run: one trace per item (the coach's turn nested inside), and the
+scores grade agreement, route agreement, mastery delta, tokens and latency on each.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skillcoach.app.replay.engine import Outcome, ReplayError, _Runner, _scratch_dir, check_prompts_dir, load_turns
+from skillcoach.app.replay.recorded_model import recorded_models
+from skillcoach.llm.langfuse_api import LangfuseAPIError, LangfuseNotFound, call, check_access
+from skillcoach.settings import Settings
+from skillcoach.storage.store import Store
+from skillcoach.tracing.tracer import NullTracer
+
+SCORES = ("grade_agreement", "route_agreement", "mastery_delta", "tokens", "latency_ms")
+
+
+@dataclass(frozen=True)
+class TurnRun:
+    """One recorded turn run again with the model and prompts under test."""
+
+    outcome: Outcome
+    tokens: int
+    seconds: float
+
+    def as_output(self) -> dict[str, Any]:
+        """The item's output in the shape of the dataset's expected output, plus cost."""
+        o = self.outcome
+        grade = {"verdict": o.verdict, "score": o.score, "mastery": o.mastery} if o.verdict else None
+        return {"route": list(o.route), "grade": grade, "feedback": o.feedback, "tokens": self.tokens,
+                "latency_ms": round(self.seconds * 1000, 1)}
+
+
+def rerun_turn(settings: Settings, session_id: str, number: int, *, tracer: Any = None, model: str | None = None,
+               prompts_dir: Path | None = None, models: dict[str, Any] | None = None) -> TurnRun:
+    """Replay ``session_id`` exactly up to turn ``number``, then run that turn with ``model``/``prompts_dir``."""
+    source = Store(settings.resolved_database_url)
+    session, turns = load_turns(source, session_id)
+    if not 1 <= number < len(turns):
+        raise ReplayError(f"session {session_id} has no learner turn {number}")
+    with _scratch_dir() as scratch_dir:
+        base = settings.model_copy(update={"data_dir": scratch_dir, "database_url": None, "checkpoint_url": None})
+        run = _Runner(base, session, turns, NullTracer())
+        run.seed(source)
+        run.phase(turns[:number], models=recorded_models([t.record for t in turns[:number]]))
+        run.settings = base.model_copy(update={"model": model or settings.model,
+                                               "prompts_dir": prompts_dir or settings.prompts_dir})
+        run.tracer = tracer
+        run.phase([turns[number]], models=models)
+        replayed = {t.number: t for t in run.replayed_turns()}
+        if number not in replayed:
+            raise ReplayError(f"session {session_id}: turn {number} did not run ({'; '.join(run.notices)})")
+        return TurnRun(Outcome.of(replayed[number]), replayed[number].tokens, run.seconds.get(number, 0.0))
+
+
+class NestedTracer:
+    """The coach's tracer for an experiment turn: its spans join the experiment item's trace.
+
+    The SDK's experiment opens a span per item; the coach's handler normally starts a trace of its
+    own (a deterministic id per turn), so here the handler's trace context is dropped and it nests
+    under the current span. Turn scores are left to the experiment's evaluators."""
+
+    def __init__(self, inner: Any, *, langfuse_prompts: bool):
+        self.inner = inner
+        # With --prompts DIR the local files are under test: no Langfuse prompt fetch by label.
+        self.client = inner.client if langfuse_prompts else None
+
+    def trace_id(self, session_id: str, turn: int) -> str:
+        return str(self.inner.trace_id(session_id, turn))
+
+    def config(self, base: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        config: dict[str, Any] = self.inner.config(base, **kwargs)
+        for handler in config.get("callbacks") or []:
+            if hasattr(handler, "_trace_context"):
+                handler._trace_context = None
+        return config
+
+    def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
+                   session_id: str | None = None) -> None:
+        return None
+
+    def trace_url(self, trace_id: str) -> str | None:
+        return None
+
+    def shutdown(self) -> None:
+        return None  # the experiment flushes once at its end
+
+    def __getattr__(self, name: str) -> Any:  # anything else the coach asks of its tracer
+        return getattr(self.inner, name)
+
+
+def evaluations(output: Any, expected: Any) -> list[tuple[str, float, str]]:
+    """(score name, value, comment) for one item; a score that does not apply is left out."""
+    if not isinstance(output, dict) or "route" not in output or not isinstance(expected, dict):
+        return []
+    found = [("route_agreement", float(output["route"] == expected.get("route")),
+              f"{' > '.join(expected.get('route') or [])} vs {' > '.join(output['route'])}"),
+             ("tokens", float(output.get("tokens", 0)), ""),
+             ("latency_ms", float(output.get("latency_ms", 0.0)), "")]
+    got, want = output.get("grade") or {}, expected.get("grade") or {}
+    if got or want:
+        found.append(("grade_agreement", float(got.get("verdict") == want.get("verdict")),
+                      f"expected {want.get('verdict')}, got {got.get('verdict')}"))
+    if got.get("mastery") is not None and want.get("mastery") is not None:
+        found.append(("mastery_delta", round(float(got["mastery"]) - float(want["mastery"]), 4),
+                      f"{want['mastery']} -> {got['mastery']}"))
+    return found
+
+
+@dataclass
+class ExperimentSummary:
+    """What ``replay experiment`` prints: per score, the mean over the items it applied to."""
+
+    dataset: str
+    run_name: str
+    items: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    scores: dict[str, list[float]] = field(default_factory=dict)
+    url: str | None = None
+
+    def means(self) -> dict[str, tuple[float, int]]:
+        return {name: (statistics.fmean(values), len(values)) for name in SCORES
+                if (values := self.scores.get(name))}
+
+
+def run_experiment(settings: Settings, tracer: Any, dataset: str, *, model: str | None = None,
+                   prompts_dir: Path | None = None, models: dict[str, Any] | None = None,
+                   run_name: str | None = None) -> ExperimentSummary:
+    """Run every item of ``dataset`` through the coach and record a Langfuse experiment run."""
+    from langfuse import Evaluation
+
+    client, host = tracer.client, tracer.base_url
+    check_access(client.api, host)
+    if prompts_dir is not None:
+        check_prompts_dir(prompts_dir, settings.prompts_dir)
+    try:
+        items = call(host, f"loading dataset {dataset!r}", lambda: client.get_dataset(dataset).items,
+                     missing_ok=True)
+    except LangfuseNotFound:
+        raise LangfuseAPIError(f"Langfuse has no dataset {dataset!r} (create it with 'skillcoach replay export')"
+                               ) from None
+    label = model or settings.model
+    summary = ExperimentSummary(dataset, run_name or "")
+    nested = NestedTracer(tracer, langfuse_prompts=prompts_dir is None)
+
+    def task(*, item: Any, **_: Any) -> dict[str, Any]:
+        meta = item.metadata if isinstance(item.metadata, dict) else {}
+        try:
+            run = rerun_turn(settings, str(meta.get("session_id")), int(meta.get("turn", 0)), tracer=nested,
+                             model=model, prompts_dir=prompts_dir, models=models)
+        except (ReplayError, ValueError) as exc:
+            summary.skipped.append((item.id, str(exc)))
+            return {"skipped": str(exc)}
+        summary.items += 1
+        return run.as_output()
+
+    def evaluator(*, output: Any, expected_output: Any, **_: Any) -> list[Any]:
+        found = evaluations(output, expected_output)
+        for name, value, _comment in found:
+            summary.scores.setdefault(name, []).append(value)
+        return [Evaluation(name=name, value=value, comment=comment or None) for name, value, comment in found]
+
+    def averages(*, item_results: Any, **_: Any) -> list[Any]:
+        return [Evaluation(name=f"{name}_mean", value=round(mean, 4), comment=f"over {count} item(s)")
+                for name, (mean, count) in summary.means().items()]
+
+    description = f"model {label}; prompts {prompts_dir or 'production label'}"
+    result = client.run_experiment(name=f"skillcoach {dataset}", run_name=run_name, description=description,
+                                   data=items, task=task, evaluators=[evaluator], run_evaluators=[averages],
+                                   max_concurrency=1, metadata={"model": label, "prompts": str(prompts_dir or "")})
+    summary.run_name, summary.url = result.run_name, result.experiment_url
+    return summary
