@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,11 @@ import pytest
 
 from skillcoach.app.api import Coach
 from skillcoach.app.replay.experiment import SCORES
-from skillcoach.settings import Settings
+from skillcoach.settings import REPO_ROOT, Settings
 from tests.helpers import reply_for
+from tests.integration.test_replay import record_session
 from tests.langfuse_sink import LangfuseSink
+from tests.openai_stub import OpenAIStub
 from tests.plan_helpers import Result, cli
 
 pytestmark = pytest.mark.integration
@@ -53,6 +56,7 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, dat
     return cli(capsys, monkeypatch, data_dir, "replay", *args)
 
 
+@pytest.mark.slow  # records a session (about 3 s on a busy machine)
 def test_export_sends_masked_turns_once_per_turn(data_dir: Path, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     settings = untraced(data_dir)
@@ -111,6 +115,7 @@ def experiment_spans(sink: LangfuseSink) -> dict[str, list[dict[str, Any]]]:
             if any("langfuse.experiment.item.id" in s["attributes"] for s in spans)}
 
 
+@pytest.mark.slow  # every item rebuilds its session in a scratch database: seconds per item
 def test_offline_experiment_agrees_with_the_recording_and_reaches_the_sink(
         data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     sid = record(untraced(data_dir))
@@ -145,7 +150,7 @@ def test_offline_experiment_agrees_with_the_recording_and_reaches_the_sink(
     graded = [i for i in sink.items.values() if i["expectedOutput"]["grade"]]
     assert len({tid for tid, n in scored if n == "grade_agreement"}) == len(graded)
     assert {s["name"] for s in sink.scores if s.get("datasetRunId")} >= {"route_agreement_mean"}
-    assert sid
+    assert {i['metadata']['session_id'] for i in sink.items.values()} == {sid}
 
 
 def test_experiment_on_a_missing_dataset_is_one_line(data_dir: Path, capsys: pytest.CaptureFixture[str],
@@ -153,3 +158,45 @@ def test_experiment_on_a_missing_dataset_is_one_line(data_dir: Path, capsys: pyt
     with LangfuseSink() as sink:
         result = run(capsys, monkeypatch, data_dir, sink.url, "experiment", "--dataset", "nowhere")
     assert result.code != 0 and "no dataset 'nowhere'" in result.err and len(result.err.splitlines()) == 1
+
+
+def means_of(out: str) -> dict[str, float]:
+    return {line.split()[0]: float(line.split()[1]) for line in out.splitlines()
+            if line.split() and line.split()[0] in SCORES}
+
+
+@pytest.mark.slow
+def test_a_changed_prompt_shows_as_grade_disagreement_through_a_real_provider_client(
+        data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with OpenAIStub() as stub:
+        model = {"SKILLCOACH_MODEL": "openai:stub-model", "SKILLCOACH_MODEL_BASE_URL": stub.base_url,
+                 "SKILLCOACH_MODEL_API_KEY": "not-a-key", "SKILLCOACH_MODEL_RETRIES": "0"}
+        for name, value in model.items():
+            monkeypatch.setenv(name, value)
+        record_session(Settings(data_dir=data_dir, langfuse_public_key=None, langfuse_secret_key=None),
+                       right_short_answers=True)
+        strict = tmp_path / "strict-prompts"
+        shutil.copytree(REPO_ROOT / "prompts", strict)
+        judge_prompt = strict / "reviewer_judge.md"
+        judge_prompt.write_text(judge_prompt.read_text().replace("Grade the ideas", "Be STRICT. Grade the ideas"))
+        with LangfuseSink() as sink:
+            assert run(capsys, monkeypatch, data_dir, sink.url, "export", "--since", "2000-01-01",
+                       "--dataset", "judged").code == 0
+            judged = [key for key, item in sink.items.items()
+                      if (item["expectedOutput"]["grade"] or {}).get("grader") == "llm-judge"]
+            assert judged, "the stub model judged some short answers"
+            for key in set(sink.items) - set(judged[:2]):  # a curated dataset: the judged turns only
+                del sink.items[key]
+            same = run(capsys, monkeypatch, data_dir, sink.url, "experiment", "--dataset", "judged",
+                       "--run-name", "same-prompts")
+            changed = run(capsys, monkeypatch, data_dir, sink.url, "experiment", "--dataset", "judged",
+                          "--run-name", "strict-judge", "--prompts", str(strict))
+    assert same.code == 0 and changed.code == 0, same.err + changed.err
+    assert means_of(same.out)["grade_agreement"] == 1.0 and means_of(same.out)["mastery_delta"] == 0.0
+    assert means_of(changed.out)["grade_agreement"] == 0.0 and means_of(changed.out)["mastery_delta"] < 0
+    assert means_of(changed.out)["tokens"] > 0
+    strict_traces = [spans for spans in experiment_spans(sink).values()
+                     if any(s["attributes"].get("langfuse.experiment.name") == "strict-judge" for s in spans)]
+    assert len(strict_traces) == len(judged[:2])
+    for spans in strict_traces:  # the judge's model call is in the experiment item's trace
+        assert any(s["attributes"].get("langfuse.observation.type") == "generation" for s in spans)
