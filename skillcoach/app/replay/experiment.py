@@ -9,7 +9,9 @@ scores grade agreement, route agreement, mastery delta, tokens and latency on ea
 
 from __future__ import annotations
 
+import shutil
 import statistics
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,26 +42,78 @@ class TurnRun:
                 "latency_ms": round(self.seconds * 1000, 1)}
 
 
+class SessionCursor:
+    """One recorded session replayed as recorded, up to the turn an item asks for, in a scratch directory.
+
+    Items of one session are run in turn order: the cursor replays only the turns between the last
+    item and the next (not the whole prefix again), copies its scratch databases, and runs the
+    item's turn in the copy with the model and prompts under test."""
+
+    def __init__(self, settings: Settings, session_id: str, workdir: Path):
+        source = Store(settings.resolved_database_url)
+        self.session, self.turns = load_turns(source, session_id)
+        self.workdir = workdir
+        self.base = settings.model_copy(update={"data_dir": workdir / "recorded", "database_url": None,
+                                                "checkpoint_url": None})
+        self.runner = _Runner(self.base, self.session, self.turns, NullTracer())
+        self.runner.seed(source)
+        self.position = 0  # the turns before this one are replayed
+
+    def can_reach(self, number: int) -> bool:
+        return number >= self.position
+
+    def run(self, number: int, *, tracer: Any = None, model: str | None = None, prompts_dir: Path | None = None,
+            models: dict[str, Any] | None = None) -> TurnRun:
+        """Turn ``number`` run again with ``model``/``prompts_dir`` (or ``models``), on the recorded state."""
+        if not 1 <= number < len(self.turns):
+            raise ReplayError(f"session {self.session.id} has no learner turn {number}")
+        if not self.can_reach(number):
+            raise ReplayError(f"session {self.session.id}: turn {number} is behind the replay")
+        recorded = self.turns[self.position:number]
+        self.runner.phase(recorded, models=recorded_models([t.record for t in recorded]))
+        self.position = number
+        fork_dir = self.workdir / f"turn-{number}"
+        shutil.copytree(self.base.data_dir, fork_dir, dirs_exist_ok=True)
+        try:
+            fork = _Runner(self.base.model_copy(update={"data_dir": fork_dir, "model": model or self.base.model,
+                                                        "prompts_dir": prompts_dir or self.base.prompts_dir}),
+                           self.session, self.turns, tracer)
+            fork.replay_id = self.runner.replay_id
+            fork.phase([self.turns[number]], models=models)
+            replayed = {t.number: t for t in fork.replayed_turns()}
+        finally:
+            shutil.rmtree(fork_dir, ignore_errors=True)
+        if number not in replayed:
+            raise ReplayError(f"session {self.session.id}: turn {number} did not run ({'; '.join(fork.notices)})")
+        return TurnRun(Outcome.of(replayed[number]), replayed[number].tokens, fork.seconds.get(number, 0.0))
+
+
 def rerun_turn(settings: Settings, session_id: str, number: int, *, tracer: Any = None, model: str | None = None,
                prompts_dir: Path | None = None, models: dict[str, Any] | None = None) -> TurnRun:
     """Replay ``session_id`` exactly up to turn ``number``, then run that turn with ``model``/``prompts_dir``."""
-    source = Store(settings.resolved_database_url)
-    session, turns = load_turns(source, session_id)
-    if not 1 <= number < len(turns):
-        raise ReplayError(f"session {session_id} has no learner turn {number}")
-    with _scratch_dir() as scratch_dir:
-        base = settings.model_copy(update={"data_dir": scratch_dir, "database_url": None, "checkpoint_url": None})
-        run = _Runner(base, session, turns, NullTracer())
-        run.seed(source)
-        run.phase(turns[:number], models=recorded_models([t.record for t in turns[:number]]))
-        run.settings = base.model_copy(update={"model": model or settings.model,
-                                               "prompts_dir": prompts_dir or settings.prompts_dir})
-        run.tracer = tracer
-        run.phase([turns[number]], models=models)
-        replayed = {t.number: t for t in run.replayed_turns()}
-        if number not in replayed:
-            raise ReplayError(f"session {session_id}: turn {number} did not run ({'; '.join(run.notices)})")
-        return TurnRun(Outcome.of(replayed[number]), replayed[number].tokens, run.seconds.get(number, 0.0))
+    with _scratch_dir() as workdir:
+        return SessionCursor(settings, session_id, workdir).run(number, tracer=tracer, model=model,
+                                                                prompts_dir=prompts_dir, models=models)
+
+
+class Cursors:
+    """A cursor per session, made again when an item is behind it; scratch space removed on close."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._stack = ExitStack()
+        self._cursors: dict[str, SessionCursor] = {}
+
+    def at(self, session_id: str, number: int) -> SessionCursor:
+        cursor = self._cursors.get(session_id)
+        if cursor is None or not cursor.can_reach(number):
+            workdir = Path(self._stack.enter_context(_scratch_dir()))
+            cursor = self._cursors[session_id] = SessionCursor(self.settings, session_id, workdir)
+        return cursor
+
+    def close(self) -> None:
+        self._cursors.clear()
+        self._stack.close()
 
 
 class NestedTracer:
@@ -152,12 +206,14 @@ def run_experiment(settings: Settings, tracer: Any, dataset: str, *, model: str 
     summary = ExperimentSummary(dataset, run_name or "")
     nested = NestedTracer(tracer, langfuse_prompts=prompts_dir is None)
 
+    cursors = Cursors(settings)
+
     def task(*, item: Any, **_: Any) -> dict[str, Any]:
-        meta = item.metadata if isinstance(item.metadata, dict) else {}
+        session_id, number = _turn_of(item)
         try:
-            run = rerun_turn(settings, str(meta.get("session_id")), int(meta.get("turn", 0)), tracer=nested,
-                             model=model, prompts_dir=prompts_dir, models=models)
-        except (ReplayError, ValueError) as exc:
+            run = cursors.at(session_id, number).run(number, tracer=nested, model=model, prompts_dir=prompts_dir,
+                                                     models=models)
+        except ReplayError as exc:
             summary.skipped.append((item.id, str(exc)))
             return {"skipped": str(exc)}
         summary.items += 1
@@ -174,8 +230,22 @@ def run_experiment(settings: Settings, tracer: Any, dataset: str, *, model: str 
                 for name, (mean, count) in summary.means().items()]
 
     description = f"model {label}; prompts {prompts_dir or 'production label'}"
-    result = client.run_experiment(name=f"skillcoach {dataset}", run_name=run_name, description=description,
-                                   data=items, task=task, evaluators=[evaluator], run_evaluators=[averages],
-                                   max_concurrency=1, metadata={"model": label, "prompts": str(prompts_dir or "")})
+    try:
+        # In (session, turn) order, so each session is replayed once, forward.
+        result = client.run_experiment(name=f"skillcoach {dataset}", run_name=run_name, description=description,
+                                       data=sorted(items, key=_turn_of), task=task, evaluators=[evaluator],
+                                       run_evaluators=[averages], max_concurrency=1,
+                                       metadata={"model": label, "prompts": str(prompts_dir or "")})
+    finally:
+        cursors.close()
     summary.run_name, summary.url = result.run_name, result.experiment_url
     return summary
+
+
+def _turn_of(item: Any) -> tuple[str, int]:
+    """The (session id, turn) a dataset item was exported from; ("", 0) when it was not."""
+    meta = item.metadata if isinstance(item.metadata, dict) else {}
+    try:
+        return str(meta.get("session_id") or ""), int(meta.get("turn") or 0)
+    except (TypeError, ValueError):
+        return "", 0
