@@ -201,3 +201,19 @@ def test_a_changed_prompt_shows_as_grade_disagreement_through_a_real_provider_cl
     assert len(strict_traces) == len(judged[:2])
     for spans in strict_traces:  # the judge's model call is in the experiment item's trace
         assert any(s["attributes"].get("langfuse.observation.type") == "generation" for s in spans)
+
+
+@pytest.mark.parametrize("command", [("export", "--since", "2000-01-01", "--dataset", "d"),
+                                     ("experiment", "--dataset", "d")])
+@pytest.mark.parametrize(("reply", "expected"), [
+    ((401, b'{"message": "Invalid credentials"}', "application/json"), "rejected the keys (HTTP 401)"),
+    ((404, b"<html>404</html>", "text/html"), "answered 404 to the project lookup: check LANGFUSE_BASE_URL"),
+])
+def test_wrong_keys_or_host_are_one_line(data_dir: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...],
+                                         reply: tuple[int, bytes, str], expected: str) -> None:
+    with LangfuseSink() as sink:
+        sink.fail_with = reply
+        result = run(capsys, monkeypatch, data_dir, sink.url, *command)
+    assert result.code != 0 and expected in result.err and len(result.err.splitlines()) == 1, result.err
+    assert "not reachable" not in result.err

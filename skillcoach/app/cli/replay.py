@@ -230,15 +230,16 @@ def experiment(
 ) -> None:
     """Run the coach over a dataset's recorded turns as a Langfuse experiment, scored against the recording."""
     from skillcoach.app.replay.experiment import run_experiment
-    from skillcoach.llm.langfuse_api import LangfuseAPIError
+    from skillcoach.llm.langfuse_api import LangfuseAPIError, base_url, check_access, make_api
     from skillcoach.tracing.langfuse_tracer import LangfuseTracer
 
     if not dataset:
         raise UserError("give --dataset NAME (fill one with 'skillcoach replay export')")
     conf = settings()
-    if not conf.tracing_enabled:
-        raise UserError("replay experiment needs Langfuse: set LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY and "
-                        "LANGFUSE_BASE_URL")
+    try:  # before the tracer starts: its own background check would word a wrong host as "not reachable"
+        check_access(make_api(conf), base_url(conf))
+    except LangfuseAPIError as exc:
+        raise UserError(str(exc)) from None
     tracer = LangfuseTracer(conf)
     try:
         summary = run_experiment(conf, tracer, dataset, model=model, prompts_dir=prompts, run_name=run_name)
