@@ -81,7 +81,7 @@ def test_push_twice_creates_one_version_and_a_change_creates_the_next(
      "answered 404 to the project lookup: check LANGFUSE_BASE_URL"),
     ((200, b"<html>a login page</html>", "text/html"), "sent an unexpected reply to the project lookup"),
     ((200, b'{"projects": "none"}', "application/json"), "sent an unexpected reply to the project lookup"),
-    ((502, b"bad gateway", "text/plain"), "answered HTTP 502"),
+    ((422, b"unprocessable", "text/plain"), "answered HTTP 422"),  # 5xx are retried: seconds
 ])
 def test_bad_replies_are_one_clear_line(langfuse_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch, reply: tuple[int, bytes, str],
