@@ -42,13 +42,15 @@ def make_api(settings: Settings, timeout: float = TIMEOUT_SECONDS) -> Any:
 
 
 def base_url(settings: Settings) -> str:
+    """The configured Langfuse host (Langfuse Cloud when unset), without a trailing slash."""
     return (settings.langfuse_base_url or DEFAULT_BASE_URL).rstrip("/")
 
 
 def call(host: str, what: str, request: Callable[[], T], *, missing_ok: bool = False) -> T:
     """Run one API request; any failure becomes a one-line ``LangfuseAPIError`` naming ``what`` was asked.
 
-    With ``missing_ok``, a Langfuse "not found" reply raises ``LangfuseNotFound`` (the caller handles it)."""
+    With ``missing_ok``, a Langfuse "not found" reply raises ``LangfuseNotFound`` (the caller handles it).
+    """
     import httpx
     from langfuse.api.core.api_error import ApiError
     from pydantic import ValidationError

@@ -28,6 +28,7 @@ class Pushed:
     created: bool
 
     def describe(self, label: str) -> str:
+        """The line ``prompts push`` prints for this prompt."""
         if self.created:
             return f"{self.name}: created v{self.version} ({label})"
         return f"{self.name}: unchanged v{self.version} ({label})"

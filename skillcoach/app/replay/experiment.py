@@ -47,7 +47,8 @@ class SessionCursor:
 
     Items of one session are run in turn order: the cursor replays only the turns between the last
     item and the next (not the whole prefix again), copies its scratch databases, and runs the
-    item's turn in the copy with the model and prompts under test."""
+    item's turn in the copy with the model and prompts under test.
+    """
 
     def __init__(self, settings: Settings, session_id: str, workdir: Path):
         source = Store(settings.resolved_database_url)
@@ -60,6 +61,7 @@ class SessionCursor:
         self.position = 0  # the turns before this one are replayed
 
     def can_reach(self, number: int) -> bool:
+        """Whether turn ``number`` is still ahead of (or at) the replay."""
         return number >= self.position
 
     def run(self, number: int, *, tracer: Any = None, model: str | None = None, prompts_dir: Path | None = None,
@@ -105,6 +107,7 @@ class Cursors:
         self._cursors: dict[str, SessionCursor] = {}
 
     def at(self, session_id: str, number: int) -> SessionCursor:
+        """A cursor of ``session_id`` that can still reach turn ``number``."""
         cursor = self._cursors.get(session_id)
         if cursor is None or not cursor.can_reach(number):
             workdir = Path(self._stack.enter_context(_scratch_dir()))
@@ -112,6 +115,7 @@ class Cursors:
         return cursor
 
     def close(self) -> None:
+        """Drop the cursors and their scratch directories."""
         self._cursors.clear()
         self._stack.close()
 
@@ -121,7 +125,8 @@ class NestedTracer:
 
     The SDK's experiment opens a span per item; the coach's handler normally starts a trace of its
     own (a deterministic id per turn), so here the handler's trace context is dropped and it nests
-    under the current span. Turn scores are left to the experiment's evaluators."""
+    under the current span. Turn scores are left to the experiment's evaluators.
+    """
 
     def __init__(self, inner: Any, *, langfuse_prompts: bool):
         self.inner = inner
@@ -129,9 +134,11 @@ class NestedTracer:
         self.client = inner.client if langfuse_prompts else None
 
     def trace_id(self, session_id: str, turn: int) -> str:
+        """The inner tracer's turn trace id (what the scratch database stores)."""
         return str(self.inner.trace_id(session_id, turn))
 
     def config(self, base: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """The inner tracer's run config, its handlers attached to the current span instead of a trace of their own."""
         config: dict[str, Any] = self.inner.config(base, **kwargs)
         for handler in config.get("callbacks") or []:
             if hasattr(handler, "_trace_context"):
@@ -140,13 +147,16 @@ class NestedTracer:
 
     def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
                    session_id: str | None = None) -> None:
+        """Nothing: the experiment's evaluators score the turn."""
         return None
 
     def trace_url(self, trace_id: str) -> str | None:
+        """None: the experiment prints its own URL."""
         return None
 
     def shutdown(self) -> None:
-        return None  # the experiment flushes once at its end
+        """Nothing: the experiment flushes once at its end."""
+        return None
 
     def __getattr__(self, name: str) -> Any:  # anything else the coach asks of its tracer
         return getattr(self.inner, name)
@@ -182,6 +192,7 @@ class ExperimentSummary:
     url: str | None = None
 
     def means(self) -> dict[str, tuple[float, int]]:
+        """Score name -> (mean, number of items), in the order of ``SCORES``."""
         return {name: (statistics.fmean(values), len(values)) for name in SCORES
                 if (values := self.scores.get(name))}
 
