@@ -217,3 +217,14 @@ def test_wrong_keys_or_host_are_one_line(data_dir: Path, capsys: pytest.CaptureF
         result = run(capsys, monkeypatch, data_dir, sink.url, *command)
     assert result.code != 0 and expected in result.err and len(result.err.splitlines()) == 1, result.err
     assert "not reachable" not in result.err
+
+
+@pytest.mark.parametrize(("option", "expected"), [(("--model", "nonsense"), "use 'offline' or 'provider:model'"),
+                                                  (("--prompts", "/nowhere"), "prompt directory /nowhere not found")])
+def test_a_bad_model_or_prompt_directory_is_one_line_before_any_item_runs(
+        data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        option: tuple[str, str], expected: str) -> None:
+    with LangfuseSink() as sink:
+        result = run(capsys, monkeypatch, data_dir, sink.url, "experiment", "--dataset", "d", *option)
+    assert result.code != 0 and expected in result.err and len(result.err.splitlines()) == 1, result.err
+    assert not any(p.startswith("/api/public/v2/datasets") for p in sink.paths)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agents.chat_models import make_chat_model
 from skillcoach.app.replay.engine import Outcome, ReplayError, _Runner, _scratch_dir, check_prompts_dir, load_turns
 from skillcoach.app.replay.recorded_model import recorded_models
 from skillcoach.llm.langfuse_api import LangfuseAPIError, LangfuseNotFound, call, check_access
@@ -207,6 +208,8 @@ def run_experiment(settings: Settings, tracer: Any, dataset: str, *, model: str 
     check_access(client.api, host)
     if prompts_dir is not None:
         check_prompts_dir(prompts_dir, settings.prompts_dir)
+    if model is not None and models is None:  # a bad spec is one line now, not an error per item
+        make_chat_model(model, settings.model_copy(update={"model": model}))
     try:
         items = call(host, f"loading dataset {dataset!r}", lambda: client.get_dataset(dataset).items,
                      missing_ok=True)
@@ -227,6 +230,10 @@ def run_experiment(settings: Settings, tracer: Any, dataset: str, *, model: str 
         except ReplayError as exc:
             summary.skipped.append((item.id, str(exc)))
             return {"skipped": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - listed for the user; the SDK would only log it
+            why = f"{type(exc).__name__}: {exc}"
+            summary.skipped.append((item.id, why))
+            return {"skipped": why}
         summary.items += 1
         return run.as_output()
 
