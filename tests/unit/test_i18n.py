@@ -1,0 +1,97 @@
+"""Message catalogs and the learner's language: complete Korean catalog, no unextracted strings, precedence."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from skillcoach.i18n import KEYWORDS, UnknownLanguage, catalog_path, check_lang, resolve_lang, translator
+from skillcoach.learner.csv_import import parse_learners_csv
+from skillcoach.learner.profile import InvalidProfile, parse_lang
+from skillcoach.settings import REPO_ROOT, Settings, default_lang
+
+PLACEHOLDER = re.compile(r"\{[^{}\"]*\}")
+
+
+def _catalog() -> dict[str, str]:
+    with catalog_path("ko").open("rb") as po:
+        return {str(m.id): str(m.string) for m in read_po(po) if m.id and not m.fuzzy}
+
+
+def _extracted() -> set[str]:
+    """Every msgid the source marks, as ``pybabel extract -F babel.cfg -k N_`` finds it."""
+    sections = re.findall(r"^\[python: (\w+)/\*\*\.py\]$", (REPO_ROOT / "babel.cfg").read_text(), re.M)
+    assert sorted(sections) == ["agents", "graphs", "skillcoach", "tools"]
+    keywords: dict[str, tuple[int, ...] | None] = {k: None for k in KEYWORDS}
+    keywords["ngettext"] = (1, 2)
+    ids: set[str] = set()
+    for package in sections:
+        found = extract_from_dir(REPO_ROOT / package, [("**.py", "python")], keywords=keywords)
+        for _path, _line, message, _comments, _context in found:
+            ids.update([message] if isinstance(message, str) else [m for m in message if m])
+    return ids
+
+
+def test_every_korean_msgid_has_a_translation_in_hangul() -> None:
+    catalog = _catalog()
+    assert len(catalog) >= 50
+    untranslated = [msgid for msgid, text in catalog.items() if not text.strip()]
+    assert untranslated == []
+    assert all(re.search(r"[\uac00-\ud7a3]", text) for text in catalog.values())
+
+
+def test_translations_keep_every_placeholder() -> None:
+    for msgid, text in _catalog().items():
+        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(text)), msgid
+
+
+def test_extraction_finds_no_string_missing_from_the_catalog() -> None:
+    extracted = _extracted()
+    assert "Session over: {answered} answer(s), {correct} correct, {partial} partly right." in extracted
+    missing = sorted(extracted - set(_catalog()))
+    assert missing == [], "run pybabel extract/update (see skillcoach/i18n.py) and translate: " + repr(missing)
+
+
+def test_the_compiled_catalog_is_the_po_file() -> None:
+    # compiled in memory from the .po when first used: nothing compiled is kept that could go stale
+    assert not list(Path(catalog_path("ko")).parent.glob("*.mo"))
+    ko = translator("ko")
+    for msgid, text in list(_catalog().items())[:20]:
+        assert ko.gettext(msgid) == text
+    assert translator("en").gettext("Correct.") == "Correct."
+
+
+def test_lang_precedence_is_flag_then_stored_then_configured() -> None:
+    assert resolve_lang("ko", "en", "en") == "ko"
+    assert resolve_lang(None, "ko", "en") == "ko"
+    assert resolve_lang(None, None, "ko") == "ko"
+    assert resolve_lang(None, None, "en") == "en"
+
+
+def test_an_unknown_language_is_a_one_line_user_error() -> None:
+    assert check_lang(" KO ") == "ko"
+    with pytest.raises(UnknownLanguage) as exc:
+        check_lang("fr")
+    assert "\n" not in str(exc.value) and "en, ko" in str(exc.value)
+    with pytest.raises(InvalidProfile, match="lang: unknown language 'fr'"):
+        parse_lang("fr")
+
+
+def test_the_locale_and_the_environment_set_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert default_lang() == "ko" and Settings().lang == "ko"
+    monkeypatch.setenv("SKILLCOACH_LANG", "en")
+    assert Settings().lang == "en"  # the environment beats the locale
+    monkeypatch.delenv("SKILLCOACH_LANG")
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    assert default_lang() == "en"
+
+
+def test_the_csv_lang_column_is_read_and_checked() -> None:
+    parsed = parse_learners_csv("id,lang\nmina,ko\nada,EN\nbo,fr\n", known_skills=set())
+    assert [(u.learner_id, u.fields.get("lang")) for u in parsed.updates] == [("mina", "ko"), ("ada", "en")]
+    assert len(parsed.problems) == 1 and "lang" in parsed.problems[0]
