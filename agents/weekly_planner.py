@@ -19,6 +19,7 @@ from langgraph.runtime import Runtime
 
 from agents.chat_models import make_chat_model
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
+from skillcoach.i18n import language_name
 from skillcoach.learner.mastery import learner_model
 from skillcoach.llm.prompts import LocalPrompts, PromptSource
 from skillcoach.settings import Settings
@@ -93,7 +94,8 @@ def model_narrative(model: Any, prompts: PromptSource, fallback: Narrative = off
         try:
             messages = prompts.get("planner_narrative").compile(
                 learner=plan.get("learner_id", "the learner"), week=plan["week"],
-                plan=json.dumps(plan, ensure_ascii=False, default=str)[:MAX_PLAN_CHARS])
+                plan=json.dumps(plan, ensure_ascii=False, default=str)[:MAX_PLAN_CHARS],
+                language=language_name(plan.get("lang") or "en"))
             reply = model.invoke(messages, config={"run_name": "planner-llm"})
         except Exception as exc:  # noqa: BLE001 - any provider failure falls back to the template
             log.warning("planner: narrative call failed (%s); template used", type(exc).__name__)

@@ -28,6 +28,8 @@ SOURCE_LANG = "en"  # the msgids are English
 DOMAIN = "skillcoach"
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 KEYWORDS = ("_", "N_", "gettext", "ngettext")
+# How prompts name a language to the model ("Write everything the learner reads in {{language}}.")
+LANGUAGE_NAMES = {"en": "English", "ko": "Korean (한국어; keep English technical terms in parentheses)"}
 
 _cache: dict[str, gettext.NullTranslations] = {}
 _cache_lock = threading.Lock()
@@ -56,6 +58,11 @@ def check_lang(lang: str) -> str:
 def resolve_lang(flag: str | None, stored: str | None, configured: str) -> str:
     """The language to coach in: the flag, else the learner's stored one, else SKILLCOACH_LANG/the locale."""
     return check_lang(flag or stored or configured)
+
+
+def language_name(lang: str) -> str:
+    """The language as a prompt names it to a model."""
+    return LANGUAGE_NAMES[check_lang(lang)]
 
 
 def catalog_path(lang: str) -> Path:

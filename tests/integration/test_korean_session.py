@@ -106,3 +106,19 @@ def test_switching_language_mid_course_keeps_progress(coach: Coach) -> None:
     assert HANGUL.search(question["text"]) and question["item_id"] in coach.curriculum.items
     # the stored language is used when no flag is given
     assert coach.session("mina", 30).lang == "ko"
+
+
+def test_model_prompts_ask_for_the_learners_language(settings: Any) -> None:
+    from tests.fakes import ScriptedChatModel, text
+
+    tutor = ScriptedChatModel(replies=[text("## 모델이 쓴 수업\n구조화된 프롬프트를 설명합니다.")])
+    with Coach(settings, models={"tutor": tutor}) as coach:
+        korean = coach.session("jimin", lang="ko")
+        lesson = next(e for e in korean.start() if e["type"] == "lesson")
+        assert lesson["text"].startswith("## 모델이 쓴 수업")
+        prompt = "\n".join(str(m.content) for m in tutor.calls[0])
+        assert "Write everything the learner reads in Korean" in prompt
+        assert HANGUL.search(prompt), "the objective material is the Korean curriculum"
+        coach.session("ada", lang="en").start()
+        english = "\n".join(str(m.content) for m in tutor.calls[1])
+        assert "Write everything the learner reads in English." in english and "Korean" not in english
