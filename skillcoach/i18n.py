@@ -19,6 +19,7 @@ from __future__ import annotations
 import gettext
 import io
 import threading
+from datetime import date
 from pathlib import Path
 
 from skillcoach.errors import SkillcoachError
@@ -63,6 +64,20 @@ def resolve_lang(flag: str | None, stored: str | None, configured: str) -> str:
 def language_name(lang: str) -> str:
     """The language as a prompt names it to a model."""
     return LANGUAGE_NAMES[check_lang(lang)]
+
+
+# Day formats: (strftime for English, as the coach always wrote them; CLDR pattern for other languages)
+DAY_FORMATS = {"short": ("%a %d %b", "MMM d일 (EEE)"), "weekday": ("%A", "EEEE"), "long": ("%A %d %B", "MMMM d일 EEEE")}
+
+
+def format_day(day: date, style: str, lang: str) -> str:
+    """A date as the learner reads it: "Wed 02 Dec" in English, "12월 2일 (수)" in Korean."""
+    english, pattern = DAY_FORMATS[style]
+    if lang == SOURCE_LANG:
+        return day.strftime(english)
+    from babel.dates import format_date
+
+    return str(format_date(day, pattern, locale=lang))
 
 
 def catalog_path(lang: str) -> Path:
