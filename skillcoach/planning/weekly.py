@@ -67,12 +67,12 @@ class _Scope:
 class WeeklyPlanner:
     """Plans weeks over one curriculum; the prerequisite graph is indexed once."""
 
-    def __init__(self, curriculum: Curriculum, rules: PlanRules | None = None, lang: str = SOURCE_LANG):
+    def __init__(self, curriculum: Curriculum, rules: PlanRules | None = None, lang: str | None = None):
         self.curriculum = curriculum
         self.rules = rules or PlanRules()
-        self.lang = lang
-        self._ = translator(lang).gettext if lang != SOURCE_LANG else N_  # reasons in the learner's language
-        self._by_lang: dict[str, WeeklyPlanner] = {lang: self}
+        self.lang = lang or curriculum.locale  # SKILLCOACH_LANG picks the curriculum's language
+        self._ = translator(self.lang).gettext if self.lang != SOURCE_LANG else N_  # reasons in that language
+        self._by_lang: dict[str, WeeklyPlanner] = {self.lang: self}
         self._position = {oid: n for n, oid in enumerate(curriculum.order)}
         self._next: dict[str, list[str]] = {oid: [] for oid in curriculum.order}
         for oid in curriculum.order:
