@@ -95,3 +95,14 @@ def test_the_csv_lang_column_is_read_and_checked() -> None:
     parsed = parse_learners_csv("id,lang\nmina,ko\nada,EN\nbo,fr\n", known_skills=set())
     assert [(u.learner_id, u.fields.get("lang")) for u in parsed.updates] == [("mina", "ko"), ("ada", "en")]
     assert len(parsed.problems) == 1 and "lang" in parsed.problems[0]
+
+
+def test_the_terminal_frame_speaks_the_learners_language() -> None:
+    from skillcoach.app.cli.render import event_views, help_view, render_text
+
+    question = {"type": "question", "text": "프롬프트의 구성 요소는?", "number": 2, "kind": "multi_select",
+                "choices": [{"key": "a", "text": "역할"}, {"key": "b", "text": "작업"}]}
+    korean = render_text([*event_views(question, translator("ko").gettext), help_view(translator("ko").gettext)])
+    assert "문제 2" in korean and "(복수 선택)" in korean and "해당하는 것을 모두" in korean and "명령" in korean
+    english = render_text(event_views(question))
+    assert "Question 2" in english and "(multi select)" in english

@@ -3,6 +3,7 @@ and a lesson is paged part by part, so feedback never scrolls away before the le
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -10,6 +11,7 @@ from rich.text import Text
 
 from skillcoach.app.cli.progress_view import progress_view
 from skillcoach.app.cli.render import HEIGHT, WIDTH, event_views, lesson_screens, plain
+from skillcoach.i18n import N_
 
 # Lines a screen may use: the hint under it and the input line take the rest.
 SCREEN_LINES = HEIGHT - 2
@@ -18,8 +20,8 @@ SCREEN_LINES = HEIGHT - 2
 class Screen:
     """Shows events as screens; keeps the ones not shown yet until the learner presses Enter."""
 
-    def __init__(self, console: Console):
-        self.console = console
+    def __init__(self, console: Console, _: Callable[[str], str] = N_):
+        self.console, self._ = console, _  # ``_``: the learner's language
         self.waiting: list[list[RenderableType]] = []
 
     def show(self, events: list[dict[str, Any]], pending: dict[str, Any] | None) -> None:
@@ -42,10 +44,11 @@ class Screen:
         return True
 
     def hint(self, pending: dict[str, Any] | None) -> None:
+        _ = self._
         if self.waiting:
-            self.console.print(plain("Enter: go on · ?question: ask the tutor · /help", "dim"))
+            self.console.print(plain(_("Enter: go on · ?question: ask the tutor · /help"), "dim"))
         elif pending and pending.get("type") == "lesson":
-            self.console.print(plain("Enter: start practising · ?question: ask the tutor · /help", "dim"))
+            self.console.print(plain(_("Enter: start practising · ?question: ask the tutor · /help"), "dim"))
 
     def _print(self, unit: list[RenderableType]) -> None:
         for renderable in unit:
@@ -56,11 +59,11 @@ class Screen:
         blocks: list[tuple[RenderableType, bool]] = []
         for ev in events:
             if ev.get("type") == "lesson":
-                blocks += [(panel, True) for panel in lesson_screens(self.console, ev)]
+                blocks += [(panel, True) for panel in lesson_screens(self.console, ev, self._)]
             elif ev.get("type") == "notice" and isinstance(ev.get("progress"), dict):
                 blocks.append((progress_view(ev["progress"], detail=False), False))
             else:
-                blocks += [(view, False) for view in event_views(ev)]
+                blocks += [(view, False) for view in event_views(ev, self._)]
         return blocks
 
 
@@ -96,6 +99,6 @@ def split_tall(console: Console, renderable: RenderableType) -> list[RenderableT
     return [Text("\n").join(texts[n:n + step]) for n in range(0, len(texts), step)]
 
 
-def welcome(console: Console) -> None:
+def welcome(console: Console, _: Callable[[str], str] = N_) -> None:
     console.print(Text.assemble(("skillcoach", "bold"),
-                                ("  Enter moves on · ?question asks the tutor · /help lists commands", "dim")))
+                                ("  " + _("Enter moves on · ?question asks the tutor · /help lists commands"), "dim")))
