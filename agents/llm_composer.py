@@ -67,8 +67,9 @@ class LLMComposer(OfflineComposer):
             metadata["langfuse_prompt"] = prompt.source  # links the generation to the prompt version
         messages = prompt.compile(**values, language=language_name(self.lang))
         if "language" not in prompt.variables():  # a prompt kept elsewhere (Langfuse) from before the placeholder
-            messages.append({"role": "user", "content": f"Write everything the learner reads in "
-                                                        f"{language_name(self.lang)}."})
+            # before the last message, which callers and tests read as the item/answer it carries
+            line = f"Write everything the learner reads in {language_name(self.lang)}."
+            messages.insert(max(0, len(messages) - 1), {"role": "user", "content": line})
         return messages, metadata
 
     def _invoke(self, agent: str, model: Any, messages: list[Any], metadata: dict[str, Any]) -> AIMessage:
