@@ -106,3 +106,18 @@ def test_the_terminal_frame_speaks_the_learners_language() -> None:
     assert "문제 2" in korean and "(복수 선택)" in korean and "해당하는 것을 모두" in korean and "명령" in korean
     english = render_text(event_views(question))
     assert "Question 2" in english and "(multi select)" in english
+
+
+def test_the_progress_view_speaks_the_learners_language() -> None:
+    from skillcoach.app.cli.progress_view import progress_view
+    from skillcoach.app.cli.render import render_text
+
+    report = {"learner_id": "지민", "objectives_total": 2, "objective_status": {"a/x": "in_progress"},
+              "skills": [{"title": "프롬프트 엔지니어링", "mastered": 0,
+                          "objectives": [{"objective_id": "a/x", "title": "구조", "p_mastery": 0.4, "responses": 2,
+                                          "mastered": False}]}],
+              "reviews_due": [], "minutes_studied": 75, "study_days": 2, "streak_days": 2, "answers": 4, "correct": 3}
+    korean = render_text([progress_view(report, _=translator("ko").gettext, lang="ko")])
+    assert "지민님의 진도" in korean and "학습 중" in korean and "1시간 15분" in korean and "Reviews" not in korean
+    english = render_text([progress_view(report)])
+    assert "Progress of 지민" in english and "1 h 15 min" in english

@@ -89,18 +89,20 @@ def progress(
     """Show a learner's mastery per skill, the reviews due, and (--why) the evidence behind an estimate."""
     # Reads the tables only (no checkpointer, no tracer), so it also works on a read-only data dir.
     from skillcoach.curriculum.catalog import load_curriculum
+    from skillcoach.i18n import resolve_lang
     from skillcoach.learner.mastery import learner_model
     from skillcoach.learner.progress import evidence_report, progress_report
     from skillcoach.learner.review import utcnow
-    from skillcoach.storage.learners import UnknownLearner
+    from skillcoach.storage.learners import UnknownLearner, get_profile
     from skillcoach.storage.store import Store, check_learner_id
 
     conf = settings()
     check_learner_id(learner)
-    curriculum = load_curriculum(conf.curriculum_dir, conf.locale)
     store = Store(conf.resolved_database_url, learner_model(conf))
     if store.get_learner(learner) is None:
         raise UnknownLearner(learner)
+    lang = resolve_lang(None, get_profile(store, learner).lang, conf.lang)  # titles and frame in their language
+    curriculum = load_curriculum(conf.curriculum_dir, lang)
     report = progress_report(curriculum, store, learner, utcnow())
     if why is not None:
         report["why"] = evidence_report(curriculum, store, learner, why)
@@ -110,6 +112,6 @@ def progress(
     from skillcoach.app.cli.terminal import print_evidence, print_progress
 
     if why is None:
-        print_progress(report)
+        print_progress(report, lang)
     else:
         print_evidence(report["why"])

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from skillcoach.app.cli.progress_view import progress_view
 from skillcoach.app.cli.render import HEIGHT, WIDTH, event_views, lesson_screens, plain
-from skillcoach.i18n import N_
+from skillcoach.i18n import N_, SOURCE_LANG
 
 # Lines a screen may use: the hint under it and the input line take the rest.
 SCREEN_LINES = HEIGHT - 2
@@ -20,8 +20,8 @@ SCREEN_LINES = HEIGHT - 2
 class Screen:
     """Shows events as screens; keeps the ones not shown yet until the learner presses Enter."""
 
-    def __init__(self, console: Console, _: Callable[[str], str] = N_):
-        self.console, self._ = console, _  # ``_``: the learner's language
+    def __init__(self, console: Console, _: Callable[[str], str] = N_, lang: str = SOURCE_LANG):
+        self.console, self._, self.lang = console, _, lang  # the learner's language and its translator
         self.waiting: list[list[RenderableType]] = []
 
     def show(self, events: list[dict[str, Any]], pending: dict[str, Any] | None) -> None:
@@ -61,7 +61,7 @@ class Screen:
             if ev.get("type") == "lesson":
                 blocks += [(panel, True) for panel in lesson_screens(self.console, ev, self._)]
             elif ev.get("type") == "notice" and isinstance(ev.get("progress"), dict):
-                blocks.append((progress_view(ev["progress"], detail=False), False))
+                blocks.append((progress_view(ev["progress"], detail=False, _=self._, lang=self.lang), False))
             else:
                 blocks += [(view, False) for view in event_views(ev, self._)]
         return blocks

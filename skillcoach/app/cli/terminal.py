@@ -22,7 +22,7 @@ def terminal_loop(session: CoachSession) -> None:
 
     _tolerant_streams()
     _ = session.context.gettext  # the learner's language
-    screen = Screen(console, _)
+    screen = Screen(console, _, session.lang)
     welcome(console, _)
     screen.show(session.start(), session.pending)
     while not session.finished:
@@ -71,8 +71,11 @@ def show(events: list[dict[str, Any]]) -> None:
         pass
 
 
-def print_progress(report: dict[str, Any]) -> None:
-    console.print(progress_view(report))
+def print_progress(report: dict[str, Any], lang: str = "en") -> None:
+    """The progress view, in ``lang`` (the learner's language)."""
+    from skillcoach.i18n import translator
+
+    console.print(progress_view(report, _=translator(lang).gettext, lang=lang))
 
 
 def print_evidence(why: dict[str, Any]) -> None:
