@@ -201,7 +201,8 @@ class CoachSession:
 
     def __init__(self, coach: Coach, session_id: str, learner_id: str, minutes: int, *, lang: str | None = None):
         self.coach, self.id, self.learner_id, self.minutes = coach, session_id, learner_id, minutes
-        self.lang = lang or coach.context.lang  # the learner's language for this session's turns
+        # the learner's language for this session's turns (a session loaded by id: their stored one)
+        self.lang = lang or coach.learner_lang(learner_id)
         self.pending: Event | None = None
         self.finished = False
         self.config: dict[str, Any] = {"configurable": {"thread_id": session_id}}
