@@ -112,7 +112,7 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
     try:
         response = parse_response(item, text, ctx.max_answer_chars)
     except InvalidAnswer as exc:
-        runtime.stream_writer(event("error", str(exc)))
+        runtime.stream_writer(event("error", exc.translated(ctx.gettext)))
         return {"outcome": "wait", "inbox": None}
     result = _grade(ctx, item, response)
     oid = ctx.curriculum.item_objective[item.id]

@@ -263,7 +263,7 @@ class CoachSession:
         try:
             valid = parse_message(message)
         except BadInput as exc:
-            return [event("error", str(exc))]
+            return [event("error", exc.translated(self.context.gettext))]
         return {"answer": self.answer, "ask": self.ask, "command": self.command}[valid.kind](valid.text)
 
     def answer(self, text: str) -> list[Event]:
@@ -290,7 +290,7 @@ class CoachSession:
         try:
             name = check_text(name, "command").strip().lstrip("/").lower()
         except BadInput as exc:
-            return [event("error", str(exc))]
+            return [event("error", exc.translated(self.context.gettext))]
         _ = self.context.gettext
         if name == "help":
             return [event("notice", _(COMMANDS_HELP), commands=sorted([*COMMANDS, "help"]))]
@@ -315,7 +315,7 @@ class CoachSession:
         try:
             check_text(text, "answer")
         except BadInput as exc:
-            return str(exc)
+            return exc.translated(self.context.gettext)
         _ = self.context.gettext
         if not self._waiting():
             return _("The session is not waiting for an answer.")
@@ -327,7 +327,7 @@ class CoachSession:
         try:
             parse_response(item, text, self.coach.settings.max_answer_chars)
         except InvalidAnswer as exc:
-            return str(exc)
+            return exc.translated(self.context.gettext)
         return None
 
     def _run(self, graph_input: Any) -> list[Event]:

@@ -121,3 +121,20 @@ def test_the_progress_view_speaks_the_learners_language() -> None:
     assert "지민님의 진도" in korean and "학습 중" in korean and "1시간 15분" in korean and "Reviews" not in korean
     english = render_text([progress_view(report)])
     assert "Progress of 지민" in english and "1 h 15 min" in english
+
+
+def test_input_errors_show_in_the_learners_language() -> None:
+    from skillcoach.app.inputs import BadInput, parse_line
+    from skillcoach.grading.answers import InvalidAnswer, clean_text
+
+    with pytest.raises(BadInput) as bad:
+        parse_line("")
+    assert str(bad.value).startswith("The line is empty: send {")  # English text unchanged
+    assert bad.value.translated(translator("ko").gettext).startswith('빈 줄입니다. {"answer": ...}')
+    with pytest.raises(InvalidAnswer) as empty:
+        clean_text("   ", 100)
+    assert "/skip" in empty.value.translated(translator("ko").gettext)
+    assert HANGUL_RE.search(empty.value.translated(translator("ko").gettext))
+
+
+HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")

@@ -60,7 +60,7 @@ def reply_to(session: Any, line: str) -> list[dict[str, Any]]:
     try:
         message = parse_line(line)
     except BadInput as exc:
-        return [{"type": "error", "text": session.context.gettext(str(exc)), "awaiting": False}]
+        return [{"type": "error", "text": exc.translated(session.context.gettext), "awaiting": False}]
     events: list[dict[str, Any]] = session.send(message.model_dump(exclude_unset=True))
     return events
 
