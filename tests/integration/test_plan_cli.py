@@ -47,7 +47,7 @@ def test_learner_add_list_show(run, store: Store) -> None:  # type: ignore[no-un
     assert added.code == 0 and "added learner ada: 90 min/week" in added.out
     listed = json.loads(run("learner", "list", "--json").out)
     assert listed == [{"id": "ada", "name": "ada", "weekly_minutes": 90, "goals": ["rag"], "days": ["mon", "sat"],
-                       "timezone": "Europe/Lisbon"}]
+                       "timezone": "Europe/Lisbon", "lang": None}]
     shown = json.loads(run("learner", "show", "ada", "--json").out)
     assert shown["objectives_mastered"] == 0 and shown["planned_weeks"] == []
 
