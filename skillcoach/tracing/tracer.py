@@ -20,7 +20,7 @@ def turn_trace_id(session_id: str, turn: int) -> str:
 class Tracer(Protocol):
     def trace_id(self, session_id: str, turn: int) -> str: ...
     def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
-               learner_input: Any = None) -> dict[str, Any]: ...
+               learner_input: Any = None, events: list[dict[str, Any]] | None = None) -> dict[str, Any]: ...
     def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
                    session_id: str | None = None) -> None: ...
     def trace_url(self, trace_id: str) -> str | None: ...
@@ -34,7 +34,7 @@ class NullTracer:
         return turn_trace_id(session_id, turn)
 
     def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
-               learner_input: Any = None) -> dict[str, Any]:
+               learner_input: Any = None, events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         return {**base, "run_name": f"coach-turn-{turn}",
                 "metadata": {"session_id": session_id, "learner_id": learner_id, "turn": turn, "mode": mode}}
 
