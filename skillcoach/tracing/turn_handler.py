@@ -17,6 +17,19 @@ from langfuse.langchain import CallbackHandler
 from skillcoach.tracing.summaries import COACH_NODES, node_input, node_name, node_output, turn_input, turn_output
 
 Event = dict[str, Any]
+# LangGraph's bookkeeping in every run's metadata; serialised onto every span it would cost each one
+# a dozen attributes and tell a reader nothing the observation tree does not.
+PLUMBING = ("langgraph_", "checkpoint_", "ls_", "thread_id", "__pregel")
+
+
+def lean(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``metadata`` without LangGraph's plumbing keys (the step number is kept)."""
+    if not metadata:
+        return metadata
+    kept = {key: value for key, value in metadata.items() if not key.startswith(PLUMBING)}
+    if "langgraph_step" in metadata:
+        kept["step"] = metadata["langgraph_step"]
+    return kept
 
 
 class TurnHandler(CallbackHandler):
@@ -39,7 +52,12 @@ class TurnHandler(CallbackHandler):
             self._nodes[run_id] = node
             inputs = node_input(node, inputs)
         return super().on_chain_start(serialized, inputs, run_id=run_id, parent_run_id=parent_run_id,
-                                      metadata=metadata, **kwargs)
+                                      metadata=lean(metadata), **kwargs)
+
+    def on_tool_start(self, serialized: Any, input_str: str, *, run_id: UUID, parent_run_id: UUID | None = None,
+                      metadata: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return super().on_tool_start(serialized, input_str, run_id=run_id, parent_run_id=parent_run_id,
+                                     metadata=lean(metadata), **kwargs)
 
     def on_chain_end(self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None,
                      **kwargs: Any) -> Any:
@@ -71,13 +89,13 @@ class TurnHandler(CallbackHandler):
                             **kwargs: Any) -> Any:
         self._link_prompt(parent_run_id, metadata)
         return super().on_chat_model_start(serialized, messages, run_id=run_id, parent_run_id=parent_run_id,
-                                           metadata=metadata, **kwargs)
+                                           metadata=lean(metadata), **kwargs)
 
     def on_llm_start(self, serialized: Any, prompts: Any, *, run_id: UUID, parent_run_id: UUID | None = None,
                      metadata: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         self._link_prompt(parent_run_id, metadata)
         return super().on_llm_start(serialized, prompts, run_id=run_id, parent_run_id=parent_run_id,
-                                    metadata=metadata, **kwargs)
+                                    metadata=lean(metadata), **kwargs)
 
     def _link_prompt(self, parent_run_id: UUID | None, metadata: dict[str, Any] | None) -> None:
         """The SDK links a generation to a prompt registered on a parent run; a model call carries its own."""
