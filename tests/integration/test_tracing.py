@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +154,42 @@ def test_without_keys_tracing_is_off(settings: Settings) -> None:
         session = coach.session("ed", minutes=3)
         session.start()
         assert coach.store.turns(session.id)[0].trace_id == Langfuse.create_trace_id(seed=f"{session.id}:0")
+
+
+def test_a_trace_reads_like_the_conversation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoded from the loopback sink: learner input in, coach reply out, names saying what happened,
+    environment, release, service name; node spans carry summaries, not the whole state."""
+    monkeypatch.setenv("SKILLCOACH_ENV", "staging")
+    with LangfuseSink() as sink:
+        settings = Settings(data_dir=tmp_path / "data", langfuse_public_key="pk-lf-read",
+                            langfuse_secret_key="sk-lf-read", langfuse_base_url=sink.url)
+        with Coach(settings) as coach:
+            session = coach.session("ada", minutes=6)
+            session.start()
+            session.command("continue")
+            events = session.send(reply_for(coach.curriculum, session.pending, wrong=True))
+            turns = coach.store.turns(session.id)
+    graded = turns[-1]
+    spans = [s for s in sink.spans if s["trace_id"] == graded.trace_id]
+    root = next(s for s in spans if s["name"] == f"interactive-turn-{graded.number}")
+    attrs = root["attributes"]
+    assert attrs["langfuse.observation.input"].startswith("answer: ")
+    output = attrs["langfuse.observation.output"]
+    feedback = next(e for e in events if e["type"] == "feedback")
+    assert "[feedback]" in output and feedback["text"].strip().split("\n")[0][:40] in output
+    assert "Command" not in attrs["langfuse.observation.input"] and "learner_id" not in output
+    names = [s["name"] for s in spans]
+    reviewer = next(n for n in names if n.startswith("reviewer: "))
+    assert reviewer == f"reviewer: graded {feedback['verdict']} {float(feedback['score']):g}"
+    assert any(n.startswith("quiz: asked ") for n in names) and not any(n.startswith("route_") for n in names)
+    assert "learner: answered" in names
+    review_span = next(s for s in spans if s["name"] == reviewer)["attributes"]
+    assert '"mastery_before"' in review_span["langfuse.observation.input"]
+    assert '"mastery_after"' in review_span["langfuse.observation.output"]
+    assert "stats" not in review_span["langfuse.observation.input"], "a summary, not the whole state"
+    first = [s for s in sink.spans if s["trace_id"] == turns[0].trace_id]
+    assert any(s["name"].startswith("planner: chose ") for s in first)
+    for span in spans:
+        assert span["attributes"]["langfuse.environment"] == "staging"
+        assert span["attributes"]["langfuse.release"] == version("skillcoach")
+        assert span["resource"]["service.name"] == "skillcoach"
