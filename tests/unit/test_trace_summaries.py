@@ -42,7 +42,8 @@ def test_node_output_keeps_event_outcome_and_mastery_after() -> None:
 def test_turn_input_and_output_read_as_text() -> None:
     assert turn_input({"answer": "b"}) == "answer: b"
     assert turn_input({}) is None
-    out = turn_output([{"type": "feedback", "text": "Not quite.\nThe answer is b."}, {"type": "question", "text": "Q?"}])
+    events = [{"type": "feedback", "text": "Not quite.\nThe answer is b."}, {"type": "question", "text": "Q?"}]
+    out = turn_output(events)
     assert out == "[feedback] Not quite. The answer is b.\n[question] Q?"
     assert len(turn_output([{"type": "lesson", "text": "x" * 1000}])) < 320
 
