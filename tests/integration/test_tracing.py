@@ -193,3 +193,31 @@ def test_a_trace_reads_like_the_conversation(tmp_path: Path, monkeypatch: pytest
         assert span["attributes"]["langfuse.environment"] == "staging"
         assert span["attributes"]["langfuse.release"] == version("skillcoach")
         assert span["resource"]["service.name"] == "skillcoach"
+
+
+def test_generations_are_linked_to_the_langfuse_prompt_version(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from langfuse.api import Prompt_Chat
+    from langfuse.model import ChatPromptClient
+
+    from skillcoach.llm.prompts import load_local
+    from tests.fakes import ScriptedChatModel, text
+
+    exporter = InMemorySpanExporter()
+    settings = traced_settings(tmp_path, "http://127.0.0.1:9", "prompts")
+    tracer = LangfuseTracer(settings, span_exporter=exporter)
+
+    def served(name: str, **_: Any) -> ChatPromptClient:  # what Langfuse would serve: version 7 of the file
+        messages = [dict(m) for m in load_local(settings.prompts_dir, name).messages]
+        return ChatPromptClient(Prompt_Chat(name=name, version=7, prompt=messages, config={}, labels=["production"],
+                                            tags=[]))
+    monkeypatch.setattr(tracer.client, "get_prompt", served)
+    tutor = ScriptedChatModel(replies=[text("## A lesson\nModel-written.")])
+    with Coach(settings, tracer=tracer, models={"tutor": tutor}) as coach:
+        coach.session("ada", minutes=6).start()
+        tracer.flush()
+    generations = [s for s in exporter.get_finished_spans()
+                   if s.attributes and s.attributes.get("langfuse.observation.type") == "generation"]
+    assert generations, "the tutor's model call is a generation"
+    assert {(g.attributes["langfuse.observation.prompt.name"], g.attributes["langfuse.observation.prompt.version"])
+            for g in generations if g.attributes} == {("tutor_lesson", 7)}
