@@ -221,3 +221,20 @@ def test_generations_are_linked_to_the_langfuse_prompt_version(tmp_path: Path,
     assert generations, "the tutor's model call is a generation"
     assert {(g.attributes["langfuse.observation.prompt.name"], g.attributes["langfuse.observation.prompt.version"])
             for g in generations if g.attributes} == {("tutor_lesson", 7)}
+
+
+def test_sample_rate_zero_exports_no_spans_and_turns_keep_their_trace_ids(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGFUSE_SAMPLE_RATE", "0")
+    exporter = InMemorySpanExporter()
+    settings = traced_settings(tmp_path, "http://127.0.0.1:9", "sampled")
+    assert settings.langfuse_sample_rate == 0.0
+    tracer = LangfuseTracer(settings, span_exporter=exporter)
+    with Coach(settings, tracer=tracer) as coach:
+        session = coach.session("ada", minutes=6)
+        session.start()
+        session.command("continue")
+        tracer.flush()
+        turns = coach.store.turns(session.id)
+    assert exporter.get_finished_spans() == ()
+    assert [t.trace_id for t in turns] == [Langfuse.create_trace_id(seed=f"{session.id}:{t.number}") for t in turns]
