@@ -94,6 +94,12 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "SKILLCOACH_LANGFUSE_BASE_URL"),
     )
+    # Share of turns traced (head sampling by trace id; the DB records every turn's trace id regardless).
+    langfuse_sample_rate: float = Field(
+        default=1.0, ge=0, le=1,
+        validation_alias=AliasChoices("LANGFUSE_SAMPLE_RATE", "SKILLCOACH_LANGFUSE_SAMPLE_RATE"),
+    )
+    env: str = Field(default="development", pattern=r"^[a-z0-9_-]{1,40}$")  # the traces' environment
 
     @field_validator("data_dir", mode="before")
     @classmethod

@@ -153,10 +153,12 @@ def decode_spans(body: bytes) -> list[dict[str, Any]]:
     request.ParseFromString(body)
     spans = []
     for resource in request.resource_spans:
+        resource_attrs = {a.key: _value(a.value) for a in resource.resource.attributes}
         for scope in resource.scope_spans:
             for span in scope.spans:
                 attrs = {a.key: _value(a.value) for a in span.attributes}
                 spans.append({"name": span.name, "trace_id": span.trace_id.hex(), "attributes": attrs,
+                              "resource": resource_attrs,
                               "span_id": span.span_id.hex(), "parent": span.parent_span_id.hex() or None,
                               "start": span.start_time_unix_nano})
     return spans

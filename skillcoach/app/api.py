@@ -357,7 +357,8 @@ class CoachSession:
         route: list[str] = []
         before, self.pending = self.pending, None
         config = self.coach.tracer.config(at or self.config, session_id=self.id, learner_id=self.learner_id,
-                                          turn=turn, mode=self.trace_mode, learner_input=learner_input)
+                                          turn=turn, mode=self.trace_mode, learner_input=learner_input,
+                                          events=events)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
         self.coach.budget.begin_turn(context.recorder)
         chunk: Any  # (mode, chunk) pairs: a custom event, or {node: update}
