@@ -1,35 +1,35 @@
-"""The events the coach emits (the JSONL protocol's objects), built in one place."""
+"""The events the coach emits (the JSONL protocol's objects, typed in ``skillcoach.protocol``), built in one place."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from agents.lesson_sections import lesson_sections
-from agents.state import Event
 from skillcoach.curriculum.models import Item, Objective
 from skillcoach.grading.answers import Grade, display_choices
 from skillcoach.grading.judging import disagreement
+from skillcoach.protocol import Choice, Feedback, Lesson, Question, Section
+from skillcoach.storage.evidence import AttemptResult
 
 
-def event(event_type: str, text: str, *, awaiting: bool = False, **fields: Any) -> Event:
-    return {"type": event_type, "text": text, "awaiting": awaiting, **fields}
+def question(item: Item, objective: Objective, number: int, mode: str) -> Question:
+    """The question event for an item (a bank item or a variant) of an objective."""
+    return Question(text=item.prompt, awaiting=True, objective_id=objective.id, item_id=item.id,
+                    kind=item.kind.value, choices=[Choice(**c) for c in display_choices(item)],
+                    difficulty=item.difficulty, number=number, mode=mode, has_hint=bool(item.hint))
 
 
-def question(item: Item, objective: Objective, number: int, mode: str) -> Event:
-    return event("question", item.prompt, awaiting=True, objective_id=objective.id, item_id=item.id,
-                 kind=item.kind.value, choices=display_choices(item), difficulty=item.difficulty,
-                 number=number, mode=mode, has_hint=bool(item.hint))
+def lesson(objective: Objective, text: str, *, awaiting: bool, remediation: bool = False,
+           variant: str | None = None) -> Lesson:
+    """A lesson event, cut into sections; ``variant`` (full | brief | worked) only on the pending lesson."""
+    sections = [Section(**s) for s in lesson_sections(text, objective.title, check=not remediation)]
+    made = Lesson(text=text, awaiting=awaiting, objective_id=objective.id, title=objective.title,
+                  remediation=remediation, sections=sections)
+    return made if variant is None else made.model_copy(update={"variant": variant})
 
 
-def lesson(objective: Objective, text: str, *, awaiting: bool, remediation: bool = False) -> Event:
-    return event("lesson", text, awaiting=awaiting, objective_id=objective.id, title=objective.title,
-                 remediation=remediation, sections=lesson_sections(text, objective.title, check=not remediation))
-
-
-def feedback(item: Item, grade: Grade, text: str, mastery: float, mastered: bool, newly: bool,
-             mastery_before: float) -> Event:
-    return event("feedback", text, verdict=grade.verdict.value, score=grade.score, mastery=round(mastery, 3),
-                 mastery_before=round(mastery_before, 3),
-                 mastered=mastered, newly_mastered=newly, correct_answer=grade.correct_answer,
-                 item_id=item.id, grader=grade.grader, confidence=grade.confidence, disputed=grade.disputed,
-                 grader_disagreement=disagreement(grade))
+def feedback(item: Item, grade: Grade, text: str, saved: AttemptResult, hints: int) -> Feedback:
+    """The feedback event of a graded, recorded answer."""
+    return Feedback(text=text, verdict=grade.verdict.value, score=grade.score, mastery=round(saved.mastery_after, 3),
+                    mastery_before=round(saved.mastery_before, 3), mastered=saved.mastered,
+                    newly_mastered=saved.newly_mastered, correct_answer=grade.correct_answer, item_id=item.id,
+                    grader=grade.grader, confidence=float(grade.confidence), disputed=grade.disputed,
+                    grader_disagreement=disagreement(grade), status=saved.status, change=saved.change, hints=hints)

@@ -7,11 +7,11 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
-from agents.events import event
 from agents.state import CoachState
 from skillcoach.learner.bkt import ObjectiveKnowledge
 from skillcoach.planning.next_step import REVIEW_SHARE
 from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE
+from skillcoach.protocol import Plan, notice
 
 
 def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
@@ -23,12 +23,12 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked,
                                                 "reviews_allowed": reviews_allowed})
     if not step:
-        runtime.stream_writer(event("notice", "Nothing is left to learn or review right now: well done."))
+        runtime.stream_writer(notice("Nothing is left to learn or review right now: well done."))
         return {"objective_id": None}
     oid = step["objective_id"]
     title = ctx.curriculum.objective(oid).title
     verb = "Review" if step["mode"] == "review" else "Learn"
-    runtime.stream_writer(event("plan", f"{verb}: {title} ({step['reason']}).", objective_id=oid,
+    runtime.stream_writer(Plan(text=f"{verb}: {title} ({step['reason']}).", objective_id=oid,
                                 mode=step["mode"], reason=step["reason"]))
     started = dict(state.get("started") or {})
     if step["mode"] == "learn" and oid not in started:

@@ -7,9 +7,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
-from agents.events import event, feedback
+from agents.events import feedback
 from agents.learner import COMMANDS
 from agents.state import CoachState
+from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.curriculum.models import Item, ItemKind
 from skillcoach.grading.answers import Grade, InvalidAnswer, grade, parse_response
 from skillcoach.grading.guard import instructs_the_model
@@ -18,6 +19,7 @@ from skillcoach.learner.bkt import MAX_HINTS
 from skillcoach.learner.hints import hint
 from skillcoach.planning.dependents import dependents
 from skillcoach.planning.pacing import REMEDIATE_AFTER_WRONG, RETEACH_ITEMS, question_minutes
+from skillcoach.protocol import error, notice
 from skillcoach.storage.evidence import misconceptions_of
 
 
@@ -38,7 +40,7 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
              pending: dict[str, Any]) -> dict[str, Any]:
     write = runtime.stream_writer
     if command not in COMMANDS:
-        write(event("error", f"Unknown command /{command}. Try /hint, /skip, /progress or /quit."))
+        write(error(f"Unknown command /{command}. Try /hint, /skip, /progress or /quit."))
         return {"outcome": "wait", "inbox": None}
     if command == "quit":
         return {"outcome": "quit", "inbox": None}
@@ -48,10 +50,10 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
         return _dispute(state, runtime)
     if command == "progress":
         report = runtime.context.use_tool("get_learner_progress", {"learner_id": state["learner_id"]})
-        write(event("notice", progress_line(report), progress=report))
+        write(notice(progress_line(report), progress=report))
         return {"outcome": "wait", "inbox": None}
     if pending.get("type") == "question":  # skip or continue on a question skips it
-        write(event("notice", "Skipped; no answer recorded."))
+        write(notice("Skipped; no answer recorded."))
         item = current_item(state, runtime.context)
         return {"outcome": "skipped", "pending": None, "inbox": None,
                 "questions": state.get("questions", 0) + 1, "spent": state.get("spent", 0.0) + 0.5
@@ -62,16 +64,16 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
 def _hint(state: CoachState, runtime: Runtime[CoachContext], pending: dict[str, Any]) -> dict[str, Any]:
     """The next rung of the hint ladder; each one used lowers the credit of a right answer."""
     if pending.get("type") != "question":
-        runtime.stream_writer(event("notice", "No question on the table: hints come with questions."))
+        runtime.stream_writer(notice("No question on the table: hints come with questions."))
         return {"outcome": "wait", "inbox": None}
     ctx = runtime.context
     item = current_item(state, ctx)
     number = state.get("hints", 0) + 1
     text = hint(item, ctx.curriculum.objective(ctx.curriculum.item_objective[item.id]), number)
     if text is None:
-        runtime.stream_writer(event("notice", f"That was the last hint ({MAX_HINTS}); have a go."))
+        runtime.stream_writer(notice(f"That was the last hint ({MAX_HINTS}); have a go."))
         return {"outcome": "wait", "inbox": None}
-    runtime.stream_writer(event("notice", f"Hint {number} of {MAX_HINTS}: {text}", hint=number,
+    runtime.stream_writer(notice(f"Hint {number} of {MAX_HINTS}: {text}", hint=number,
                                 note="each hint lowers the credit a right answer earns"))
     return {"outcome": "wait", "inbox": None, "hints": number}
 
@@ -81,12 +83,12 @@ def _dispute(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any
     ctx = runtime.context
     attempt = ctx.store.last_graded(state["session_id"])
     if attempt is None:
-        runtime.stream_writer(event("error", "Nothing graded in this session yet: there is no grade to dispute."))
+        runtime.stream_writer(error("Nothing graded in this session yet: there is no grade to dispute."))
         return {"outcome": "wait", "inbox": None}
     after = ctx.store.dispute(attempt.id, ctx.curriculum, ctx.clock())
-    runtime.stream_writer(event(
-        "notice", f"Noted: your answer to {attempt.item_id} is disputed and no longer counts until it is "
-                  f"re-graded. Mastery of this objective is now {after.knowledge.p_mastery:.0%} ({after.status}).",
+    runtime.stream_writer(notice(
+        f"Noted: your answer to {attempt.item_id} is disputed and no longer counts until it is "
+        f"re-graded. Mastery of this objective is now {after.knowledge.p_mastery:.0%} ({after.status}).",
         dispute={"attempt_id": attempt.id, "turn": attempt.turn, "item_id": attempt.item_id,
                  "verdict": attempt.verdict, "grader": attempt.grader}))
     return {"outcome": "wait", "inbox": None}
@@ -103,7 +105,7 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
     try:
         response = parse_response(item, text, ctx.max_answer_chars)
     except InvalidAnswer as exc:
-        runtime.stream_writer(event("error", str(exc)))
+        runtime.stream_writer(error(str(exc)))
         return {"outcome": "wait", "inbox": None}
     result = _grade(ctx, item, response)
     oid = ctx.curriculum.item_objective[item.id]
@@ -114,10 +116,7 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
                                      response=response, grade=result, review_mode=mode == "review",
                                      now=ctx.clock(), hints=hints, dependents=dependents(ctx.curriculum, oid))
     text_out = ctx.composer.feedback(item, result, saved.mastery_after, saved.mastered)
-    shown = feedback(item, result, text_out, saved.mastery_after, saved.mastered, saved.newly_mastered,
-                     saved.mastery_before)
-    runtime.stream_writer({**shown, "status": saved.status, "change": saved.change, "hints": hints,
-                           "confidence": float(getattr(result, "confidence", 1.0))})
+    runtime.stream_writer(feedback(item, result, text_out, saved, hints))
     mistakes = [text for _, text in misconceptions_of(item, response, result)]
     wrong = result.verdict.value == "wrong"
     update: dict[str, Any] = {
@@ -145,12 +144,12 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
 def _after_change(runtime: Runtime[CoachContext], change: str, title: str) -> dict[str, Any]:
     """Tell the learner what moved; a lost mastery turns the review into a short re-teach."""
     if change == "provisional":
-        runtime.stream_writer(event("notice", f"Provisionally mastered: {title}. A right answer on a later day "
+        runtime.stream_writer(notice(f"Provisionally mastered: {title}. A right answer on a later day "
                                               "will confirm it (until then it does not unlock what builds on it)."))
     elif change == "confirmed":
-        runtime.stream_writer(event("notice", f"Confirmed on a later day: {title} is mastered."))
+        runtime.stream_writer(notice(f"Confirmed on a later day: {title} is mastered."))
     elif change == "revoked":
-        runtime.stream_writer(event("notice", f"{title} needs another look, so it no longer counts as mastered: "
+        runtime.stream_writer(notice(f"{title} needs another look, so it no longer counts as mastered: "
                                               f"a short re-teach and up to {RETEACH_ITEMS} practice items follow.",
                                     revoked=True))
         return {"mode": "learn", "questions": 0, "question_cap": RETEACH_ITEMS,
@@ -159,11 +158,15 @@ def _after_change(runtime: Runtime[CoachContext], change: str, title: str) -> di
 
 
 def current_item(state: CoachState, ctx: CoachContext) -> Item:
-    """The item on the table: a generated variant when one was asked, else the bank item."""
-    variant = state.get("variant")
-    if variant and variant.get("id") == state.get("item_id"):
+    """The item on the table in this state."""
+    return item_on_table(ctx.curriculum, state.get("item_id") or "", state.get("variant"))
+
+
+def item_on_table(curriculum: Curriculum, item_id: str, variant: dict[str, Any] | None) -> Item:
+    """The item asked: a generated variant when one was asked (it carries the item's id), else the bank item."""
+    if variant and variant.get("id") == item_id:
         return Item.model_validate(variant)
-    return ctx.curriculum.item(state.get("item_id") or "")
+    return curriculum.item(item_id)
 
 
 def _grade(ctx: CoachContext, item: Item, response: str) -> Grade:

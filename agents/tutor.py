@@ -7,11 +7,12 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
-from agents.events import event, lesson
+from agents.events import lesson
 from agents.state import CoachState
 from skillcoach.curriculum.models import Objective
 from skillcoach.learner.lessons import brief_lesson, lesson_kind, worked_item, worked_lesson
 from skillcoach.planning.pacing import lesson_minutes
+from skillcoach.protocol import Answer
 
 MAX_QUESTION_CHARS = 500
 
@@ -49,7 +50,7 @@ def _teach(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         text = worked_lesson(objective, worked, reason)
         update["asked"] = [*state.get("asked", []), worked.id]  # not quizzed right after its worked answer
         update["items_left"] = state.get("items_left", len(objective.items)) - 1
-    update["pending"] = {**lesson(objective, text, awaiting=True), "variant": kind}
+    update["pending"] = lesson(objective, text, awaiting=True, variant=kind).wire()
     return update
 
 
@@ -71,5 +72,5 @@ def _answer_question(state: CoachState, runtime: Runtime[CoachContext],
     question = question[:MAX_QUESTION_CHARS]
     text, cited = ctx.composer.answer_question(question, state.get("objective_id"),
                                                ctx.use_tool)
-    runtime.stream_writer(event("answer", text, citations=cited, question=question))
+    runtime.stream_writer(Answer(text=text, citations=cited, question=question))
     return {"inbox": None}

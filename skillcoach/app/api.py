@@ -9,7 +9,8 @@
             question = session.pending
             events = session.answer("b")
 
-Every method returns the events the coach produced (dicts of the JSONL protocol).
+Every method returns the events the coach produced: models of ``skillcoach.protocol`` (a
+discriminated union on ``type``; ``ev.wire()`` is the JSONL protocol's dict).
 Bad input returns an ``error`` event and leaves the session untouched.
 
 Concurrency: one ``Coach`` serves many sessions at once, from threads or asyncio tasks (the
@@ -36,11 +37,10 @@ from langgraph.types import Command, StreamMode
 
 from agents.composer import Composer
 from agents.context import CoachContext, build_coach_context
-from agents.events import event
 from agents.learner import COMMANDS
 from agents.llm_composer import LLMComposer
 from agents.model_budget import NOTICE as MODEL_NOTICE
-from agents.reviewer import current_item
+from agents.reviewer import item_on_table
 from agents.state import CoachInput, CoachState
 from graphs.coach import build_coach_graph
 from skillcoach.app.checkpoints import open_checkpointer
@@ -50,6 +50,7 @@ from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
 from skillcoach.learner.progress import evidence_report, progress_report
 from skillcoach.learner.review import utcnow
+from skillcoach.protocol import Event, Feedback, InputBase, Lesson, Pending, Question, error, notice, parse_event
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import UnknownLearner
 from skillcoach.storage.options import DatabaseOptions
@@ -58,7 +59,6 @@ from skillcoach.tracing.masking import mask
 from skillcoach.tracing.recording import TurnRecorder
 from skillcoach.tracing.tracer import Tracer, make_tracer
 
-Event = dict[str, Any]
 MAX_ASK_CHARS = 500
 GRADE_FIELDS = ("item_id", "verdict", "score", "mastery_before", "mastery", "mastered", "grader", "text")
 MAX_EVENT_CHARS = 600
@@ -165,12 +165,12 @@ def turn_context(shared: CoachContext) -> CoachContext:
 
 
 
-def same_lesson_notice(pending: Event) -> Event:
+def same_lesson_notice(pending: Pending) -> Event:
     """After a question on a lesson, say the lesson still waits instead of sending it again."""
-    if pending.get("type") != "lesson":
+    if not isinstance(pending, Lesson):
         return pending
-    return event("notice", f"Back to the lesson: {pending.get('title', '')}.", awaiting=True, resumes="lesson",
-                 objective_id=pending.get("objective_id"))
+    return notice(f"Back to the lesson: {pending.title}.", awaiting=True, resumes="lesson",
+                  objective_id=pending.objective_id)
 
 
 class CoachSession:
@@ -178,7 +178,7 @@ class CoachSession:
 
     def __init__(self, coach: Coach, session_id: str, learner_id: str, minutes: int):
         self.coach, self.id, self.learner_id, self.minutes = coach, session_id, learner_id, minutes
-        self.pending: Event | None = None
+        self.pending: Pending | None = None  # the lesson or question the coach waits on
         self.finished = False
         self.config: dict[str, Any] = {"configurable": {"thread_id": session_id}}
         self.turn = 0  # learner inputs consumed, mirrored from the graph state to save a read per turn
@@ -195,7 +195,7 @@ class CoachSession:
         """``start`` for asyncio code."""
         return await asyncio.to_thread(self.start)
 
-    async def asend(self, message: dict[str, Any]) -> list[Event]:
+    async def asend(self, message: dict[str, Any] | InputBase) -> list[Event]:
         """``send`` for asyncio code."""
         return await asyncio.to_thread(self.send, message)
 
@@ -220,56 +220,59 @@ class CoachSession:
         cut_off = self._cut_off_turn() if snapshot.values else None
         start = self._checkpoint_before(cut_off.number) if cut_off is not None else None
         if start is not None:
-            return [event("notice", "Welcome back: redoing the step that was cut off."), *self._redo(cut_off, start)]
+            return [notice("Welcome back: redoing the step that was cut off."), *self._redo(cut_off, start)]
         if not snapshot.values:
             return self._run({"learner_id": self.learner_id, "session_id": self.id, "minutes": self.minutes})
         if snapshot.values.get("finished"):
             self.finished = True
-            return [event("notice", "This session is already finished.")]
+            return [notice("This session is already finished.")]
         waiting = [i.value for task in snapshot.tasks for i in task.interrupts]
         if waiting:
-            self.pending = waiting[0]
-            return [event("notice", "Welcome back: picking up where you stopped."), self.pending]
-        return [event("notice", "Welcome back: finishing the last step."), *self._run(None)]
+            self.pending = _pending(waiting[0])
+            return [notice("Welcome back: picking up where you stopped."), self.pending]
+        return [notice("Welcome back: finishing the last step."), *self._run(None)]
 
-    def send(self, message: dict[str, Any]) -> list[Event]:
-        """A JSONL-protocol message: {'answer': ...}, {'ask': ...} or {'command': ...}."""
+    def send(self, message: dict[str, Any] | InputBase) -> list[Event]:
+        """A JSONL-protocol message: {'answer': ...}, {'ask': ...} or {'command': ...}, or its input model."""
         try:
             valid = parse_message(message)
         except BadInput as exc:
-            return [event("error", str(exc))]
+            return [error(str(exc))]
         return {"answer": self.answer, "ask": self.ask, "command": self.command}[valid.kind](valid.text)
 
     def answer(self, text: str) -> list[Event]:
+        """Answer the question on the table."""
         problem = self._check_answer(text)
         if problem:
-            return [event("error", problem)]
+            return [error(problem)]
         return self._run(Command(resume={"answer": text}))
 
     def ask(self, text: str) -> list[Event]:
+        """Ask the tutor a question (the lesson or question on the table keeps waiting)."""
         try:
             question = clean_text(check_text(text, "question"), max_chars=10 * MAX_ASK_CHARS)
         except (InvalidAnswer, BadInput) as exc:
-            return [event("error", str(exc).replace("answer", "question"))]
+            return [error(str(exc).replace("answer", "question"))]
         notices = []
         if len(question) > MAX_ASK_CHARS:
             question = question[:MAX_ASK_CHARS]
-            notices.append(event("notice", f"Your question was cut to its first {MAX_ASK_CHARS} characters."))
+            notices.append(notice(f"Your question was cut to its first {MAX_ASK_CHARS} characters."))
         if not self._waiting():
-            return [event("error", "The session is not waiting for input.")]
+            return [error("The session is not waiting for input.")]
         return notices + self._run(Command(resume={"ask": question}))
 
     def command(self, name: str) -> list[Event]:
+        """A command: continue, hint, skip, progress, dispute, quit, or help."""
         try:
             name = check_text(name, "command").strip().lstrip("/").lower()
         except BadInput as exc:
-            return [event("error", str(exc))]
+            return [error(str(exc))]
         if name == "help":
-            return [event("notice", COMMANDS_HELP, commands=sorted([*COMMANDS, "help"]))]
+            return [notice(COMMANDS_HELP, commands=sorted([*COMMANDS, "help"]))]
         if name not in COMMANDS:
-            return [event("error", f"Unknown command {name!r}. Commands: {', '.join(sorted(COMMANDS))}.")]
+            return [error(f"Unknown command {name!r}. Commands: {', '.join(sorted(COMMANDS))}.")]
         if not self._waiting():
-            return [event("error", "The session is not waiting for input.")]
+            return [error("The session is not waiting for input.")]
         return self._run(Command(resume={"command": name}))
 
     # -- internals ------------------------------------------------------------
@@ -284,11 +287,9 @@ class CoachSession:
             return str(exc)
         if not self._waiting():
             return "The session is not waiting for an answer."
-        assert self.pending is not None
-        if self.pending.get("type") != "question":
+        if not isinstance(self.pending, Question):
             return "Nothing to answer yet: send {\"command\": \"continue\"} or ask a question."
-        on_table = {"item_id": self.pending["item_id"], "variant": self.variant}
-        item = current_item(on_table, self.coach.context)  # type: ignore[arg-type]  # reads item_id and variant only
+        item = item_on_table(self.coach.curriculum, self.pending.item_id, self.variant)
         try:
             parse_response(item, text, self.coach.settings.max_answer_chars)
         except InvalidAnswer as exc:
@@ -321,12 +322,13 @@ class CoachSession:
         for mode, chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config), context=context,
                                                    stream_mode=STREAM_MODES, durability="sync"):
             if mode == "custom":
-                events.append(chunk)
-                self._tell(chunk)
+                written = parse_event(chunk)
+                events.append(written)
+                self._tell(written)
                 continue
             for node, update in chunk.items():
                 if node == "__interrupt__":
-                    self.pending = update[0].value
+                    self.pending = _pending(update[0].value)
                     shown = same_lesson_notice(self.pending) if self.pending == before else self.pending
                     events.append(shown)
                     self._tell(shown)
@@ -336,7 +338,7 @@ class CoachSession:
                     route.append(node)
                     self._follow(update or {})
         if self.coach.budget.take_notice():
-            events.insert(0, event("notice", MODEL_NOTICE))
+            events.insert(0, notice(MODEL_NOTICE))
         return events, route
 
     def _tell(self, ev: Event) -> None:
@@ -390,13 +392,21 @@ class CoachSession:
                 started: datetime, recorder: TurnRecorder) -> None:
         """Keep what replay needs: input, route, tool and LLM I/O, grade, mastery (masked, bounded)."""
         recorded = recorder.take()
-        graded = next((e for e in events if e["type"] == "feedback"), None)
+        graded = next((e for e in events if isinstance(e, Feedback)), None)
         record = {"started_at": started.isoformat(), "route": route, **recorded,
-                  "grade": graded and {k: graded[k] for k in GRADE_FIELDS},
-                  "events": [{"type": e["type"], "text": e["text"][:MAX_EVENT_CHARS]} for e in events]}
+                  "grade": graded and {k: getattr(graded, k) for k in GRADE_FIELDS},
+                  "events": [{"type": e.type, "text": e.text[:MAX_EVENT_CHARS]} for e in events]}
         if self.coach.settings.mask_pii:
             record, learner_input = mask(record), mask(learner_input or {})
         trace_id = self.coach.tracer.trace_id(self.id, turn)
         self.coach.store.record_turn(self.id, turn, trace_id, learner_input or {}, record,
                                      tokens=recorded["tokens"], llm_calls=len(recorded["llm"]))
-        self.coach.tracer.after_turn(trace_id, events, finished=self.finished, session_id=self.id)
+        self.coach.tracer.after_turn(trace_id, [e.wire() for e in events], finished=self.finished,
+                                     session_id=self.id)
+
+
+def _pending(value: Any) -> Pending:
+    """The lesson or question a graph interrupt waits on (state keeps its wire dict)."""
+    pending = parse_event(value)
+    assert isinstance(pending, Question | Lesson), f"the coach waits on a lesson or question, not {pending.type}"
+    return pending
