@@ -33,7 +33,7 @@ def reviewer(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any
         return _command(state, runtime, command, pending)
     if pending.get("type") == "lesson":
         return {"outcome": "continue", "pending": None, "inbox": None}
-    return _grade_answer(state, runtime, inbox.get("answer", ""))
+    return _grade_answer(state, runtime, inbox)
 
 
 def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
@@ -99,14 +99,16 @@ def progress_line(report: dict[str, Any]) -> str:
             f"{report['answers']} answers so far, {len(report['reviews_due'])} review(s) due.")
 
 
-def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) -> dict[str, Any]:
+def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], inbox: dict[str, str]) -> dict[str, Any]:
     ctx = runtime.context
     item = current_item(state, ctx)
-    try:
-        response = parse_response(item, text, ctx.max_answer_chars)
-    except InvalidAnswer as exc:
-        runtime.stream_writer(error(str(exc)))
-        return {"outcome": "wait", "inbox": None}
+    response = inbox.get("response")  # parsed by the face that validated the answer
+    if response is None:  # a graph served without a face (langgraph dev) validates here
+        try:
+            response = parse_response(item, inbox.get("answer", ""), ctx.max_answer_chars)
+        except InvalidAnswer as exc:
+            runtime.stream_writer(error(str(exc)))
+            return {"outcome": "wait", "inbox": None}
     result = _grade(ctx, item, response)
     oid = ctx.curriculum.item_objective[item.id]
     mode = state.get("mode", "learn")

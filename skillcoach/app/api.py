@@ -242,10 +242,12 @@ class CoachSession:
 
     def answer(self, text: str) -> list[Event]:
         """Answer the question on the table."""
-        problem = self._check_answer(text)
-        if problem:
-            return [error(problem)]
-        return self._run(Command(resume={"answer": text}))
+        try:
+            response = self._parse_answer(text)
+        except BadInput as exc:
+            return [error(str(exc))]
+        # The reviewer grades the response parsed here; the turn records the learner's own text.
+        return self._run(Command(resume={"answer": text, "response": response}), {"answer": text})
 
     def ask(self, text: str) -> list[Event]:
         """Ask the tutor a question (the lesson or question on the table keeps waiting)."""
@@ -279,34 +281,34 @@ class CoachSession:
     def _waiting(self) -> bool:
         return self.pending is not None and not self.finished
 
-    def _check_answer(self, text: str) -> str | None:
-        """Validate before touching the graph, so a bad answer changes nothing."""
-        try:
-            check_text(text, "answer")
-        except BadInput as exc:
-            return str(exc)
+    def _parse_answer(self, text: str) -> str:
+        """The answer as the reviewer grades it, validated once, before touching the graph (so a bad
+        answer changes nothing); BadInput says what is wrong."""
+        check_text(text, "answer")
         if not self._waiting():
-            return "The session is not waiting for an answer."
+            raise BadInput("The session is not waiting for an answer.")
         if not isinstance(self.pending, Question):
-            return "Nothing to answer yet: send {\"command\": \"continue\"} or ask a question."
+            raise BadInput("Nothing to answer yet: send {\"command\": \"continue\"} or ask a question.")
         item = item_on_table(self.coach.curriculum, self.pending.item_id, self.variant)
         try:
-            parse_response(item, text, self.coach.settings.max_answer_chars)
+            return parse_response(item, text, self.coach.settings.max_answer_chars)
         except InvalidAnswer as exc:
-            return str(exc)
-        return None
+            raise BadInput(str(exc)) from None
 
-    def _run(self, graph_input: Any) -> list[Event]:
+    def _run(self, graph_input: Any, learner_input: dict[str, Any] | None = None) -> list[Event]:
         with self._lock:
             self.coach.leases.check(self.id)
             turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
-            learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
+            if learner_input is None:
+                learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
             started = self.coach.clock()
             self._note_input(turn, learner_input, started)
             context = turn_context(self.coach.context)
-            events, route = self._stream(graph_input, turn, learner_input, context)
+            with self.coach.store.turn():  # attempt, mastery and the turn record: one transaction
+                events, route = self._stream(graph_input, turn, learner_input, context)
+                trace_id = self._record(turn, learner_input, route, events, started, context.recorder)
             self.turn = turn
-            self._record(turn, learner_input, route, events, started, context.recorder)
+            self._traced(trace_id, events)
             return events
 
     def _stream(self, graph_input: Any, turn: int, learner_input: Any, context: CoachContext,
@@ -367,10 +369,12 @@ class CoachSession:
         self.variant = start.values.get("variant")
         graph_input: Command[Any] | None = Command(resume=learner_input) if cut_off.number else None
         context = turn_context(self.coach.context)
-        events, route = self._stream(graph_input, cut_off.number, learner_input, context, at=start.config)
+        with self.coach.store.turn():
+            events, route = self._stream(graph_input, cut_off.number, learner_input, context, at=start.config)
+            trace_id = self._record(cut_off.number, learner_input, route, events,
+                                    datetime.fromisoformat(cut_off.record["started_at"]), context.recorder)
         self.turn = cut_off.number
-        self._record(cut_off.number, learner_input, route, events,
-                     datetime.fromisoformat(cut_off.record["started_at"]), context.recorder)
+        self._traced(trace_id, events)
         return events
 
     def _checkpoint_before(self, turn: int) -> Any:
@@ -389,8 +393,10 @@ class CoachSession:
             self.variant = update["variant"]
 
     def _record(self, turn: int, learner_input: Any, route: list[str], events: list[Event],
-                started: datetime, recorder: TurnRecorder) -> None:
-        """Keep what replay needs: input, route, tool and LLM I/O, grade, mastery (masked, bounded)."""
+                started: datetime, recorder: TurnRecorder) -> str:
+        """Keep what replay needs: input, route, tool and LLM I/O, grade, mastery (masked, bounded).
+
+        Runs inside the turn's transaction, so the record commits with the attempt it reports."""
         recorded = recorder.take()
         graded = next((e for e in events if isinstance(e, Feedback)), None)
         record = {"started_at": started.isoformat(), "route": route, **recorded,
@@ -401,6 +407,10 @@ class CoachSession:
         trace_id = self.coach.tracer.trace_id(self.id, turn)
         self.coach.store.record_turn(self.id, turn, trace_id, learner_input or {}, record,
                                      tokens=recorded["tokens"], llm_calls=len(recorded["llm"]))
+        return trace_id
+
+    def _traced(self, trace_id: str, events: list[Event]) -> None:
+        """Scores and session data on the turn's trace, once the turn is committed."""
         self.coach.tracer.after_turn(trace_id, [e.wire() for e in events], finished=self.finished,
                                      session_id=self.id)
 
