@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from langgraph.runtime import Runtime
+
 from agents.lesson_sections import lesson_sections
 from skillcoach.curriculum.models import Item, Objective
 from skillcoach.grading.answers import Grade, display_choices
 from skillcoach.grading.judging import disagreement
-from skillcoach.protocol import Choice, Feedback, Lesson, Question, Section
+from skillcoach.protocol import Choice, EventBase, Feedback, Lesson, Question, Section
 from skillcoach.storage.evidence import AttemptResult
+
+
+def emit(runtime: Runtime[Any], event: EventBase) -> None:
+    """Stream an event to the faces as its protocol dict: every consumer (the Python API, a
+    ``langgraph dev`` client) receives the same JSON-native object; the API reads it back as a model."""
+    runtime.stream_writer(event.wire())
 
 
 def question(item: Item, objective: Objective, number: int, mode: str) -> Question:

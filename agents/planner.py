@@ -7,6 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
+from agents.events import emit
 from agents.state import CoachState
 from skillcoach.learner.bkt import ObjectiveKnowledge
 from skillcoach.planning.next_step import REVIEW_SHARE
@@ -23,12 +24,12 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked,
                                                 "reviews_allowed": reviews_allowed})
     if not step:
-        runtime.stream_writer(notice("Nothing is left to learn or review right now: well done."))
+        emit(runtime, notice("Nothing is left to learn or review right now: well done."))
         return {"objective_id": None}
     oid = step["objective_id"]
     title = ctx.curriculum.objective(oid).title
     verb = "Review" if step["mode"] == "review" else "Learn"
-    runtime.stream_writer(Plan(text=f"{verb}: {title} ({step['reason']}).", objective_id=oid,
+    emit(runtime, Plan(text=f"{verb}: {title} ({step['reason']}).", objective_id=oid,
                                 mode=step["mode"], reason=step["reason"]))
     started = dict(state.get("started") or {})
     if step["mode"] == "learn" and oid not in started:

@@ -7,7 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
-from agents.events import feedback
+from agents.events import emit, feedback
 from agents.learner import COMMANDS
 from agents.state import CoachState
 from skillcoach.curriculum.catalog import Curriculum
@@ -38,9 +38,8 @@ def reviewer(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any
 
 def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
              pending: dict[str, Any]) -> dict[str, Any]:
-    write = runtime.stream_writer
     if command not in COMMANDS:
-        write(error(f"Unknown command /{command}. Try /hint, /skip, /progress or /quit."))
+        emit(runtime, error(f"Unknown command /{command}. Try /hint, /skip, /progress or /quit."))
         return {"outcome": "wait", "inbox": None}
     if command == "quit":
         return {"outcome": "quit", "inbox": None}
@@ -50,10 +49,10 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
         return _dispute(state, runtime)
     if command == "progress":
         report = runtime.context.use_tool("get_learner_progress", {"learner_id": state["learner_id"]})
-        write(notice(progress_line(report), progress=report))
+        emit(runtime, notice(progress_line(report), progress=report))
         return {"outcome": "wait", "inbox": None}
     if pending.get("type") == "question":  # skip or continue on a question skips it
-        write(notice("Skipped; no answer recorded."))
+        emit(runtime, notice("Skipped; no answer recorded."))
         item = current_item(state, runtime.context)
         return {"outcome": "skipped", "pending": None, "inbox": None,
                 "questions": state.get("questions", 0) + 1, "spent": state.get("spent", 0.0) + 0.5
@@ -64,16 +63,16 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
 def _hint(state: CoachState, runtime: Runtime[CoachContext], pending: dict[str, Any]) -> dict[str, Any]:
     """The next rung of the hint ladder; each one used lowers the credit of a right answer."""
     if pending.get("type") != "question":
-        runtime.stream_writer(notice("No question on the table: hints come with questions."))
+        emit(runtime, notice("No question on the table: hints come with questions."))
         return {"outcome": "wait", "inbox": None}
     ctx = runtime.context
     item = current_item(state, ctx)
     number = state.get("hints", 0) + 1
     text = hint(item, ctx.curriculum.objective(ctx.curriculum.item_objective[item.id]), number)
     if text is None:
-        runtime.stream_writer(notice(f"That was the last hint ({MAX_HINTS}); have a go."))
+        emit(runtime, notice(f"That was the last hint ({MAX_HINTS}); have a go."))
         return {"outcome": "wait", "inbox": None}
-    runtime.stream_writer(notice(f"Hint {number} of {MAX_HINTS}: {text}", hint=number,
+    emit(runtime, notice(f"Hint {number} of {MAX_HINTS}: {text}", hint=number,
                                 note="each hint lowers the credit a right answer earns"))
     return {"outcome": "wait", "inbox": None, "hints": number}
 
@@ -83,10 +82,10 @@ def _dispute(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any
     ctx = runtime.context
     attempt = ctx.store.last_graded(state["session_id"])
     if attempt is None:
-        runtime.stream_writer(error("Nothing graded in this session yet: there is no grade to dispute."))
+        emit(runtime, error("Nothing graded in this session yet: there is no grade to dispute."))
         return {"outcome": "wait", "inbox": None}
     after = ctx.store.dispute(attempt.id, ctx.curriculum, ctx.clock())
-    runtime.stream_writer(notice(
+    emit(runtime, notice(
         f"Noted: your answer to {attempt.item_id} is disputed and no longer counts until it is "
         f"re-graded. Mastery of this objective is now {after.knowledge.p_mastery:.0%} ({after.status}).",
         dispute={"attempt_id": attempt.id, "turn": attempt.turn, "item_id": attempt.item_id,
@@ -107,7 +106,7 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], inbox: dict
         try:
             response = parse_response(item, inbox.get("answer", ""), ctx.max_answer_chars)
         except InvalidAnswer as exc:
-            runtime.stream_writer(error(str(exc)))
+            emit(runtime, error(str(exc)))
             return {"outcome": "wait", "inbox": None}
     result = _grade(ctx, item, response)
     oid = ctx.curriculum.item_objective[item.id]
@@ -118,7 +117,7 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], inbox: dict
                                      response=response, grade=result, review_mode=mode == "review",
                                      now=ctx.clock(), hints=hints, dependents=dependents(ctx.curriculum, oid))
     text_out = ctx.composer.feedback(item, result, saved.mastery_after, saved.mastered)
-    runtime.stream_writer(feedback(item, result, text_out, saved, hints))
+    emit(runtime, feedback(item, result, text_out, saved, hints))
     mistakes = [text for _, text in misconceptions_of(item, response, result)]
     wrong = result.verdict.value == "wrong"
     update: dict[str, Any] = {
@@ -146,12 +145,12 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], inbox: dict
 def _after_change(runtime: Runtime[CoachContext], change: str, title: str) -> dict[str, Any]:
     """Tell the learner what moved; a lost mastery turns the review into a short re-teach."""
     if change == "provisional":
-        runtime.stream_writer(notice(f"Provisionally mastered: {title}. A right answer on a later day "
+        emit(runtime, notice(f"Provisionally mastered: {title}. A right answer on a later day "
                                               "will confirm it (until then it does not unlock what builds on it)."))
     elif change == "confirmed":
-        runtime.stream_writer(notice(f"Confirmed on a later day: {title} is mastered."))
+        emit(runtime, notice(f"Confirmed on a later day: {title} is mastered."))
     elif change == "revoked":
-        runtime.stream_writer(notice(f"{title} needs another look, so it no longer counts as mastered: "
+        emit(runtime, notice(f"{title} needs another look, so it no longer counts as mastered: "
                                               f"a short re-teach and up to {RETEACH_ITEMS} practice items follow.",
                                     revoked=True))
         return {"mode": "learn", "questions": 0, "question_cap": RETEACH_ITEMS,

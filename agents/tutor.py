@@ -7,7 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
-from agents.events import lesson
+from agents.events import emit, lesson
 from agents.state import CoachState
 from skillcoach.curriculum.models import Objective
 from skillcoach.learner.lessons import brief_lesson, lesson_kind, worked_item, worked_lesson
@@ -62,7 +62,7 @@ def _remediate(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, A
     mistakes = (state.get("last") or {}).get("misconceptions") or []
     if mistakes:  # built from the wrong choice's own feedback, ahead of the general re-teach
         text = "\n\n".join(["**About the answer you chose**", *mistakes, text])
-    runtime.stream_writer(lesson(objective, text, awaiting=False, remediation=True))
+    emit(runtime, lesson(objective, text, awaiting=False, remediation=True))
     return {"pending": None, "wrong_streak": 0}
 
 
@@ -72,5 +72,5 @@ def _answer_question(state: CoachState, runtime: Runtime[CoachContext],
     question = question[:MAX_QUESTION_CHARS]
     text, cited = ctx.composer.answer_question(question, state.get("objective_id"),
                                                ctx.use_tool)
-    runtime.stream_writer(Answer(text=text, citations=cited, question=question))
+    emit(runtime, Answer(text=text, citations=cited, question=question))
     return {"inbox": None}

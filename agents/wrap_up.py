@@ -7,6 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
+from agents.events import emit
 from agents.state import CoachState
 from skillcoach.protocol import Summary
 
@@ -28,7 +29,7 @@ def wrap_up(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     stats["titles"] = {oid: ctx.curriculum.objective(oid).title for oid in named if oid in ctx.curriculum.objectives}
     text = ctx.composer.summary(stats)
     ctx.store.finish_session(state["session_id"], stats)
-    runtime.stream_writer(Summary(text=text, stats=stats))
+    emit(runtime, Summary(text=text, stats=stats))
     return {"finished": True, "stats": stats, "pending": None}
 
 

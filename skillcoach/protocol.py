@@ -4,8 +4,9 @@ Events are a discriminated union on ``type``. ``Event.wire()`` gives the exact d
 always carried (``json.dumps(ev.wire(), ensure_ascii=False)`` is a protocol line): fields in their
 declared order, optional fields only when they were given. Pure pydantic: the core imports no graph.
 
-Graph state and checkpoints keep the wire dicts (stable, JSON-serialisable, readable by older
-code); the faces read models (``parse_event``). For callers written against the dict events, an
+Agents build the models (so every event is validated where it is made); graph state, checkpoints
+and the graph's custom stream carry their wire dicts (stable, JSON-native, readable by older code
+and by any ``langgraph dev`` client); the faces read models (``parse_event``). For callers written against the dict events, an
 event also answers ``ev["type"]`` and ``ev.get("item_id")`` (read-only).
 """
 
