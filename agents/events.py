@@ -15,8 +15,11 @@ from skillcoach.storage.evidence import AttemptResult
 
 
 def emit(runtime: Runtime[Any], event: EventBase) -> None:
-    """Stream an event to the faces as its protocol dict: every consumer (the Python API, a
-    ``langgraph dev`` client) receives the same JSON-native object; the API reads it back as a model."""
+    """Stream an event to the faces as its protocol dict.
+
+    Every consumer (the Python API, a ``langgraph dev`` client) receives the same JSON-native
+    object; the API reads it back as a model.
+    """
     runtime.stream_writer(event.wire())
 
 

@@ -16,6 +16,7 @@ from skillcoach.protocol import Plan, notice
 
 
 def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    """Choose the session's next objective (or none when time is spent or nothing is left) and announce it."""
     ctx = runtime.context
     worked = list(state.get("worked", []))
     if state.get("spent", 0.0) >= state["minutes"]:

@@ -6,8 +6,8 @@ declared order, optional fields only when they were given. Pure pydantic: the co
 
 Agents build the models (so every event is validated where it is made); graph state, checkpoints
 and the graph's custom stream carry their wire dicts (stable, JSON-native, readable by older code
-and by any ``langgraph dev`` client); the faces read models (``parse_event``). For callers written against the dict events, an
-event also answers ``ev["type"]`` and ``ev.get("item_id")`` (read-only).
+and by any ``langgraph dev`` client); the faces read models (``parse_event``). For callers
+written against the dict events, an event also answers ``ev["type"]`` and ``ev.get("item_id")`` (read-only).
 """
 
 from __future__ import annotations

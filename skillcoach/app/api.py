@@ -83,8 +83,11 @@ class Coach:
     def __init__(self, settings: Settings | None = None, *, composer: Composer | None = None,
                  clock: Callable[[], datetime] = utcnow, tracer: Tracer | None = None,
                  models: dict[str, Any] | None = None):
-        """``models`` maps agent names (tutor, quiz, reviewer, planner) to chat models, overriding
-        the settings (tests and benchmarks pass scripted models here)."""
+        """Open the coach's store, curriculum, tracer, leases and checkpointer from ``settings``.
+
+        ``models`` maps agent names (tutor, quiz, reviewer, planner) to chat models, overriding
+        the settings (tests and benchmarks pass scripted models here).
+        """
         self.settings = settings or Settings()
         self._stack = ExitStack()
         options = DatabaseOptions.from_settings(self.settings)
@@ -111,6 +114,7 @@ class Coach:
         self.close()
 
     def close(self) -> None:
+        """Release what the coach holds: flush the tracer, drop its session leases, close the checkpointer."""
         self._stack.close()
 
     def session(self, learner_id: str, minutes: int | None = None, *, new: bool = False) -> CoachSession:
@@ -282,8 +286,10 @@ class CoachSession:
         return self.pending is not None and not self.finished
 
     def _parse_answer(self, text: str) -> str:
-        """The answer as the reviewer grades it, validated once, before touching the graph (so a bad
-        answer changes nothing); BadInput says what is wrong."""
+        """Validate the answer once, before touching the graph, and return it as the reviewer grades it.
+
+        A bad answer changes nothing: ``BadInput`` says what is wrong.
+        """
         check_text(text, "answer")
         if not self._waiting():
             raise BadInput("The session is not waiting for an answer.")
@@ -349,8 +355,11 @@ class CoachSession:
 
     # -- crash consistency: the input is on record before its step runs ------------------------
     def _note_input(self, turn: int, learner_input: Any, started: datetime) -> None:
-        """Record the learner's input before the graph step runs, so a step cut off by a crash is redone
-        with it (and replays), instead of being resumed with no input."""
+        """Record the learner's input before the graph step runs.
+
+        A step cut off by a crash is then redone with it (and replays), instead of being resumed
+        with no input.
+        """
         given = mask(learner_input or {}) if self.coach.settings.mask_pii else learner_input or {}
         self.coach.store.record_turn(self.id, turn, self.coach.tracer.trace_id(self.id, turn), given,
                                      {"pending": True, "started_at": started.isoformat(), "route": []})
@@ -364,7 +373,8 @@ class CoachSession:
         """Run a cut-off turn again, whole, from the checkpoint it started at, with its recorded input.
 
         Its writes are idempotent (the attempt is keyed on session + turn), and none of its events
-        reached the learner, so the redone turn is the one the learner sees and replay reproduces."""
+        reached the learner, so the redone turn is the one the learner sees and replay reproduces.
+        """
         learner_input = dict(cut_off.learner_input or {})
         self.variant = start.values.get("variant")
         graph_input: Command[Any] | None = Command(resume=learner_input) if cut_off.number else None
@@ -396,7 +406,8 @@ class CoachSession:
                 started: datetime, recorder: TurnRecorder) -> str:
         """Keep what replay needs: input, route, tool and LLM I/O, grade, mastery (masked, bounded).
 
-        Runs inside the turn's transaction, so the record commits with the attempt it reports."""
+        Runs inside the turn's transaction, so the record commits with the attempt it reports.
+        """
         recorded = recorder.take()
         graded = next((e for e in events if isinstance(e, Feedback)), None)
         record = {"started_at": started.isoformat(), "route": route, **recorded,

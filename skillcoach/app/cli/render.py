@@ -53,8 +53,11 @@ def make_console(**kwargs: Any) -> Console:
 
 
 def plain(text: Any, style: str = "") -> Text:
-    """Text shown exactly as given (no markup, no Markdown); tabs become spaces so widths are right,
-    control characters (an ANSI escape's ESC) are shown as escapes rather than sent to the terminal."""
+    """Text shown exactly as given (no markup, no Markdown).
+
+    Tabs become spaces so widths are right; control characters (an ANSI escape's ESC) are shown as
+    escapes rather than sent to the terminal.
+    """
     return Text(visible(str(text).expandtabs(4)), style=style)
 
 
@@ -64,6 +67,7 @@ def visible(text: str) -> str:
 
 
 def help_view() -> RenderableType:
+    """Render the list of session commands and what each does."""
     lines = [Text.assemble((f"  {key:<11}", "cyan"), what) for key, what in COMMANDS_HELP]
     return Group(Text("Commands", style="bold"), *lines)
 

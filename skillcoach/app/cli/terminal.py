@@ -18,6 +18,7 @@ console = make_console()
 
 
 def terminal_loop(session: CoachSession) -> None:
+    """Run an interactive session in the terminal until it finishes or input ends (the session stays resumable)."""
     from skillcoach.app.cli.chat import _tolerant_streams
 
     _tolerant_streams()
@@ -72,6 +73,7 @@ def show(events: list[Event]) -> None:
 
 
 def print_progress(report: dict[str, Any]) -> None:
+    """Print the learner's progress report."""
     console.print(progress_view(report))
 
 

@@ -44,6 +44,7 @@ class TurnResult:
     events: list[Event] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
+        """Return the result as the browser's JSON, each event with its HTML rendering added."""
         return {"session_id": self.session_id, "turn": self.turn, "finished": self.finished,
                 "pending": self.pending and with_html(self.pending),
                 "events": [with_html(e) for e in self.events]}
