@@ -8,7 +8,7 @@ answer carrying a stale turn number is refused instead of being graded twice.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 
 from skillcoach.app.api import Coach, CoachSession
 from skillcoach.errors import SkillcoachError
+from skillcoach.protocol import EventBase
 
 Event = dict[str, Any]
 # CommonMark with raw HTML off: curriculum and learner text can never inject markup; links keep
@@ -79,7 +80,7 @@ class SessionHub:
         with self.lock:
             session = self._load(learner_id, session_id)
             events = session.start()
-            return self._result(session, [e for e in events if e.get("type") != "notice"])
+            return self._result(session, [e for e in events if e.type != "notice"])
 
     def send(self, learner_id: str, session_id: str, message: dict[str, Any], turn: int | None,
              listener: Callable[[Event], None] | None = None) -> TurnResult:
@@ -89,7 +90,7 @@ class SessionHub:
         """
         with self.lock:
             session = self._checked(learner_id, session_id, turn)
-            session.listener = listener
+            session.listener = listener and (lambda ev: listener(ev.wire()))
             return self._result(session, session.send(message))
 
     def check(self, learner_id: str, session_id: str, turn: int | None) -> None:
@@ -114,5 +115,6 @@ class SessionHub:
         return CoachSession(self.coach, row.id, row.learner_id, row.minutes)
 
     @staticmethod
-    def _result(session: CoachSession, events: list[Event]) -> TurnResult:
-        return TurnResult(session.id, session.turn, session.finished, session.pending, events)
+    def _result(session: CoachSession, events: Sequence[EventBase]) -> TurnResult:
+        pending = session.pending.wire() if session.pending else None
+        return TurnResult(session.id, session.turn, session.finished, pending, [e.wire() for e in events])
