@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from agents.context import CoachContext
 from agents.events import event
 from agents.state import CoachState
+from skillcoach.learner import fit
 from skillcoach.learner.bkt import ObjectiveKnowledge
 from skillcoach.planning.next_step import REVIEW_SHARE
 from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE
@@ -19,6 +20,8 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     worked = list(state.get("worked", []))
     if state.get("spent", 0.0) >= state["minutes"]:
         return {"objective_id": None}
+    if not worked:
+        refresh_model(ctx)
     reviews_allowed = state.get("review_spent", 0.0) < REVIEW_SHARE * state["minutes"]
     step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked,
                                                 "reviews_allowed": reviews_allowed})
@@ -49,3 +52,10 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
         "items_left": len(ctx.curriculum.objective(oid).items),
         "last": None,
     }
+
+
+def refresh_model(ctx: CoachContext) -> None:
+    """At a session's start, fit the learner model per objective again if the log has grown enough."""
+    rows = ctx.store.evidence_rows()
+    if fit.due(len(rows), ctx.store.model):
+        ctx.store.model = fit.refit(ctx.store.model, rows, ctx.curriculum.items)

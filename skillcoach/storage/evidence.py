@@ -80,7 +80,7 @@ def observation(attempt: Attempt, item: Item) -> Observation:
     details = attempt.details or {}
     evidence = Evidence(attempt.score, float(details.get("confidence", 1.0)), int(details.get("hints", 0)))
     return Observation(item, evidence, attempt.mode == "review", review_time(attempt.created_at),
-                       tuple(details.get("misconceptions", [])))
+                       tuple(details.get("misconceptions", [])), attempt.objective_id)
 
 
 def review_time(moment: datetime) -> datetime:
