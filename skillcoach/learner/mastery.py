@@ -1,12 +1,12 @@
 """Mastery that is earned and can be lost: the states an objective goes through, as pure functions.
 
-new -> learning -> provisional (enough, varied evidence in one run) -> mastered (a right answer
-on a later day, not a second try straight after a miss, confirms it) ; a failed review, or P(L) falling below ``revoke_below``, takes a
-provisional or mastered objective back to learning. A wrong review answer gets a second item; the
-review is failed when that one is wrong too (one wrong answer is as often a slip as forgetting:
-in bench/learning.py revoking on the first wrong answer was wrong about two times in three).
-Only *mastered* counts for prerequisites and the weekly plan. The attempt log is the truth:
-folding its observations through ``step`` gives the stored state again (``rebuild``).
+new -> learning -> provisional (enough, varied evidence in one run) -> mastered (a right answer on a later
+day, not a second try straight after a miss, confirms it) ; a failed review, or P(L) falling below
+``revoke_below``, takes a provisional or mastered objective back to learning. A wrong review answer gets a
+second item; the review is failed when that one is wrong too (one wrong answer is as often a slip as
+forgetting: in bench/learning.py revoking on the first wrong answer was wrong about two times in three). Only
+*mastered* counts for prerequisites and the weekly plan. The attempt log is the truth: folding its
+observations through ``step`` gives the stored state again (``rebuild``).
 """
 
 from __future__ import annotations
