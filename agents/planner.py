@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from agents.context import CoachContext
 from agents.events import emit
 from agents.state import CoachState
+from skillcoach.learner import fit
 from skillcoach.learner.bkt import ObjectiveKnowledge
 from skillcoach.planning.next_step import REVIEW_SHARE
 from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE
@@ -21,6 +22,8 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     worked = list(state.get("worked", []))
     if state.get("spent", 0.0) >= state["minutes"]:
         return {"objective_id": None}
+    if not worked:
+        refresh_model(ctx)
     reviews_allowed = state.get("review_spent", 0.0) < REVIEW_SHARE * state["minutes"]
     step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked,
                                                 "reviews_allowed": reviews_allowed})
@@ -64,3 +67,10 @@ def step_reason(ctx: CoachContext, step: dict[str, Any]) -> str:
     if step.get("for_objective") and "title" in args:
         args["title"] = ctx.curriculum.objective(step["for_objective"]).title
     return ctx.gettext(msgid).format(**args)
+
+
+def refresh_model(ctx: CoachContext) -> None:
+    """At a session's start, fit the learner model per objective again if the log has grown enough."""
+    rows = ctx.store.evidence_rows()
+    if fit.due(len(rows), ctx.store.model):
+        ctx.store.model = fit.refit(ctx.store.model, rows, ctx.curriculum.items)

@@ -10,6 +10,7 @@ from agents.context import CoachContext
 from agents.events import question
 from agents.state import CoachState
 from skillcoach.curriculum.models import Item, Objective
+from skillcoach.learner.bkt import guess_rate
 
 
 def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
@@ -22,7 +23,8 @@ def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     seen = ctx.store.item_counts(state["learner_id"], oid)
     known = ctx.store.states(state["learner_id"]).get(oid)  # one read gives P(L) and the items to re-check
     p_mastery = known.knowledge.p_mastery if known else 0.0
-    item = pick_item(objective, asked, seen, p_mastery, recheck=set(known.recheck) if known else set())
+    item = pick_item(objective, asked, seen, p_mastery, recheck=set(known.recheck) if known else set(),
+                     review=state.get("mode") == "review")
     # A learner who has met this item before gets a fresh variant when a model can write one.
     variant = ctx.composer.variant(item, objective) if seen.get(item.id) else None
     shown = variant or item
@@ -45,11 +47,14 @@ def target_difficulty(p_mastery: float) -> int:
 
 
 def pick_item(objective: Objective, asked: list[str], seen: dict[str, int], p_mastery: float,
-              recheck: set[str] | None = None) -> Item:
+              recheck: set[str] | None = None, *, review: bool = False) -> Item:
     """Choose the objective's next item.
 
     An item answered with a misconception comes back (not straight after itself); else the least-seen
     item not asked this session, closest to the target difficulty, bank order last.
+
+    A review (or a later-day confirmation) prefers an item the learner has never answered, then the
+    item hardest to guess: one right answer there is the whole evidence that the objective is held.
     """
     again = [i for i in objective.items if i.id in (recheck or set()) and (not asked or asked[-1] != i.id)]
     if again:
@@ -57,4 +62,7 @@ def pick_item(objective: Objective, asked: list[str], seen: dict[str, int], p_ma
     fresh = [i for i in objective.items if i.id not in asked] or list(objective.items)
     target = target_difficulty(p_mastery)
     position = {i.id: n for n, i in enumerate(objective.items)}
+    if review:
+        return min(fresh, key=lambda i: (seen.get(i.id, 0) > 0, guess_rate(i), seen.get(i.id, 0),
+                                         abs(i.difficulty - target), position[i.id]))
     return min(fresh, key=lambda i: (seen.get(i.id, 0), abs(i.difficulty - target), position[i.id]))

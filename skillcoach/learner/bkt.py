@@ -35,6 +35,7 @@ class BKTParams:
     p_init: float = 0.2
     p_learn: float = 0.1
     p_slip: float = 0.15
+    guess_scale: float = 1.0  # multiplies the item kind's guess rate (fitted per objective, else 1)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def update(
     """
     score = min(1.0, max(0.0, score))
     weighed = evidence or Evidence(score)
-    guess, p = guess_rate(item, rates), state.p_mastery
+    guess, p = min(MAX_GUESS, guess_rate(item, rates) * params.guess_scale), state.p_mastery
     right = posterior(p, True, guess, params.p_slip)
     wrong = posterior(p, False, guess, params.p_slip)
     right = weighed.right_weight * right + (1 - weighed.right_weight) * p

@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
 from skillcoach.curriculum.models import Item
 from skillcoach.learner.bkt import BKTParams, GuessRates, guess_rate
+from skillcoach.learner.mastery import LearnerModel
 
 MIN_ATTEMPTS = 30  # fewer attempts on an objective than this: the defaults stand
 HOLD_OUT = 5  # one learner in this many is held out of the fit, to measure it
@@ -29,6 +30,8 @@ GRID = {
     "guess_scale": np.array([0.5, 0.75, 1.0, 1.25, 1.5, 2.0]),
 }
 EPS = 1e-6
+REFIT_FIRST = 100  # the coach first fits once the log holds this many attempts ...
+REFIT_GROWTH = 1.25  # ... and fits again each time it has grown by this factor since the last fit
 DEFAULT_PARAMS = BKTParams()
 DEFAULT_RATES = GuessRates()
 
@@ -60,6 +63,10 @@ class Fit:
     def to_dict(self) -> dict[str, object]:
         """Return the fit as a plain dict, for JSON output."""
         return asdict(self)
+
+    def params(self) -> BKTParams:
+        """The fitted values as the learner model's parameters."""
+        return BKTParams(self.p_init, self.p_learn, self.p_slip, self.guess_scale)
 
 
 def sequences(rows: Iterable[tuple[str, str, str, float]], items: Mapping[str, Item],
@@ -166,4 +173,21 @@ def overall(fits: Iterable[Fit]) -> dict[str, float | int | None]:
     return {"held_out_attempts": n, "log_loss_default": round(default, 4), "log_loss_fitted": round(fitted, 4)}
 
 
-__all__ = ["Fit", "Response", "fit_all", "fit_objective", "log_loss", "overall", "sequences"]
+def due(attempts: int, model: LearnerModel) -> bool:
+    """Whether the log has grown enough since the model's last fit to fit again."""
+    return attempts >= max(REFIT_FIRST, model.fitted_on * REFIT_GROWTH)
+
+
+def refit(model: LearnerModel, rows: Sequence[tuple[str, str, str, float]], items: Mapping[str, Item],
+          min_attempts: int = MIN_ATTEMPTS) -> LearnerModel:
+    """The model with per-objective parameters fitted on ``rows`` (the defaults as priors).
+
+    Only objectives with at least ``min_attempts`` training attempts get fitted values; the
+    others, and every objective the log has not met, keep ``model.params``.
+    """
+    fits = fit_all(sequences(rows, items, model.rates), model.params, min_attempts)
+    fitted = {f.objective_id: f.params() for f in fits if f.fitted}
+    return replace(model, fitted=fitted, fitted_on=len(rows))
+
+
+__all__ = ["Fit", "Response", "due", "fit_all", "fit_objective", "log_loss", "overall", "refit", "sequences"]

@@ -1,17 +1,17 @@
 """Mastery that is earned and can be lost: the states an objective goes through, as pure functions.
 
-new -> learning -> provisional (enough, varied evidence in one run) -> mastered (a right answer
-on a later day confirms it) ; a failed review, or P(L) falling below ``revoke_below``, takes a
-provisional or mastered objective back to learning. A wrong review answer gets a second item; the
-review is failed when that one is wrong too (one wrong answer is as often a slip as forgetting:
-in bench/learning.py revoking on the first wrong answer was wrong about two times in three).
-Only *mastered* counts for prerequisites and the weekly plan. The attempt log is the truth:
-folding its observations through ``step`` gives the stored state again (``rebuild``).
+new -> learning -> provisional (enough, varied evidence in one run) -> mastered (a right answer on a later
+day, not a second try straight after a miss, confirms it) ; a failed review, or P(L) falling below
+``revoke_below``, takes a provisional or mastered objective back to learning. A wrong review answer gets a
+second item; the review is failed when that one is wrong too (one wrong answer is as often a slip as
+forgetting: in bench/learning.py revoking on the first wrong answer was wrong about two times in three). Only
+*mastered* counts for prerequisites and the weekly plan. The attempt log is the truth: folding its
+observations through ``step`` gives the stored state again (``rebuild``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -38,11 +38,22 @@ class Change(StrEnum):
 
 @dataclass(frozen=True)
 class LearnerModel:
-    """The learner model's parameters: BKT, guess rates per item kind, the revocation threshold."""
+    """The learner model's parameters: BKT, guess rates per item kind, the revocation threshold.
+
+    ``fitted`` holds BKT parameters fitted per objective from the attempt log (``learner.fit``,
+    the defaults as priors); an objective without a fit uses ``params``. ``fitted_on`` is the number
+    of attempts that fit saw, so a caller can tell when the log has grown enough to fit again.
+    """
 
     params: BKTParams = BKTParams()
     rates: GuessRates = GuessRates()
     revoke_below: float = REVOKE_BELOW
+    fitted: Mapping[str, BKTParams] = field(default_factory=dict)
+    fitted_on: int = 0
+
+    def params_for(self, objective_id: str) -> BKTParams:
+        """The objective's fitted parameters when it has them, else the defaults."""
+        return self.fitted.get(objective_id, self.params)
 
 
 @dataclass(frozen=True)
@@ -74,12 +85,17 @@ class Observation:
     review: bool
     at: datetime
     misconceptions: tuple[str, ...] = ()
+    objective_id: str = ""  # selects the objective's fitted parameters; "" uses the defaults
 
 
 def step(state: MasteryState, obs: Observation, model: LearnerModel = LearnerModel()) -> tuple[MasteryState, Change]:
     """The state after one observation, and what changed."""
     ev = obs.evidence
-    knowledge = update(state.knowledge, obs.item, ev.score, model.params, evidence=ev, rates=model.rates)
+    params = model.params_for(obs.objective_id)
+    prior = state.knowledge
+    if not prior.responses:  # the first answer starts from the objective's P(init), fitted or default
+        prior = replace(prior, p_mastery=params.p_init)
+    knowledge = update(prior, obs.item, ev.score, params, evidence=ev, rates=model.rates)
     recheck = _recheck(state.recheck, obs)
     misses = state.misses + 1 if _missed_review(obs) else 0
     held = state.mastered_at is not None or state.provisional_at is not None
@@ -90,7 +106,10 @@ def step(state: MasteryState, obs: Observation, model: LearnerModel = LearnerMod
         return after, Change.NONE
     ready = knowledge.mastered and not recheck
     if state.provisional_at is not None:
-        if ready and _confirms(obs, state.provisional_at):
+        # A right answer straight after a confident miss is a second try, not a confirmation: the
+        # objective stays provisional and a later day asks again (gradual learners otherwise
+        # confirmed on wrong-then-right while their true chance was still low).
+        if ready and not state.misses and _confirms(obs, state.provisional_at):
             return replace(after, mastered_at=obs.at), Change.CONFIRMED
         return after, Change.NONE
     if ready:

@@ -25,10 +25,17 @@ def scheduler() -> Scheduler:
     return Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(), enable_fuzzing=False)
 
 
-def new_card(learner_id: str, objective_id: str, now: datetime) -> dict[str, Any]:
-    """The card given when an objective is first mastered: a 'Good' review at ``now``."""
+def new_card(learner_id: str, objective_id: str, now: datetime, first_seen: datetime | None = None) -> dict[str, Any]:
+    """The card given when an objective is first mastered: a 'Good' review at ``now``.
+
+    ``first_seen`` (the provisional mastery, a day or more before its confirmation) counts as a
+    first 'Good' review: the confirmation is then a second, spaced success, so the first review
+    comes later than after a single one (it was due about two days on, and mostly answered right).
+    """
     digest = hashlib.sha256(f"{learner_id}|{objective_id}".encode()).digest()
-    card = Card(card_id=int.from_bytes(digest[:6], "big"), due=now)
+    card = Card(card_id=int.from_bytes(digest[:6], "big"), due=first_seen or now)
+    if first_seen is not None and first_seen < now:
+        card, _ = scheduler().review_card(card, Rating.Good, review_datetime=first_seen)
     card, _ = scheduler().review_card(card, Rating.Good, review_datetime=now)
     return dict(card.to_dict())
 

@@ -83,7 +83,7 @@ def observation(attempt: Attempt, item: Item) -> Observation:
     details = attempt.details or {}
     evidence = Evidence(attempt.score, float(details.get("confidence", 1.0)), int(details.get("hints", 0)))
     return Observation(item, evidence, attempt.mode == "review", review_time(attempt.created_at),
-                       tuple(details.get("misconceptions", [])))
+                       tuple(details.get("misconceptions", [])), attempt.objective_id)
 
 
 def review_time(moment: datetime) -> datetime:
@@ -139,7 +139,7 @@ def apply_attempt(db: Session, model: LearnerModel, attempt: Attempt, item: Item
 def _move_card(db: Session, attempt: Attempt, before: MasteryState, change: Change, dependents: Dependents) -> None:
     learner_id, objective_id, now = attempt.learner_id, attempt.objective_id, attempt.created_at
     if change is Change.CONFIRMED:
-        put_card(db, learner_id, objective_id, review.new_card(learner_id, objective_id, now))
+        put_card(db, learner_id, objective_id, review.new_card(learner_id, objective_id, now, before.provisional_at))
     elif change is Change.REVOKED:
         drop_card(db, learner_id, objective_id)
         recheck_dependents(db, learner_id, dependents(objective_id), now)
@@ -211,5 +211,6 @@ def rebuild_objective(db: Session, model: LearnerModel, learner_id: str, objecti
         drop_card(db, learner_id, objective_id)
         recheck_dependents(db, learner_id, dependents(objective_id), now)
     elif after.mastered_at is not None and db.get(ReviewCard, (learner_id, objective_id)) is None:
-        put_card(db, learner_id, objective_id, review.new_card(learner_id, objective_id, after.mastered_at))
+        put_card(db, learner_id, objective_id, review.new_card(learner_id, objective_id, after.mastered_at,
+                                                                after.provisional_at))
     return after

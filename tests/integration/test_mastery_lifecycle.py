@@ -16,6 +16,7 @@ import pytest
 
 from skillcoach.app.api import Coach
 from skillcoach.learner import review
+from skillcoach.learner.bkt import guess_rate
 from skillcoach.settings import Settings
 from skillcoach.storage.models import ObjectiveState, ReviewCard
 from tests.helpers import reply_for, right_answer, wrong_answer
@@ -278,3 +279,17 @@ def test_a_stuck_learner_gets_a_different_activity_and_no_lesson_text_three_time
     texts = [e["text"] for e in lessons]
     assert len(texts) >= 3 and max(texts.count(t) for t in texts) <= 2
     assert lessons[2]["variant"] == "worked", "after two sessions without progress the activity changes"
+
+
+def test_the_confirmation_asks_strong_evidence_and_spaces_the_first_review(sim: Coach, clock: Clock) -> None:
+    provisional_then_confirmed(sim, clock)
+    attempts = [a for a in sim.store.attempts(learner_id="ada") if a.objective_id == FIRST]
+    confirming = [a for a in attempts if a.mode == "review"][0]
+    earlier = {a.item_id for a in attempts if a.mode != "review"}
+    objective = sim.curriculum.objective(FIRST)
+    never = [i for i in objective.items if i.id not in earlier]
+    assert never, "the day-one run leaves items unanswered (else this test checks nothing)"
+    hardest = min(guess_rate(i) for i in never)
+    assert confirming.item_id in {i.id for i in never if guess_rate(i) == hardest}, "never answered, hardest to guess"
+    card = sim.store.review_cards("ada")[FIRST]
+    assert review.due_at(card) - clock.now >= timedelta(days=5), "provisional day + confirmation: two successes"

@@ -52,3 +52,39 @@ def test_overall_weighs_objectives_by_held_out_attempts() -> None:
     assert summary["held_out_attempts"] and summary["log_loss_fitted"] <= summary["log_loss_default"]  # type: ignore[operator]
     loss, count = log_loss([[Response(True, 0.25)]], (0.2, 0.1, 0.15, 1.0))
     assert count == 1 and loss > 0
+
+
+def test_refit_gives_the_model_fitted_parameters_where_the_log_has_enough() -> None:
+    from skillcoach.learner.fit import REFIT_FIRST, due, refit
+    from skillcoach.learner.mastery import LearnerModel
+
+    item = mcq("s/o/q1")
+    data = simulate(200, p_init=0.45, p_learn=0.3, p_slip=0.05, guess=0.25)
+    rows = [(learner, "s/o", item.id, 1.0 if r.right else 0.0) for learner, seq in data.items() for r in seq]
+    rows.append(("sim-x", "s/rare", item.id, 1.0))
+    model = refit(LearnerModel(), rows, {item.id: item})
+    assert set(model.fitted) == {"s/o"} and model.fitted_on == len(rows)
+    assert model.params_for("s/o").p_learn > BKTParams().p_learn
+    assert model.params_for("s/rare") == BKTParams(), "too few attempts: the defaults stand"
+    assert not due(REFIT_FIRST - 1, LearnerModel()) and due(REFIT_FIRST, LearnerModel())
+    assert not due(len(rows) + 1, model), "the log must grow by a quarter before the next fit"
+    assert due(len(rows) * 2, model)
+
+
+def test_the_planner_refits_at_a_session_start_only_when_the_log_has_grown() -> None:
+    from types import SimpleNamespace
+
+    from agents.planner import refresh_model
+    from skillcoach.learner.mastery import LearnerModel
+
+    item = mcq("s/o/q1")
+    data = simulate(200, p_init=0.45, p_learn=0.3, p_slip=0.05, guess=0.25)
+    rows = [(learner, "s/o", item.id, 1.0 if r.right else 0.0) for learner, seq in data.items() for r in seq]
+    store = SimpleNamespace(model=LearnerModel(), evidence_rows=lambda: rows)
+    ctx = SimpleNamespace(store=store, curriculum=SimpleNamespace(items={item.id: item}))
+    refresh_model(ctx)  # type: ignore[arg-type]
+    fitted = store.model
+    assert "s/o" in fitted.fitted and fitted.fitted_on == len(rows)
+    rows.append(("sim-new", "s/o", item.id, 1.0))
+    refresh_model(ctx)  # type: ignore[arg-type]
+    assert store.model is fitted, "one more attempt is no reason to fit again"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from skillcoach.learner.bkt import Evidence
-from skillcoach.learner.mastery import Change, MasteryState, Observation, rebuild, step
+from skillcoach.learner.bkt import BKTParams, Evidence, ObjectiveKnowledge, update
+from skillcoach.learner.mastery import Change, LearnerModel, MasteryState, Observation, rebuild, step
 from tests.unit.factories import mcq, short, true_false
 
 DAY1 = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
@@ -100,3 +100,37 @@ def test_rebuild_gives_the_state_of_step_by_step() -> None:
            wrong(1, DAY1 + timedelta(days=8), review=True), wrong(2, DAY1 + timedelta(days=8, minutes=1), review=True)]
     state, _ = run(log)
     assert rebuild(log) == state
+
+
+def test_a_right_answer_straight_after_a_miss_does_not_confirm() -> None:
+    state, _ = run(same_day())
+    next_day = DAY1 + timedelta(days=1)
+    missed, _ = step(state, wrong(0, next_day, review=True))
+    second_try, change = step(missed, right(4, next_day + timedelta(minutes=2), review=True))
+    assert change is Change.NONE and second_try.status == "provisional" and second_try.misses == 0
+    confirmed, change = step(second_try, right(2, next_day + timedelta(days=2), review=True))
+    assert change is Change.CONFIRMED and confirmed.status == "mastered"
+
+
+def test_fitted_parameters_of_the_objective_replace_the_defaults() -> None:
+    quick = BKTParams(p_init=0.3, p_learn=0.25, p_slip=0.07)
+    model = LearnerModel(fitted={"s/o": quick})
+    answers = [Observation(ITEMS[n], Evidence(1.0), False, DAY1 + timedelta(minutes=n), objective_id="s/o")
+               for n in range(4)]
+    fitted, fitted_changes = run_with(answers, model)
+    default, default_changes = run_with(answers[:3], LearnerModel())
+    assert fitted_changes.index(Change.PROVISIONAL) == 2, "three right answers suffice with the fitted values"
+    assert Change.PROVISIONAL not in default_changes
+    first, _ = step(MasteryState(), answers[0], model)
+    expected = update(ObjectiveKnowledge(p_mastery=quick.p_init), ITEMS[0], 1.0, quick).p_mastery
+    assert first.knowledge.p_mastery == expected, "the first answer starts from the fitted P(init)"
+    other = Observation(ITEMS[0], Evidence(1.0), False, DAY1, objective_id="s/other")
+    assert step(MasteryState(), other, model)[0] == step(MasteryState(), other)[0], "no fit: the defaults"
+
+
+def run_with(observations: list[Observation], model: LearnerModel) -> tuple[MasteryState, list[Change]]:
+    state, changes = MasteryState(), []
+    for obs in observations:
+        state, change = step(state, obs, model)
+        changes.append(change)
+    return state, changes

@@ -32,3 +32,11 @@ def test_retrievability_falls_with_time() -> None:
     soon = review.retrievability(card, NOW + timedelta(days=1))
     late = review.retrievability(card, NOW + timedelta(days=30))
     assert 1.0 >= soon > late > 0.0
+
+
+def test_a_confirmed_mastery_counts_its_provisional_day_as_a_first_review() -> None:
+    single = review.new_card("ada", "rag/why-rag", NOW)
+    confirmed = review.new_card("ada", "rag/why-rag", NOW, first_seen=NOW - timedelta(days=2))
+    assert review.due_at(confirmed) > review.due_at(single) + timedelta(days=3), "two spaced successes last longer"
+    assert confirmed["stability"] > single["stability"]
+    assert review.new_card("ada", "rag/why-rag", NOW, first_seen=NOW) == single, "the same moment is one review"
