@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
@@ -333,6 +333,16 @@ class CoachSession:
         item = item_on_table(self.context.curriculum, self.pending.item_id, self.variant)
         return parse_response(item, text, self.coach.settings.max_answer_chars)  # InvalidAnswer says what is wrong
 
+    def _turn_transaction(self) -> AbstractContextManager[None]:
+        """One transaction for the turn's writes when the turn is local work; short ones when a model writes.
+
+        SQLite has one write lock per file, held from a turn's first write to its commit. An offline turn
+        holds it for milliseconds; a model-backed turn would hold it through the model calls after the
+        answer is graded (seconds), making every other learner's turn wait, so there each write commits
+        on its own as before (an answer is still never lost or counted twice: the redo writes it once).
+        """
+        return self.coach.store.turn() if self.context.composer.name == "offline" else nullcontext()
+
     def _run(self, graph_input: Any, learner_input: dict[str, Any] | None = None) -> list[Event]:
         with self._lock:
             self.coach.leases.check(self.id)
@@ -342,7 +352,7 @@ class CoachSession:
             started = self.coach.clock()
             self._note_input(turn, learner_input, started)
             context = turn_context(self.context)
-            with self.coach.store.turn():  # attempt, mastery and the turn record: one transaction
+            with self._turn_transaction():  # attempt, mastery and the turn record: one transaction
                 events, route = self._stream(graph_input, turn, learner_input, context)
                 trace_id = self._record(turn, learner_input, route, events, started, context.recorder)
             self.turn = turn
@@ -413,7 +423,7 @@ class CoachSession:
         self.variant = start.values.get("variant")
         graph_input: Command[Any] | None = Command(resume=learner_input) if cut_off.number else None
         context = turn_context(self.context)
-        with self.coach.store.turn():
+        with self._turn_transaction():
             events, route = self._stream(graph_input, cut_off.number, learner_input, context, at=start.config)
             trace_id = self._record(cut_off.number, learner_input, route, events,
                                     datetime.fromisoformat(cut_off.record["started_at"]), context.recorder)

@@ -222,3 +222,36 @@ def test_cost_discipline_at_most_one_call_per_turn_on_average(open_coach) -> Non
     calls = sum(t.llm_calls for t in turns)
     assert calls / len(turns) <= 1.0, f"{calls} calls over {len(turns)} turns"
     assert all(t.record["route"] for t in turns)
+
+
+def test_model_calls_after_a_graded_answer_hold_no_database_write_lock(open_coach, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    """A model-backed turn commits its writes as it goes: other learners can write while the model works."""
+    import sqlite3
+
+    from tests.helpers import reply_for
+
+    database = settings.resolved_database_url.split("///", 1)[1]
+    seen: list[tuple[int, bool]] = []  # (attempts already recorded, could another connection write?)
+
+    def lesson_while_probing(messages: Any) -> AIMessage:
+        probe = sqlite3.connect(database, timeout=0)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.rollback()
+            free = True
+        except sqlite3.OperationalError:
+            free = False
+        finally:
+            probe.close()
+        seen.append((len(coach.store.attempts(learner_id="ada")), free))
+        return text("## Once more\nA model-written re-teach.")
+
+    coach = open_coach(tutor=ScriptedChatModel(replies=[lesson_while_probing]))
+    session = coach.session("ada")
+    session.start()
+    for _ in range(12):  # wrong answers until the tutor re-teaches in the turn that graded one
+        if session.finished or any(attempts for attempts, _free in seen):
+            break
+        session.send(reply_for(coach.curriculum, session.pending, wrong=True))
+    assert any(attempts for attempts, _free in seen), "the tutor's model was called after an answer was graded"
+    assert all(free for _attempts, free in seen), f"a model call ran while the turn held the write lock: {seen}"
