@@ -20,14 +20,19 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     if state.get("spent", 0.0) >= state["minutes"]:
         return {"objective_id": None}
     reviews_allowed = state.get("review_spent", 0.0) < REVIEW_SHARE * state["minutes"]
+    chosen = state.get("chosen")
     step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked,
-                                                "reviews_allowed": reviews_allowed})
+                                                "reviews_allowed": reviews_allowed,
+                                                **({"chosen": chosen} if chosen else {})})
     if not step:
         runtime.stream_writer(event("notice", "Nothing is left to learn or review right now: well done."))
         return {"objective_id": None}
     oid = step["objective_id"]
     title = ctx.curriculum.objective(oid).title
     verb = "Review" if step["mode"] == "review" else "Learn"
+    if chosen and step.get("for_objective") == chosen and oid != chosen:
+        runtime.stream_writer(event("notice", f"First a prerequisite: {step['reason']}.", objective_id=oid,
+                                    chosen=chosen))
     runtime.stream_writer(event("plan", f"{verb}: {title} ({step['reason']}).", objective_id=oid,
                                 mode=step["mode"], reason=step["reason"]))
     started = dict(state.get("started") or {})

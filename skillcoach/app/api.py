@@ -48,7 +48,7 @@ from skillcoach.app.inputs import BadInput, check_text, parse_message
 from skillcoach.app.lease_keeper import LeaseKeeper
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
-from skillcoach.learner.progress import evidence_report, progress_report
+from skillcoach.learner.progress import UnknownObjective, evidence_report, progress_report
 from skillcoach.learner.review import utcnow
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import UnknownLearner
@@ -113,18 +113,29 @@ class Coach:
     def close(self) -> None:
         self._stack.close()
 
-    def session(self, learner_id: str, minutes: int | None = None, *, new: bool = False) -> CoachSession:
-        """The learner's open session (resumed), or a new one; a new learner id creates the learner."""
+    def session(self, learner_id: str, minutes: int | None = None, *, new: bool = False,
+                objective_id: str | None = None) -> CoachSession:
+        """The learner's open session (resumed), or a new one; a new learner id creates the learner.
+
+        ``objective_id`` starts a new session on that objective (the open one is closed, as with
+        ``new``): the planner takes it first, or first the prerequisite it still needs, with a notice
+        saying why. An unknown objective raises ``UnknownObjective`` before anything changes.
+        """
         check_learner_id(learner_id)
+        if objective_id is not None and objective_id not in self.curriculum.objectives:
+            raise UnknownObjective(f"unknown objective {objective_id!r} (see 'skillcoach curriculum list')")
         self.store.ensure_learner(learner_id)
         active = self.store.active_session(learner_id)
+        new = new or objective_id is not None
         if active is not None and new:
             self.store.close_session(active.id)  # replaced, not finished: no summary was given
             active = None
         if active is None:
             active = self.store.open_session(learner_id, minutes or self.settings.session_minutes)
         self.leases.hold(active.id)  # SessionBusy when another process drives it
-        return CoachSession(self, active.id, learner_id, active.minutes)
+        session = CoachSession(self, active.id, learner_id, active.minutes)
+        session.chosen = objective_id
+        return session
 
     def progress(self, learner_id: str, why: str | None = None) -> dict[str, Any]:
         """The learner's progress; with ``why`` an objective id, also the evidence behind its estimate."""
@@ -147,9 +158,10 @@ class Coach:
         state = self.store.resolve_dispute(attempt_id, self.curriculum, self.clock(), verdict=verdict, score=score)
         return {"attempt_id": attempt_id, "status": state.status, "p_mastery": round(state.knowledge.p_mastery, 3)}
 
-    async def asession(self, learner_id: str, minutes: int | None = None, *, new: bool = False) -> CoachSession:
+    async def asession(self, learner_id: str, minutes: int | None = None, *, new: bool = False,
+                       objective_id: str | None = None) -> CoachSession:
         """``session`` for asyncio code (a web app): the database work runs in a worker thread."""
-        return await asyncio.to_thread(self.session, learner_id, minutes, new=new)
+        return await asyncio.to_thread(self.session, learner_id, minutes, new=new, objective_id=objective_id)
 
     def turn_lock(self, session_id: str) -> threading.Lock:
         """The lock that serialises the turns of one session within this process."""
@@ -163,6 +175,12 @@ def turn_context(shared: CoachContext) -> CoachContext:
     composer = shared.composer.for_turn(recorder) if isinstance(shared.composer, LLMComposer) else shared.composer
     return replace(shared, recorder=recorder, composer=composer)
 
+
+
+def _opening(graph_input: Any) -> dict[str, Any]:
+    """What turn 0 records as its input: the chosen objective, if any (replay starts the same way)."""
+    chosen = graph_input.get("chosen") if isinstance(graph_input, dict) else None
+    return {"chosen": chosen} if chosen else {}
 
 
 def same_lesson_notice(pending: Event) -> Event:
@@ -186,6 +204,7 @@ class CoachSession:
         self.trace_mode = "interactive"  # the trace tag: interactive | replay
         self.trace_metadata: dict[str, Any] = {}  # e.g. the original session of a replay
         self.listener: Callable[[Event], None] | None = None  # told each event as the graph produces it
+        self.chosen: str | None = None  # the objective the learner chose; read when the session first runs
         self._lock = coach.turn_lock(session_id)
 
     # -- asyncio --------------------------------------------------------------
@@ -222,7 +241,7 @@ class CoachSession:
         if start is not None:
             return [event("notice", "Welcome back: redoing the step that was cut off."), *self._redo(cut_off, start)]
         if not snapshot.values:
-            return self._run({"learner_id": self.learner_id, "session_id": self.id, "minutes": self.minutes})
+            return self._run(self._first_input())
         if snapshot.values.get("finished"):
             self.finished = True
             return [event("notice", "This session is already finished.")]
@@ -273,6 +292,12 @@ class CoachSession:
         return self._run(Command(resume={"command": name}))
 
     # -- internals ------------------------------------------------------------
+    def _first_input(self) -> CoachInput:
+        first = CoachInput(learner_id=self.learner_id, session_id=self.id, minutes=self.minutes)
+        if self.chosen is not None:
+            first["chosen"] = self.chosen
+        return first
+
     def _waiting(self) -> bool:
         return self.pending is not None and not self.finished
 
@@ -299,7 +324,7 @@ class CoachSession:
         with self._lock:
             self.coach.leases.check(self.id)
             turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
-            learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
+            learner_input = graph_input.resume if isinstance(graph_input, Command) else _opening(graph_input)
             started = self.coach.clock()
             self._note_input(turn, learner_input, started)
             context = turn_context(self.coach.context)

@@ -18,6 +18,9 @@ def chat(
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Speak the JSONL protocol on stdin/stdout.")] = False,
     new: Annotated[bool, typer.Option("--new", help="Start a new session, closing the open one.")] = False,
     new_learner: Annotated[bool, typer.Option("--new-learner", help="Create the learner if the id is new.")] = False,
+    objective: Annotated[str | None, typer.Option("--objective", metavar="ID",
+                                                  help="Start a new session on this objective (or first the "
+                                                       "prerequisite it still needs).")] = None,
 ) -> None:
     """Start or resume a coaching session."""
     from skillcoach.app.api import Coach
@@ -25,7 +28,7 @@ def chat(
 
     with Coach(settings()) as coach:
         confirm_new_learner(coach.store, learner, allowed=new_learner, interactive=not jsonl)
-        session = coach.session(learner, minutes, new=new)
+        session = coach.session(learner, minutes, new=new, objective_id=objective)
         if jsonl:
             _jsonl_loop(session)
         else:
