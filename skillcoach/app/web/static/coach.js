@@ -144,7 +144,7 @@
 
   async function refresh() {
     const r = await call("GET", `/api/sessions/${state.sessionId}`);
-    if (r.ok) apply(r.data);
+    if (r.ok) apply({ ...r.data, history: undefined }); // after a refused answer: keep this tab's log as it is
   }
 
   async function send(kind, text, echo) {
