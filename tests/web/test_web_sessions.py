@@ -84,8 +84,9 @@ def state_lesson(browser: Browser, session_id: str) -> str:
     return str(waits_by_turn(browser.client.app.state.web.coach, session_id)[0]["text"])
 
 
+@pytest.mark.slow  # four sign-ups (Argon2) and sixteen turns at once: a few seconds
 def test_many_learners_answer_at_once_and_each_answer_counts_once(web_app: Any) -> None:
-    learners = [f"l{i}" for i in range(6)]
+    learners = [f"l{i}" for i in range(4)]
     browsers = []
     for name in learners:
         browser = Browser(TestClient(web_app))  # no lifespan: the first client to close would close the coach
