@@ -13,6 +13,7 @@ import pytest
 from skillcoach.app.api import Coach
 from skillcoach.errors import SkillcoachError
 from skillcoach.learner.progress import UnknownObjective
+from skillcoach.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -55,6 +56,7 @@ def test_an_unknown_objective_is_one_line_and_changes_nothing(coach: Coach) -> N
     assert coach.store.active_session("cy").id == open_before.id  # type: ignore[union-attr]
 
 
+@pytest.mark.slow  # two CLI processes
 def test_cli_chat_objective(tmp_path: Path, coach: Coach) -> None:
     chosen = _first_unlocked_later(coach)
     env = {**os.environ, "SKILLCOACH_DATA_DIR": str(tmp_path / "cli")}
@@ -67,3 +69,19 @@ def test_cli_chat_objective(tmp_path: Path, coach: Coach) -> None:
                          stdin=subprocess.DEVNULL, timeout=120)
     assert bad.returncode != 0 and "unknown objective" in bad.stderr and "Traceback" not in bad.stderr
     assert bad.stderr.strip().count("\n") == 0
+
+
+def test_a_session_on_a_chosen_objective_replays_identically(settings: Settings) -> None:
+    from skillcoach.app.replay.engine import replay_session
+    from tests.helpers import reply_for
+
+    with Coach(settings) as coach:
+        chosen = _first_unlocked_later(coach)  # not what the planner takes by itself: replay must pass it on
+        session = coach.session("eve", 8, objective_id=chosen)
+        session.start()
+        while not session.finished:
+            session.send(reply_for(coach.curriculum, session.pending))
+        sid = session.id
+    result = replay_session(settings, sid)
+    assert result.identical, result.differences()
+    assert len(result.replayed) == len(result.original) > 2
