@@ -33,6 +33,9 @@ from skillcoach.curriculum.catalog import load_curriculum
 from tests.helpers import reply_for
 
 PASSWORD = "bench password 123"
+# uvicorn closes a connection idle for 5 s and httpx keeps one for 5 s: a learner idle that long (waiting
+# for the others to sign in) would send on a closing connection (ReadError); drop idle ones sooner.
+LIMITS = httpx.Limits(keepalive_expiry=2.0)
 PG_ADMIN = os.environ.get("SKILLCOACH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -148,7 +151,7 @@ def account_maker(database_url: str) -> Callable[[str], None]:
 async def _one_learner_turns(base: str, curriculum: Any, turns: int,
                              make_account: Callable[[str], None]) -> tuple[list[float], list[float]]:
     """Graded turns of one learner: seconds to the feedback event, and to the end of the turn."""
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=LIMITS) as client:
         learner = WebLearner(client, curriculum, seed=1, make_account=make_account)
         await learner.begin(f"one{uuid.uuid4().hex[:6]}")
         feedback: list[float] = []
@@ -177,7 +180,7 @@ def api_turns(turns: int) -> list[float]:
 async def _load(base: str, curriculum: Any, learners: int, turns: int,
                 make_account: Callable[[str], None]) -> tuple[float, list[float]]:
     """``learners`` signed-in learners at once, ``turns`` turns each; requests per second and latencies."""
-    clients = [httpx.AsyncClient(base_url=base, timeout=300) for _ in range(learners)]  # each its own cookies
+    clients = [httpx.AsyncClient(base_url=base, timeout=300, limits=LIMITS) for _ in range(learners)]  # own cookies
     try:
         crowd = [WebLearner(c, curriculum, seed=n, make_account=make_account) for n, c in enumerate(clients)]
         tag = uuid.uuid4().hex[:6]
