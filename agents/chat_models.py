@@ -14,6 +14,8 @@ KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
 
 
 class ModelConfigError(SkillcoachError, ValueError):
+    """Raised when the configured chat model cannot be built (unknown provider, missing key or package)."""
+
     pass
 
 

@@ -20,16 +20,25 @@ HEADLINES = {Verdict.CORRECT: "Correct.", Verdict.PARTIAL: "Partly right.", Verd
 
 
 class Composer(Protocol):
+    """What writes the coach's sentences: lessons, remediation, answers, feedback, judgements, variants, summaries."""
+
     name: str
 
-    def lesson(self, objective: Objective, reason: str) -> str: ...
-    def remediation(self, objective: Objective, item: Item | None, grade: dict[str, Any] | None) -> str: ...
+    def lesson(self, objective: Objective, reason: str) -> str:
+        """Write the lesson for an objective, saying why it comes now."""
+    def remediation(self, objective: Objective, item: Item | None, grade: dict[str, Any] | None) -> str:
+        """Re-teach an objective after wrong answers, with the last item and its grade when there is one."""
     def answer_question(self, question: str, objective_id: str | None,
-                        use_tool: UseTool) -> tuple[str, list[dict[str, str]]]: ...
-    def feedback(self, item: Item, grade: Grade, mastery: float, mastered: bool) -> str: ...
-    def judge(self, item: Item, answer: str) -> Grade | None: ...
-    def variant(self, item: Item, objective: Objective) -> Item | None: ...
-    def summary(self, stats: dict[str, Any]) -> str: ...
+                        use_tool: UseTool) -> tuple[str, list[dict[str, str]]]:
+        """Answer a learner's question from the curriculum; return the answer and the passages it cites."""
+    def feedback(self, item: Item, grade: Grade, mastery: float, mastered: bool) -> str:
+        """Write the feedback on a graded answer, with the learner's mastery after it."""
+    def judge(self, item: Item, answer: str) -> Grade | None:
+        """Grade a short answer by a model's judgement, or return None to leave it to the rubric."""
+    def variant(self, item: Item, objective: Objective) -> Item | None:
+        """Write a fresh variant of an item the learner has seen, or return None to reuse the bank item."""
+    def summary(self, stats: dict[str, Any]) -> str:
+        """Write the end-of-session summary from the session's statistics."""
 
 
 class OfflineComposer:
@@ -38,6 +47,7 @@ class OfflineComposer:
     name = "offline"
 
     def lesson(self, objective: Objective, reason: str) -> str:
+        """Write the full lesson: explanation, key points, example and the sourced figures."""
         parts = [f"## {objective.title}", f"_{reason}_", objective.explanation.strip(), "**Key points**"]
         parts += [f"- {point}" for point in objective.key_points]
         parts += ["**Example**", objective.example.strip()]
@@ -47,6 +57,7 @@ class OfflineComposer:
         return "\n\n".join(parts)
 
     def remediation(self, objective: Objective, item: Item | None, grade: dict[str, Any] | None) -> str:
+        """Re-teach the key points, the last question's explanation and the example."""
         parts = [f"Let's go over **{objective.title}** once more before the next question."]
         parts += [f"- {point}" for point in objective.key_points]
         if item is not None:
@@ -56,16 +67,20 @@ class OfflineComposer:
 
     def answer_question(self, question: str, objective_id: str | None,
                         use_tool: UseTool) -> tuple[str, list[dict[str, str]]]:
+        """Answer from the three best curriculum passages, found with the search tool so the call is traced."""
         found = use_tool("search_curriculum", {"query": question, "k": 3})
         return self.answer(question, [Passage(kind="", **p) for p in found]), found
 
     def judge(self, item: Item, answer: str) -> Grade | None:
+        """Return None: offline, short answers are graded by their rubric."""
         return None  # short answers are graded by their rubric
 
     def variant(self, item: Item, objective: Objective) -> Item | None:
+        """Return None: offline, the bank item is asked as it is."""
         return None  # the bank item is used as it is
 
     def answer(self, question: str, passages: list[Passage]) -> str:
+        """Quote the passages with their citations, or say the curriculum holds nothing rather than guess."""
         if not passages:
             return ("The curriculum holds nothing on that, so I won't guess. "
                     "Try other words, or ask about the current topic.")
@@ -74,6 +89,7 @@ class OfflineComposer:
         return "\n\n".join(lines)
 
     def feedback(self, item: Item, grade: Grade, mastery: float, mastered: bool) -> str:
+        """Write the verdict's headline, the grader's feedback, the right answer if missed, and the mastery reached."""
         parts = [HEADLINES[grade.verdict], grade.feedback.strip()]
         if grade.verdict is not Verdict.CORRECT:
             parts.append(f"Answer: {grade.correct_answer}")
@@ -81,6 +97,7 @@ class OfflineComposer:
         return "\n\n".join(parts)
 
     def summary(self, stats: dict[str, Any]) -> str:
+        """Summarise the session in a few sentences: answers, mastered and reviewed objectives, what comes next."""
         answered = stats.get("answered", 0)
         lines = [f"Session over: {answered} answer(s), {stats.get('correct', 0)} correct, "
                  f"{stats.get('partial', 0)} partly right."]

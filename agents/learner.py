@@ -16,6 +16,7 @@ COMMANDS = {"continue", "hint", "skip", "progress", "quit", "dispute"}
 
 
 def learner(state: CoachState) -> dict[str, Any]:
+    """Wait for the learner's reply, then pass it on normalised in the inbox and count the turn."""
     reply = interrupt(state.get("pending"))
     return {"inbox": normalise_reply(reply), "turn": state.get("turn", 0) + 1}
 

@@ -49,8 +49,10 @@ def _by_heading(text: str, title: str) -> list[tuple[str, str]]:
 
 
 def _parts(body: str) -> list[str]:
-    """Whole paragraphs packed into parts of at most MAX_PART_CHARS (a longer paragraph stays whole
-    here; the terminal pages what still does not fit)."""
+    """Whole paragraphs packed into parts of at most MAX_PART_CHARS.
+
+    A longer paragraph stays whole here; the terminal pages what still does not fit.
+    """
     parts: list[str] = []
     for paragraph in re.split(r"\n\s*\n", body):
         paragraph = paragraph.strip()

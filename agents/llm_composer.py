@@ -39,6 +39,15 @@ class JudgeVerdict(BaseModel):
 
 
 class LLMComposer(OfflineComposer):
+    """A composer that writes with the configured chat models, falling back to the offline composer on any failure.
+
+    Args:
+        models: chat models by agent name (tutor, quiz, reviewer); an agent without one writes offline.
+        prompts: where prompts come from (local files or Langfuse).
+        recorder: where LLM calls are recorded; ``for_turn`` gives a copy recording into a turn's.
+        tools: the curriculum tools the tutor model may call, by name.
+    """
+
     name = "llm"
 
     def __init__(self, models: dict[str, Any], prompts: PromptSource, recorder: TurnRecorder,
@@ -81,11 +90,13 @@ class LLMComposer(OfflineComposer):
 
     # -- tutor ------------------------------------------------------------------
     def lesson(self, objective: Objective, reason: str) -> str:
+        """Write the lesson with the tutor model from the objective's material, or the offline lesson."""
         text = self._text("tutor", "tutor_lesson", title=objective.title, reason=reason, mistakes="none yet",
                           material=objective_material(objective))
         return text or super().lesson(objective, reason)
 
     def remediation(self, objective: Objective, item: Item | None, grade: dict[str, Any] | None) -> str:
+        """Re-teach with the tutor model, naming what the learner got wrong, or the offline remediation."""
         mistakes = f"answered '{item.prompt}' wrongly" if item else "two wrong answers in a row"
         text = self._text("tutor", "tutor_lesson", title=objective.title, reason="re-teach after wrong answers",
                           mistakes=mistakes, material=objective_material(objective))
@@ -93,6 +104,7 @@ class LLMComposer(OfflineComposer):
 
     def answer_question(self, question: str, objective_id: str | None,
                         use_tool: UseTool) -> tuple[str, list[dict[str, str]]]:
+        """Answer with the tutor model calling the curriculum tools; the offline answer if it fails or is ungrounded."""
         model = self.models.get("tutor")
         if model is None:
             return super().answer_question(question, objective_id, use_tool)
@@ -138,6 +150,7 @@ class LLMComposer(OfflineComposer):
 
     # -- reviewer ---------------------------------------------------------------
     def judge(self, item: Item, answer: str) -> Grade | None:
+        """Grade a short answer with the reviewer model against its rubric; None leaves it to the rubric."""
         model = self.models.get("reviewer")
         if model is None or item.rubric is None:
             return None
@@ -167,6 +180,7 @@ class LLMComposer(OfflineComposer):
 
     # -- quiz -------------------------------------------------------------------
     def variant(self, item: Item, objective: Objective) -> Item | None:
+        """Ask the quiz model for a checked variant of the item; None keeps the bank item."""
         model = self.models.get("quiz")
         if model is None:
             return None
@@ -210,24 +224,30 @@ def checked_variant(item: Item, proposed: ItemVariant | None) -> Item | None:
 
 
 def judged_grade(item: Item, verdict: JudgeVerdict) -> Grade:
+    """Turn the model judge's verdict into a Grade credited to the LLM judge."""
     return Grade(Verdict(verdict.verdict), round(verdict.score, 2), verdict.feedback, str(item.answer),
                  "llm-judge", missing=list(verdict.missing_points))
 
 
 def learner_json(text: str) -> str:
-    """Learner text as a JSON string literal: normalised, quotes and control characters escaped, and
-    angle brackets escaped too, so it cannot close its delimiter or open a fake tag in the prompt."""
+    """Learner text as a JSON string literal, safe to put in a prompt.
+
+    Normalised, quotes and control characters escaped, and angle brackets escaped too, so it cannot
+    close its delimiter or open a fake tag in the prompt.
+    """
     encoded = json.dumps(normalise_text(text), ensure_ascii=False)
     return encoded.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def run_tool_call(call: Mapping[str, Any], use_tool: UseTool) -> Any:
+    """Run a tool call the tutor model made; ValueError if it names a tool the tutor may not use."""
     if call["name"] not in TUTOR_TOOLS:
         raise ValueError(f"unknown tool {call['name']!r}")
     return use_tool(call["name"], dict(call.get("args") or {}))
 
 
 def objective_material(objective: Objective) -> str:
+    """Write an objective's lesson material for a prompt: explanation, key points, example and cited facts."""
     facts = "\n".join(f"- {fact_text(f)} ({cite(f.source)})" for f in objective.facts)
     points = "\n".join(f"- {p}" for p in objective.key_points)
     return (f"{objective.explanation.strip()}\n\nKey points:\n{points}\n\nExample:\n{objective.example.strip()}"
@@ -235,6 +255,7 @@ def objective_material(objective: Objective) -> str:
 
 
 def rubric_text(item: Item) -> str:
+    """Write a short-answer rubric for the judge prompt: the required ideas and the misconceptions."""
     assert item.rubric is not None
     lines = [f"- required: {g.name} (e.g. {', '.join(g.any[:4])})" for g in item.rubric.required]
     lines += [f"- misconception: {m.feedback}" for m in item.rubric.forbidden]

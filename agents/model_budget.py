@@ -45,6 +45,12 @@ class TurnBudget:
 
     One budget serves every session of a Coach: the deadline, record and notice belong to the turn
     (started by ``begin_turn`` in the turn's context); the cool-down per agent is shared on purpose.
+
+    Args:
+        turn_seconds: how long all model calls of one turn may take together.
+        cooldown_seconds: how long an agent whose model failed is left out before it is tried again.
+        recorder: where calls made outside any turn are recorded.
+        clock: monotonic seconds, replaceable in tests.
     """
 
     def __init__(self, turn_seconds: float, cooldown_seconds: float, recorder: TurnRecorder,
@@ -127,12 +133,15 @@ class BudgetedModel:
         self.model, self.budget, self.agent = model, budget, agent
 
     def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the model within the turn budget."""
         return self.budget.call(self.agent, self.model.invoke, *args, **kwargs)
 
     def bind_tools(self, *args: Any, **kwargs: Any) -> BudgetedModel:
+        """Bind tools to the model, keeping the budget on the bound model."""
         return BudgetedModel(self.model.bind_tools(*args, **kwargs), self.budget, self.agent)
 
     def with_structured_output(self, *args: Any, **kwargs: Any) -> BudgetedModel:
+        """Ask for structured output, keeping the budget on the structured model."""
         return BudgetedModel(self.model.with_structured_output(*args, **kwargs), self.budget, self.agent)
 
     def __getattr__(self, name: str) -> Any:

@@ -15,6 +15,7 @@ from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE
 
 
 def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    """Choose the session's next objective (or none when time is spent or nothing is left) and announce it."""
     ctx = runtime.context
     worked = list(state.get("worked", []))
     if state.get("spent", 0.0) >= state["minutes"]:

@@ -13,6 +13,7 @@ from skillcoach.curriculum.models import Item, Objective
 
 
 def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    """Ask the next question on the current objective, a fresh variant when the learner has seen the item."""
     ctx = runtime.context
     oid = state["objective_id"]
     assert oid, "the quiz asks only about a chosen objective"
@@ -50,8 +51,11 @@ def target_difficulty(p_mastery: float) -> int:
 
 def pick_item(objective: Objective, asked: list[str], seen: dict[str, int], p_mastery: float,
               recheck: set[str] | None = None) -> Item:
-    """An item answered with a misconception comes back (not straight after itself); else the least-seen
-    item not asked this session, closest to the target difficulty, bank order last."""
+    """Choose the objective's next item.
+
+    An item answered with a misconception comes back (not straight after itself); else the least-seen
+    item not asked this session, closest to the target difficulty, bank order last.
+    """
     again = [i for i in objective.items if i.id in (recheck or set()) and (not asked or asked[-1] != i.id)]
     if again:
         return again[0]

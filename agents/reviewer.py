@@ -22,6 +22,7 @@ from skillcoach.storage.evidence import misconceptions_of
 
 
 def reviewer(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    """Act on the learner's reply: grade an answer, run a command, or hand a question to the tutor."""
     inbox = state.get("inbox") or {}
     pending = state.get("pending") or {}
     if "ask" in inbox:
@@ -93,6 +94,7 @@ def _dispute(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any
 
 
 def progress_line(report: dict[str, Any]) -> str:
+    """Write one line of progress for the learner: objectives mastered, answers so far, reviews due."""
     return (f"Mastered {report['objectives_mastered']} of {report['objectives_total']} objectives; "
             f"{report['answers']} answers so far, {len(report['reviews_due'])} review(s) due.")
 
@@ -167,9 +169,11 @@ def current_item(state: CoachState, ctx: CoachContext) -> Item:
 
 
 def _grade(ctx: CoachContext, item: Item, response: str) -> Grade:
-    """Closed items exactly; short answers by the model's judgement when one is configured and the
-    answer does not try to instruct it (the offline grade kept beside it, a confident disagreement
-    disputed), else by the rubric."""
+    """Grade a response: closed items exactly, short answers by the model's judgement or the rubric.
+
+    The model judges when one is configured and the answer does not try to instruct it (the offline
+    grade kept beside it, a confident disagreement disputed); otherwise the rubric grades.
+    """
     offline = grade(item, response)
     if item.kind is ItemKind.SHORT_ANSWER and not instructs_the_model(response):
         judged = ctx.composer.judge(item, response)

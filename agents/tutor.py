@@ -17,6 +17,7 @@ MAX_QUESTION_CHARS = 500
 
 
 def tutor(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    """Teach the objective's lesson, re-teach after wrong answers, or answer the learner's question."""
     inbox = state.get("inbox") or {}
     if "ask" in inbox:
         return _answer_question(state, runtime, inbox["ask"])

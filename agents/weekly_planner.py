@@ -38,6 +38,8 @@ class WeeklyInput(TypedDict):
 
 
 class WeeklyState(WeeklyInput, total=False):
+    """The weekly graph's state: the input, then the plan and its narrative as the nodes add them."""
+
     plan: dict[str, Any]  # the plan document (see skillcoach.planning.weekly)
     narrative: str  # a few sentences for the learner about the week
 
@@ -55,11 +57,13 @@ class WeeklyContext:
 
 
 def plan_week(state: WeeklyState, runtime: Runtime[WeeklyContext]) -> dict[str, Any]:
+    """Make the learner's plan for the week with the planning tool."""
     plan = runtime.context.use_tool("plan_week", {"learner_id": state["learner_id"], "week": state["week"]})
     return {"plan": plan}
 
 
 def narrate(state: WeeklyState, runtime: Runtime[WeeklyContext]) -> dict[str, Any]:
+    """Write the few sentences that present the plan to the learner."""
     return {"narrative": runtime.context.narrative(state["plan"])}
 
 

@@ -14,6 +14,7 @@ STUCK_GAIN = 0.1  # a rise in P(L) smaller than this over a session is no progre
 
 
 def wrap_up(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    """End the session: note stuck objectives, summarise it with what comes next, and emit the summary."""
     ctx = runtime.context
     stats = dict(state.get("stats") or {})
     knowledge = ctx.store.knowledge(state["learner_id"])
@@ -33,8 +34,11 @@ def wrap_up(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
 
 
 def _note_progress(ctx: CoachContext, state: CoachState) -> None:
-    """Objectives learned this session that neither rose by STUCK_GAIN nor reached (provisional) mastery
-    count one more session without progress (the planner's stuck policy reads it)."""
+    """Count one more session without progress for objectives that did not move.
+
+    Those are objectives learned this session that neither rose by STUCK_GAIN nor reached
+    (provisional) mastery; the planner's stuck policy reads the count.
+    """
     states = ctx.store.states(state["learner_id"])
     progressed = {}
     for oid, before in (state.get("started") or {}).items():

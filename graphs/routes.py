@@ -9,6 +9,7 @@ from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE, REMEDIATE_AF
 
 
 def route_after_planner(state: CoachState) -> Literal["tutor", "quiz", "wrap_up"]:
+    """Go to wrap-up when the planner found nothing left, to the quiz for a review, else to the tutor's lesson."""
     if not state.get("objective_id"):
         return "wrap_up"
     return "quiz" if state.get("mode") == "review" else "tutor"
@@ -20,6 +21,12 @@ def route_after_tutor(state: CoachState) -> Literal["learner", "quiz"]:
 
 
 def route_after_reviewer(state: CoachState) -> Literal["quiz", "tutor", "planner", "learner", "wrap_up"]:
+    """Route on the reviewer's outcome; an outcome the reviewer cannot leave raises ValueError.
+
+    Quitting wraps up, a question goes to the tutor, a wait to the learner, "continue" to the quiz. After a
+    graded or skipped item: wrap up when time is spent, plan when the objective is done, remediate after a
+    wrong streak, else the next question.
+    """
     outcome = state.get("outcome")
     if outcome == "quit":
         return "wrap_up"

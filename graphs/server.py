@@ -1,6 +1,7 @@
-"""The graphs as ``langgraph dev`` serves them (langgraph.json): the server brings its own checkpointer
-and, as run context, nothing or the JSON a client sent (``{}`` by default), which cannot carry a store,
-a curriculum or tools.
+"""The graphs as ``langgraph dev`` serves them (langgraph.json), with a context built from settings.
+
+The server brings its own checkpointer and, as run context, nothing or the JSON a client sent
+(``{}`` by default), which cannot carry a store, a curriculum or tools.
 
 ``with_default_context`` wraps a node so that such a run gets the context built from settings by the
 agents' factory; a run that brings a real context (as the Python API does) is left alone. A served
@@ -23,7 +24,8 @@ StateIn = TypeVar("StateIn", contravariant=True)
 class Node(Protocol[StateIn]):
     """A node as the LangGraph templates write it: ``(state, runtime)`` -> the state update."""
 
-    def __call__(self, state: StateIn, runtime: Runtime[Any]) -> dict[str, Any]: ...
+    def __call__(self, state: StateIn, runtime: Runtime[Any]) -> dict[str, Any]:
+        """Run the node on the state with the run's runtime and return its state update."""
 
 
 class ContextDefault(Generic[StateT, ContextT]):
@@ -34,6 +36,7 @@ class ContextDefault(Generic[StateT, ContextT]):
         self.__name__ = getattr(node, "__name__", "node")  # the node's name in traces
 
     def __call__(self, state: StateT, runtime: Runtime[ContextT]) -> dict[str, Any]:
+        """Run the node, giving it the default context when the run brought none (or only a client's JSON)."""
         if runtime.context is None or isinstance(runtime.context, dict):  # none, or a client's JSON
             runtime = runtime.override(context=self.make_context())
         return self.node(state, runtime)

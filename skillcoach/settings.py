@@ -15,6 +15,7 @@ __all__ = ["REPO_ROOT", "Settings", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
+    """Return the default directory for the database and checkpoints: ~/.skillcoach."""
     return Path.home() / ".skillcoach"
 
 
@@ -118,10 +119,12 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
+        """Return the database URL: the configured one, or a SQLite file in the data directory."""
         return self.database_url or f"sqlite:///{self.data_dir / 'skillcoach.db'}"
 
     @property
     def resolved_checkpoint_url(self) -> str:
+        """Return the checkpoint URL: the configured one, else the Postgres database, else a SQLite file beside it."""
         if self.checkpoint_url:
             return self.checkpoint_url
         if self.database_url and not self.database_url.startswith("sqlite"):
@@ -134,4 +137,5 @@ class Settings(BaseSettings):
 
     @property
     def tracing_enabled(self) -> bool:
+        """Tell whether both Langfuse keys are set, which turns tracing on."""
         return bool(self.langfuse_public_key and self.langfuse_secret_key)

@@ -13,6 +13,7 @@ from skillcoach.grading.answers import display_choices
 
 
 def curriculum_tools(curriculum: Curriculum, index: CurriculumIndex) -> list[BaseTool]:
+    """Build the curriculum tools the agents call: read an objective, search with citations, list its items."""
     @tool
     def get_objective(objective_id: str) -> dict[str, Any]:
         """Read one learning objective: title, explanation, key points, example and sourced facts."""

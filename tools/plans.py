@@ -14,12 +14,16 @@ from skillcoach.storage.store import Store
 
 def plan_tools(curriculum: Curriculum, store: Store, rules: PlanRules | None = None,
                clock: Callable[[], datetime] | None = None) -> list[BaseTool]:
+    """Build the weekly planning tool over the store; ``clock`` lets a plan for this week skip days already past."""
     planner = WeeklyPlanner(curriculum, rules)
 
     @tool
     def plan_week(learner_id: Annotated[str, InjectedToolArg], week: str) -> dict[str, Any]:
-        """The learner's study plan for an ISO week (e.g. 2026-W48): the reviews due and the objectives
-        they are ready for, packed into their weekly time budget and spread over their study days."""
+        """The learner's study plan for an ISO week (e.g. 2026-W48).
+
+        It holds the reviews due and the objectives they are ready for, packed into their weekly time
+        budget and spread over their study days.
+        """
         profile, state = study_inputs(store, learner_id)
         return planner.plan(profile, state, week, now=clock() if clock else None)
 

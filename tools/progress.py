@@ -17,6 +17,7 @@ from skillcoach.storage.store import Store
 
 
 def progress_tools(curriculum: Curriculum, store: Store, clock: Callable[[], datetime]) -> list[BaseTool]:
+    """Build the learner progress tools: mastery, due reviews and the next objective; ``clock`` gives "now"."""
     @tool
     def get_learner_progress(learner_id: Annotated[str, InjectedToolArg]) -> dict[str, Any]:
         """The learner's mastery per skill and objective, and what is due for review."""
@@ -32,9 +33,12 @@ def progress_tools(curriculum: Curriculum, store: Store, clock: Callable[[], dat
     @tool
     def plan_next_objective(learner_id: Annotated[str, InjectedToolArg], exclude: list[str],
                             reviews_allowed: bool = True, chosen: str | None = None) -> dict[str, Any]:
-        """The next objective to study or review (confirmations and due reviews first, up to the session's
-        review share, then the weekly plan, then the fringe). With ``chosen`` (the objective the learner
-        asked for): that objective, or first the prerequisite it still needs, while it is not yet taken up."""
+        """The next objective to study or review.
+
+        Confirmations and due reviews come first, up to the session's review share, then the weekly
+        plan, then the fringe. With ``chosen`` (the objective the learner asked for): that objective,
+        or first the prerequisite it still needs, while it is not yet taken up.
+        """
         if chosen is not None and chosen not in exclude:
             picked = chosen_step(curriculum, chosen, mastered=store.mastered(learner_id), exclude=set(exclude))
             if picked is not None:

@@ -83,8 +83,11 @@ class Coach:
     def __init__(self, settings: Settings | None = None, *, composer: Composer | None = None,
                  clock: Callable[[], datetime] = utcnow, tracer: Tracer | None = None,
                  models: dict[str, Any] | None = None):
-        """``models`` maps agent names (tutor, quiz, reviewer, planner) to chat models, overriding
-        the settings (tests and benchmarks pass scripted models here)."""
+        """Open the coach's store, curriculum, tracer, leases and checkpointer from ``settings``.
+
+        ``models`` maps agent names (tutor, quiz, reviewer, planner) to chat models, overriding
+        the settings (tests and benchmarks pass scripted models here).
+        """
         self.settings = settings or Settings()
         self._stack = ExitStack()
         options = DatabaseOptions.from_settings(self.settings)
@@ -111,6 +114,7 @@ class Coach:
         self.close()
 
     def close(self) -> None:
+        """Release what the coach holds: flush the tracer, drop its session leases, close the checkpointer."""
         self._stack.close()
 
     def session(self, learner_id: str, minutes: int | None = None, *, new: bool = False,
@@ -260,12 +264,14 @@ class CoachSession:
         return {"answer": self.answer, "ask": self.ask, "command": self.command}[valid.kind](valid.text)
 
     def answer(self, text: str) -> list[Event]:
+        """Grade the learner's answer to the pending question and return the events of the turn that follows."""
         problem = self._check_answer(text)
         if problem:
             return [event("error", problem)]
         return self._run(Command(resume={"answer": text}))
 
     def ask(self, text: str) -> list[Event]:
+        """Answer the learner's question on the curriculum (cut to MAX_ASK_CHARS), then return to what was pending."""
         try:
             question = clean_text(check_text(text, "question"), max_chars=10 * MAX_ASK_CHARS)
         except (InvalidAnswer, BadInput) as exc:
@@ -279,6 +285,7 @@ class CoachSession:
         return notices + self._run(Command(resume={"ask": question}))
 
     def command(self, name: str) -> list[Event]:
+        """Run a session command (hint, skip, progress, quit, dispute, continue; help is answered here)."""
         try:
             name = check_text(name, "command").strip().lstrip("/").lower()
         except BadInput as exc:
@@ -370,8 +377,11 @@ class CoachSession:
 
     # -- crash consistency: the input is on record before its step runs ------------------------
     def _note_input(self, turn: int, learner_input: Any, started: datetime) -> None:
-        """Record the learner's input before the graph step runs, so a step cut off by a crash is redone
-        with it (and replays), instead of being resumed with no input."""
+        """Record the learner's input before the graph step runs.
+
+        A step cut off by a crash is then redone with it (and replays), instead of being resumed
+        with no input.
+        """
         given = mask(learner_input or {}) if self.coach.settings.mask_pii else learner_input or {}
         self.coach.store.record_turn(self.id, turn, self.coach.tracer.trace_id(self.id, turn), given,
                                      {"pending": True, "started_at": started.isoformat(), "route": []})
@@ -385,7 +395,8 @@ class CoachSession:
         """Run a cut-off turn again, whole, from the checkpoint it started at, with its recorded input.
 
         Its writes are idempotent (the attempt is keyed on session + turn), and none of its events
-        reached the learner, so the redone turn is the one the learner sees and replay reproduces."""
+        reached the learner, so the redone turn is the one the learner sees and replay reproduces.
+        """
         learner_input = dict(cut_off.learner_input or {})
         self.variant = start.values.get("variant")
         graph_input: Command[Any] | None = Command(resume=learner_input) if cut_off.number else None

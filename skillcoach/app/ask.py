@@ -21,12 +21,19 @@ NOTHING = ("The curriculum has nothing on that, so I won't guess. Try other word
 
 
 class InvalidQuestion(SkillcoachError, ValueError):
+    """Raised when a question is empty or has control characters."""
+
     pass
 
 
 def answer_question(settings: Settings, question: str, composer: Any = None) -> dict[str, Any]:
-    """{'answer', 'citations': [{skill_id, objective_id, source, text}], 'notices', 'relevance'}: passages
-    below the relevance threshold are not cited, and with none left the answer says so."""
+    """Answer a one-off question from the curriculum, citing only passages relevant enough.
+
+    Passages below the relevance threshold are not cited, and with none left the answer says so.
+
+    Returns:
+        {'answer', 'citations': [{skill_id, objective_id, source, text}], 'notices', 'relevance'}.
+    """
     try:
         text = clean_text(question, max_chars=100_000)
     except InvalidAnswer:

@@ -76,10 +76,12 @@ class LearnerMessage(BaseModel):
 
     @property
     def kind(self) -> str:
+        """Return which message it is: 'answer', 'ask' or 'command'."""
         return next(key for key in KEYS if key in self.model_fields_set)
 
     @property
     def text(self) -> str:
+        """Return the message's text, whichever kind it is."""
         return str(getattr(self, self.kind))
 
 

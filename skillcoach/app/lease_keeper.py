@@ -10,7 +10,12 @@ from skillcoach.storage.store import Store
 
 
 class LeaseKeeper:
-    """The session leases one Coach holds, renewed by a background thread while the Coach is open."""
+    """The session leases one Coach holds, renewed by a background thread while the Coach is open.
+
+    Args:
+        store: the database the leases are kept in.
+        seconds: how long a lease lasts unless renewed.
+    """
 
     def __init__(self, store: Store, seconds: float):
         self.store, self.seconds = store, seconds

@@ -27,12 +27,15 @@ def parse_age(text: str) -> dt.timedelta:
 
 @dataclass(frozen=True)
 class Coverage:
+    """How many claims of claims.yaml the facts cover, and which ones none does."""
+
     total: int
     covered: int
     uncovered: tuple[Claim, ...]
 
     @property
     def share(self) -> float:
+        """Return the covered share of the claims, 1.0 when there are none to cover."""
         return self.covered / self.total if self.total else 1.0
 
 
@@ -46,6 +49,8 @@ def coverage(raw: RawCurriculum) -> Coverage:
 
 @dataclass(frozen=True)
 class StaleFact:
+    """A fact last checked against its source longer ago than the allowed age, to be checked again."""
+
     file: str
     fact_id: str  # <objective-id>#f<n>, counting from 1
     checked: dt.date

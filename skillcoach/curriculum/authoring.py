@@ -1,5 +1,8 @@
-"""Authoring slips the schema cannot see: stray quote marks, doubled punctuation, unbalanced
-brackets, and a right choice that gives itself away by being much longer than the others."""
+"""Authoring slips the schema cannot see, found before learners see them.
+
+Stray quote marks, doubled punctuation, unbalanced brackets, and a right choice that gives
+itself away by being much longer than the others.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +27,11 @@ def authoring_slips(file: str, where: str, obj: Objective) -> Iterator[Problem]:
 
 
 def giveaway_warnings(file: str, obj: Objective) -> Iterator[Problem]:
-    """Choices whose length gives the answer away: warnings (``curriculum validate --strict`` fails on them),
-    because fixing them means rewriting choices, which reviewers of the items should do."""
+    """Warn about choices whose length gives the answer away.
+
+    Warnings, not errors (``curriculum validate --strict`` fails on them), because fixing them
+    means rewriting choices, which reviewers of the items should do.
+    """
     for item in obj.items:
         problem = giveaway(item)
         if problem:

@@ -15,6 +15,8 @@ from skillcoach.curriculum.validate import check
 
 @dataclass(frozen=True)
 class Curriculum:
+    """The loaded curriculum, indexed for lookups: objectives and items by id, objectives in prerequisite order."""
+
     skills: tuple[Skill, ...]
     objectives: dict[str, Objective] = field(repr=False)
     items: dict[str, Item] = field(repr=False)
@@ -47,15 +49,18 @@ class Curriculum:
         return load_curriculum(self.directory, lang)
 
     def skill(self, skill_id: str) -> Skill | None:
+        """Return the skill with this id, or None if the curriculum has none."""
         return next((s for s in self.skills if s.id == skill_id), None)
 
     def objective(self, objective_id: str) -> Objective:
+        """Return the objective with this id; a KeyError naming it if the curriculum has none."""
         try:
             return self.objectives[objective_id]
         except KeyError:
             raise KeyError(f"unknown objective {objective_id!r}") from None
 
     def item(self, item_id: str) -> Item:
+        """Return the item with this id; a KeyError naming it if the curriculum has none."""
         try:
             return self.items[item_id]
         except KeyError:

@@ -18,6 +18,8 @@ Style = Literal["en", "ko"]
 
 @dataclass(frozen=True)
 class Citation:
+    """Where in a source article a fact comes from, in the words a learner needs to find it."""
+
     title: str  # the article's own title
     title_en: str
     date: str  # ISO date, or "" when the article gives none
@@ -27,6 +29,7 @@ class Citation:
     kind: str  # heading | name | opening (see models.Heading)
 
     def date_label(self, style: Style = "en") -> str:
+        """Return the article's date, or "undated" with its estimated period, in English or Korean."""
         if self.date:
             return self.date
         if style == "ko":
@@ -34,6 +37,7 @@ class Citation:
         return f"undated, c. {self.circa}" if self.circa else "undated"
 
     def heading_label(self, style: Style = "en") -> str:
+        """Return the cited heading as a learner can find it, with its English rendering where it differs."""
         if self.kind == "opening":
             if style == "ko":
                 return f"“{self.heading}…”로 시작하는 부분"
@@ -43,14 +47,17 @@ class Citation:
         return f"{self.heading} ({self.heading_en})"
 
     def source_label(self, style: Style = "en") -> str:
+        """Return the article's title and date as shown in a citation, with the English title in English style."""
         if style == "ko":
             return f"「{self.title}」 ({self.date_label('ko')})"
         return f"「{self.title}」 (“{self.title_en}”, {self.date_label()})"
 
     def text(self, style: Style = "en") -> str:
+        """Return the full citation: source title and date, then the heading."""
         return f"{self.source_label(style)}, {self.heading_label(style)}"
 
     def fields(self) -> dict[str, str]:
+        """Return the structured citation fields that passages and tool results carry."""
         return {"source_title": self.title, "source_title_en": self.title_en,
                 "source_date": self.date or self.date_label(), "heading": self.heading}
 
@@ -71,11 +78,13 @@ def resolve(ref: SourceRef, sources: Mapping[str, Source]) -> SourceRef:
 
 
 def citation_of(source: Source, heading: Heading) -> Citation:
+    """Build the citation of one heading of a source article."""
     return Citation(source.title.original, source.title.en, source.date.isoformat() if source.date else "",
                     source.circa or "", heading.text, heading.en or heading.text, heading.kind)
 
 
 def resolve_objective(objective: Objective, sources: Mapping[str, Source]) -> Objective:
+    """Return the objective with each fact's and reference's source id resolved to its citation."""
     facts = [f.model_copy(update={"source": resolve(f.source, sources)}) for f in objective.facts]
     refs = [resolve(r, sources) for r in objective.sources]
     return objective.model_copy(update={"facts": facts, "sources": refs})

@@ -27,6 +27,8 @@ SEARCH_STOPWORDS = frozenset("하 되 있 이 것 수 뭐 무엇 어떻 어떤 �
 
 @dataclass(frozen=True)
 class Morph:
+    """One morpheme of a Korean text as Kiwi analyses it, with the word it came from."""
+
     form: str  # the stem as written ("검색", "가져오"), lower-case and stemmed for Latin words
     tag: str  # the Sejong tag Kiwi gives ("NNG", "VV", "JKO", "EC", ...)
     eojeol: int  # index of the space-separated word it belongs to
@@ -34,6 +36,7 @@ class Morph:
 
 
 def has_hangul(text: str) -> bool:
+    """Tell whether the text contains Hangul, so Korean analysis is needed."""
     return bool(HANGUL.search(text))
 
 

@@ -20,6 +20,8 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing wrong in a curriculum file: the file, the field and what is wrong, printed on one line."""
+
     file: str
     field: str
     message: str
@@ -40,6 +42,8 @@ class CurriculumError(SkillcoachError):
 
 @dataclass(frozen=True)
 class RawCurriculum:
+    """A curriculum directory as parsed, before validation: its skills, sources, claims and the problems found."""
+
     skills: dict[str, Skill]  # file name -> skill
     sources: SourceList | None
     problems: list[Problem]

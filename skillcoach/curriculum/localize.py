@@ -25,6 +25,7 @@ def language_dir(directory: Path, lang: str) -> Path:
 
 
 def skill_files(directory: Path) -> list[Path]:
+    """Return the skill files of a curriculum directory, sorted, leaving out the sources and claims files."""
     return [p for p in sorted(directory.glob("*.yaml")) if p.name not in DATA_FILES]
 
 

@@ -24,10 +24,14 @@ MisconceptionId = Annotated[str, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$", max_l
 
 
 class Strict(BaseModel):
+    """Base of the curriculum models: unknown fields are errors and loaded values cannot change."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ItemKind(StrEnum):
+    """The kinds of question an item can be, which decides how its answer is graded."""
+
     MCQ = "mcq"
     MULTI_SELECT = "multi_select"
     TRUE_FALSE = "true_false"
@@ -64,6 +68,8 @@ class Fact(Strict):
 
 
 class Choice(Strict):
+    """One choice of a multiple-choice item, with the feedback and misconception shown when it is picked."""
+
     key: ChoiceKey
     text: str = Field(min_length=1)
     # Why a learner might pick this choice and what is wrong (or right) about it.
@@ -74,7 +80,8 @@ class Choice(Strict):
 class ConceptGroup(Strict):
     """One required idea of a short answer; matched when any phrase is stated (not negated).
 
-    Phrases match whole words by stem, with gaps of up to two words; ``word*`` matches a prefix."""
+    Phrases match whole words by stem, with gaps of up to two words; ``word*`` matches a prefix.
+    """
 
     name: str = Field(min_length=1)
     any: list[str] = Field(min_length=1)
@@ -89,6 +96,8 @@ class Misconception(Strict):
 
 
 class Rubric(Strict):
+    """How a short answer is graded: the concept groups it must contain and the misconceptions it must not."""
+
     required: list[ConceptGroup] = Field(min_length=1)
     forbidden: list[Misconception] = Field(default_factory=list)
     # Share of required groups needed for 'correct'; at least one group for 'partial'.
@@ -96,6 +105,8 @@ class Rubric(Strict):
 
 
 class Item(Strict):
+    """One question a learner answers, with its right answer, explanation and per-choice feedback."""
+
     id: ItemId
     kind: ItemKind
     difficulty: int = Field(ge=1, le=3)
@@ -120,11 +131,13 @@ class Item(Strict):
 
     @property
     def wrong_keys(self) -> list[str]:
+        """Return the keys of the choices that are not right answers."""
         right = set(self.correct_keys)
         return [c.key for c in self.choices if c.key not in right]
 
     @property
     def correct_keys(self) -> list[str]:
+        """Return the keys of the right choices; empty for true/false and short-answer items."""
         if self.kind is ItemKind.MCQ:
             return [str(self.answer)]
         if self.kind is ItemKind.MULTI_SELECT:
@@ -172,6 +185,8 @@ def _choice_answer_problem(item: Item, keys: list[str]) -> str | None:
 
 
 class Objective(Strict):
+    """One learning objective: the lesson text, its sourced facts, its prerequisites and the items that test it."""
+
     id: ObjectiveId
     title: str = Field(min_length=3)
     minutes: int = Field(ge=3, le=90)
@@ -185,14 +200,18 @@ class Objective(Strict):
 
     @property
     def skill_id(self) -> str:
+        """Return the id of the skill this objective belongs to (the part of its id before the slash)."""
         return self.id.split("/", 1)[0]
 
     @property
     def word_count(self) -> int:
+        """Return the number of words in the explanation, to check lesson length."""
         return len(self.explanation.split())
 
 
 class Skill(Strict):
+    """One skill: an ordered group of objectives, one YAML file of the curriculum."""
+
     id: Slug
     locale: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     title: str = Field(min_length=3)
@@ -218,6 +237,8 @@ class Heading(Strict):
 
 
 class Title(Strict):
+    """A source article's title as the article gives it and in our English rendering."""
+
     original: str = Field(min_length=3)  # as the article gives it
     en: str = Field(min_length=3)  # our English rendering
 
@@ -247,13 +268,17 @@ class Source(Strict):
         return self
 
     def heading(self, text: str) -> Heading | None:
+        """Return the article's heading with exactly this text, or None if it has none."""
         return next((h for h in self.headings if h.text == text), None)
 
 
 class SourceList(Strict):
+    """The source articles of sources.yaml."""
+
     sources: list[Source] = Field(min_length=1)
 
     def by_id(self) -> dict[str, Source]:
+        """Return the sources keyed by id."""
         return {s.id: s for s in self.sources}
 
 
@@ -267,4 +292,6 @@ class Claim(Strict):
 
 
 class ClaimList(Strict):
+    """The claims of claims.yaml that facts must cover."""
+
     claims: list[Claim] = Field(min_length=1)

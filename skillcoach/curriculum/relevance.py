@@ -1,5 +1,6 @@
-"""Does the curriculum answer this question? An IDF-weighted coverage score, and a short answer
-composed of whole sentences from the best passage.
+"""Does the curriculum answer this question? An IDF-weighted coverage score, and a short answer.
+
+The answer is composed of whole sentences from the best passage.
 
 BM25 always returns *something*; its raw scores do not say whether the best passage is about the
 question. Coverage does: the share of the question's information (its terms weighted by inverse
@@ -30,6 +31,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*_`])")
 
 @dataclass(frozen=True)
 class Scored:
+    """A passage with the share of the question's information it covers."""
+
     passage: Passage
     relevance: float
 
@@ -49,6 +52,7 @@ class Relevance:
         return [[t for t in doc if t not in QUESTION_WORDS] for doc in tokens]
 
     def idf(self, term: str) -> float:
+        """Return a term's inverse document frequency; a term no passage has weighs most."""
         return math.log((self._n + 1) / (self._df.get(term, 0) + 0.5))
 
     def coverage(self, question: str, text: str) -> float:

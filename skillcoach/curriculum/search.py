@@ -19,6 +19,8 @@ MIN_SCORE = 0.05
 
 @dataclass(frozen=True)
 class Passage:
+    """One searchable piece of an objective (explanation, key point, fact or example) with its citation."""
+
     skill_id: str
     objective_id: str
     kind: str  # explanation | key_point | fact | example
@@ -31,6 +33,7 @@ class Passage:
     heading: str = ""
 
     def citation(self) -> dict[str, str]:
+        """Return the passage as a citation for a face or tool result: every field but its kind."""
         data = asdict(self)
         data.pop("kind")
         return data

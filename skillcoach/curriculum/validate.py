@@ -173,6 +173,7 @@ def _cycle_problems(skills: dict[str, Skill], objectives: dict[str, tuple[str, O
 
 
 def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """Return the objectives of a prerequisite cycle in the graph, or None if there is no cycle."""
     try:
         tuple(TopologicalSorter(graph).static_order())
     except CycleError as exc:
@@ -194,4 +195,5 @@ def unreachable(graph: dict[str, list[str]]) -> set[str]:
 
 
 def format_problems(problems: Iterable[Problem]) -> str:
+    """Join the problems into one message, one problem a line."""
     return "\n".join(str(p) for p in problems)

@@ -17,6 +17,8 @@ from skillcoach.grading.answers import Grade, Verdict, grade, parse_response
 
 @dataclass(frozen=True)
 class Case:
+    """One hand-graded answer of the corpus: the item, the answer text, and the verdict it should get."""
+
     skill: str
     item_id: str
     text: str
@@ -25,6 +27,8 @@ class Case:
 
 @dataclass
 class SkillAgreement:
+    """How far the offline grader agrees with the hand grades on one skill, with the cases it got wrong."""
+
     skill: str
     correct_total: int = 0
     correct_not_wrong: int = 0
@@ -36,6 +40,7 @@ class SkillAgreement:
 
     @property
     def paraphrase_rate(self) -> float:
+        """Return the share of correct paraphrases not graded wrong, 1.0 when the skill has none."""
         return self.correct_not_wrong / self.correct_total if self.correct_total else 1.0
 
 

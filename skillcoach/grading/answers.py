@@ -27,6 +27,8 @@ IGNORED_INSTRUCTIONS = ("Text addressed to the grader was set aside: only what y
 
 
 class Verdict(StrEnum):
+    """How an answer was graded: correct, partial (part of a multi-select or short answer) or wrong."""
+
     CORRECT = "correct"
     PARTIAL = "partial"
     WRONG = "wrong"
@@ -95,7 +97,8 @@ def parse_response(item: Item, text: str, max_chars: int = 2000) -> str:
     """The canonical response for ``item`` ('b', 'a,c', 'true', or free text).
 
     Free text is normalised first (NFKC, no zero-width or bidi characters), so what is stored, graded,
-    guarded and shown to a model judge is one canonical string; choice keys are parsed as typed."""
+    guarded and shown to a model judge is one canonical string; choice keys are parsed as typed.
+    """
     if item.kind is ItemKind.SHORT_ANSWER:
         return clean_text(normalise_text(text), max_chars)
     folded = clean_text(text, max_chars)

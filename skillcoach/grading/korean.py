@@ -56,6 +56,7 @@ def phrase_parts(phrase: str) -> tuple[tuple[str, bool], ...]:
 
 
 def is_negator(token: Token) -> bool:
+    """Tell whether a Korean token negates its clause: a negating word, or a negating verb used as predicate."""
     if token.punct:
         return False
     return token.stem in NEGATORS or (token.stem in VERB_NEGATORS and token.tag in PREDICATE_TAGS)
@@ -145,8 +146,11 @@ def _negated_before(tokens: list[Token], start: int) -> bool:
 
 
 def is_keyword_list(tokens: list[Token]) -> bool:
-    """A heap of words, not a Korean sentence: no sentence or clause ending ("검색, 인용, 근거, 출처"),
-    or hardly a predicate among many nouns."""
+    """Tell whether a Korean answer is a heap of words rather than a sentence.
+
+    A heap has no sentence or clause ending ("검색, 인용, 근거, 출처"), or hardly a predicate
+    among many nouns.
+    """
     words = [t for t in tokens if not t.punct]
     if len(words) < 3:
         return False

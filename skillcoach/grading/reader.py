@@ -56,6 +56,8 @@ _POST_FIRST = frozenset(p[0] for p in POST_NEGATORS)
 
 @dataclass(frozen=True)
 class Token:
+    """One word of an answer as the grader reads it: the word, its stem, and the sentence it is in."""
+
     word: str
     stem: str
     sentence: int
@@ -68,6 +70,8 @@ class Token:
 
 @dataclass(frozen=True)
 class Match:
+    """Where a phrase was found in an answer's tokens, and whether a negation covers it."""
+
     start: int  # index of the first matched token
     end: int  # index of the last matched token
     negated: bool

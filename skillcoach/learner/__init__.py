@@ -1,0 +1,1 @@
+"""The learner model: BKT mastery, reviews, lessons, profiles, and progress reports as plain data."""

@@ -27,6 +27,8 @@ WEIGHTY = 0.5  # evidence weighed below this does not count towards the varied-e
 
 @dataclass(frozen=True)
 class BKTParams:
+    """Bayesian Knowledge Tracing parameters: the chance of knowing at first, of learning per answer, of slipping."""
+
     # p_learn 0.1 and p_slip 0.15 (rather than 0.15 and 0.1) take four right answers on 4-choice
     # items to reach 0.95, not three: simulated learners who learn gradually were declared
     # mastered too early with three (bench/learning.py: premature mastery 20 % -> 14 %).
@@ -55,14 +57,17 @@ class Evidence:
 
     @property
     def right_weight(self) -> float:
+        """Return how much a right answer counts: the grader's confidence, discounted for each hint used."""
         return self.confidence * HINT_CREDIT[min(max(self.hints, 0), MAX_HINTS)]
 
     @property
     def wrong_weight(self) -> float:
+        """Return how much a wrong answer counts: the grader's confidence (hints do not soften it)."""
         return self.confidence
 
     @property
     def right(self) -> bool:
+        """Tell whether the score counts as a right answer."""
         return self.score >= RIGHT_SCORE
 
 

@@ -28,11 +28,14 @@ class CsvError(SkillcoachError, ValueError):
 
 @dataclass(frozen=True)
 class CsvLearners:
+    """The learner updates read from a CSV, and a line for each row that could not be used."""
+
     updates: list[LearnerUpdate]
     problems: list[str]  # one 'line N: ...' per bad row
 
 
 def read_learners_csv(path: Path, known_skills: Collection[str]) -> CsvLearners:
+    """Read a learners CSV file; CsvError with one line if the file cannot be read as UTF-8 CSV."""
     try:
         text = path.read_text(encoding="utf-8-sig")  # a BOM, as spreadsheets write it, is not part of the header
     except FileNotFoundError:
@@ -45,6 +48,7 @@ def read_learners_csv(path: Path, known_skills: Collection[str]) -> CsvLearners:
 
 
 def parse_learners_csv(text: str, known_skills: Collection[str], source: str = "CSV") -> CsvLearners:
+    """Parse learners CSV text into updates, collecting one problem per bad row; CsvError if the CSV is malformed."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = _header(next(reader, None), source)

@@ -43,6 +43,8 @@ class Response:
 
 @dataclass(frozen=True)
 class Fit:
+    """The BKT parameters fitted for one objective, with held-out log loss of the fit and of the defaults."""
+
     objective_id: str
     attempts: int
     learners: int
@@ -56,12 +58,13 @@ class Fit:
     log_loss_fitted: float | None
 
     def to_dict(self) -> dict[str, object]:
+        """Return the fit as a plain dict, for JSON output."""
         return asdict(self)
 
 
 def sequences(rows: Iterable[tuple[str, str, str, float]], items: Mapping[str, Item],
               rates: GuessRates = DEFAULT_RATES) -> dict[str, dict[str, list[Response]]]:
-    """objective -> learner -> responses, from (learner, objective, item, score) rows in log order."""
+    """Group (learner, objective, item, score) rows, in log order, into responses by objective, then learner."""
     out: dict[str, dict[str, list[Response]]] = defaultdict(lambda: defaultdict(list))
     for learner, objective, item_id, score in rows:
         item = items.get(item_id)
@@ -85,6 +88,7 @@ def predictions(seq: Sequence[Response], p_init: float, p_learn: float, p_slip: 
 
 
 def log_loss(seqs: Iterable[Sequence[Response]], params: tuple[float, float, float, float]) -> tuple[float, int]:
+    """Return the mean log loss of the BKT predictions over the sequences, and how many responses it counts."""
     total, count = 0.0, 0
     for seq in seqs:
         for r, p in zip(seq, predictions(seq, *params), strict=True):
@@ -119,6 +123,7 @@ def _vectorised_loglik(seqs: Sequence[Sequence[Response]]) -> np.ndarray:
 
 def fit_objective(objective_id: str, by_learner: Mapping[str, list[Response]], defaults: BKTParams = DEFAULT_PARAMS,
                   min_attempts: int = MIN_ATTEMPTS) -> Fit:
+    """Fit one objective's parameters on the training learners, or keep the defaults when attempts are too few."""
     held = {k: v for k, v in by_learner.items() if _held_out(k)}
     train = [v for k, v in by_learner.items() if k not in held]
     default = (defaults.p_init, defaults.p_learn, defaults.p_slip, 1.0)
@@ -145,6 +150,7 @@ def _held_out(learner_id: str) -> bool:
 
 def fit_all(seqs: Mapping[str, Mapping[str, list[Response]]], defaults: BKTParams = DEFAULT_PARAMS,
             min_attempts: int = MIN_ATTEMPTS) -> list[Fit]:
+    """Fit every objective of the sequences, in objective id order."""
     return [fit_objective(oid, seqs[oid], defaults, min_attempts) for oid in sorted(seqs)]
 
 

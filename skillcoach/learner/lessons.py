@@ -21,6 +21,7 @@ def lesson_kind(shown: int, activity: str) -> str:
 
 
 def brief_lesson(objective: Objective, reason: str) -> str:
+    """Write a short lesson for a returning learner: the key points again and the example."""
     parts = [f"## {objective.title}", f"_{reason}_", "**The key points, once more**"]
     parts += [f"- {point}" for point in objective.key_points]
     parts += ["**Example**", objective.example.strip()]
@@ -33,6 +34,7 @@ def worked_item(objective: Objective, shown: int) -> Item:
 
 
 def worked_lesson(objective: Objective, item: Item, reason: str) -> str:
+    """Write a worked-example lesson: a question answered step by step, with why the wrong choices are wrong."""
     parts = [f"## {objective.title}: a worked example", f"_{reason}_", f"**Question.** {item.prompt}"]
     parts += [f"- ({c.key}) {c.text}" for c in item.choices]
     parts += [f"**Answer.** {_answer_text(item)}", f"**Why.** {item.explanation}"]

@@ -28,6 +28,8 @@ MISSES_TO_FAIL = 2  # consecutive confident misses in reviews that fail the revi
 
 
 class Change(StrEnum):
+    """How an answer moved an objective's mastery: not at all, to provisional, confirmed, or revoked."""
+
     NONE = "none"
     PROVISIONAL = "provisional"
     CONFIRMED = "confirmed"
@@ -55,6 +57,7 @@ class MasteryState:
 
     @property
     def status(self) -> str:
+        """Return where the objective stands: new, learning, provisional or mastered."""
         if self.mastered_at is not None:
             return "mastered"
         if self.provisional_at is not None:

@@ -31,6 +31,8 @@ class InvalidProfile(SkillcoachError, ValueError):
 
 @dataclass(frozen=True)
 class LearnerProfile:
+    """What the coach knows of a learner: name, weekly study minutes, goal skills, study days and timezone."""
+
     id: str
     name: str = ""
     weekly_minutes: int = DEFAULT_WEEKLY_MINUTES
@@ -49,6 +51,7 @@ class StudyState:
 
 
 def parse_name(text: str) -> str:
+    """Return the trimmed name; InvalidProfile if it is too long or spans lines."""
     name = text.strip()
     if len(name) > MAX_NAME_CHARS or any(ch in name for ch in "\r\n\t"):
         raise InvalidProfile(f"name: use one line of at most {MAX_NAME_CHARS} characters")
@@ -56,6 +59,7 @@ def parse_name(text: str) -> str:
 
 
 def parse_minutes(text: str | int) -> int:
+    """Return the weekly study minutes as an int; InvalidProfile if not a whole number in the allowed range."""
     try:
         minutes = int(str(text).strip())
     except ValueError:
@@ -67,6 +71,7 @@ def parse_minutes(text: str | int) -> int:
 
 
 def split_list(text: str) -> list[str]:
+    """Split a ';'-separated profile field into its non-empty, trimmed parts."""
     return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
 
 
@@ -80,6 +85,7 @@ def parse_days(text: str) -> tuple[str, ...]:
 
 
 def parse_goals(text: str, known_skills: Collection[str]) -> tuple[str, ...]:
+    """Return the goal skill ids, each once in the order given; InvalidProfile if one is not in the curriculum."""
     goals = list(dict.fromkeys(split_list(text)))
     unknown = [goal for goal in goals if goal not in known_skills]
     if unknown:
@@ -89,6 +95,7 @@ def parse_goals(text: str, known_skills: Collection[str]) -> tuple[str, ...]:
 
 
 def check_timezone(name: str) -> str:
+    """Return the trimmed timezone name; InvalidProfile if it is not an IANA time zone."""
     zone = name.strip()
     try:
         ZoneInfo(zone)

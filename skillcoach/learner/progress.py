@@ -1,5 +1,8 @@
-"""The learner's progress as plain data: per skill, per objective, reviews due, recurring
-misconceptions, and (``evidence_report``) the attempts behind one objective's estimate."""
+"""The learner's progress as plain data, for every face to show.
+
+Per skill, per objective, reviews due, recurring misconceptions, and (``evidence_report``) the
+attempts behind one objective's estimate.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +21,14 @@ PROMPT_CHARS = 80
 
 
 class UnknownObjective(SkillcoachError, KeyError):
+    """Raised when a report asks for an objective the curriculum does not have; prints the message alone."""
+
     def __str__(self) -> str:
         return str(self.args[0])
 
 
 def progress_report(curriculum: Curriculum, store: Store, learner_id: str, now: datetime) -> dict[str, Any]:
+    """Report the learner's progress: mastery per skill and objective, reviews due and recurring misconceptions."""
     states = store.states(learner_id)
     skills = []
     for skill in curriculum.skills:

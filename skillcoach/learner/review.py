@@ -19,6 +19,7 @@ RATING_FOR_VERDICT = {Verdict.WRONG: Rating.Again, Verdict.PARTIAL: Rating.Hard,
 
 @cache
 def scheduler() -> Scheduler:
+    """Return the FSRS scheduler that times reviews of mastered objectives."""
     # No same-day learning steps (an objective is studied in a session, reviewed days later)
     # and no fuzzing, so schedules are reproducible.
     return Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(), enable_fuzzing=False)
@@ -40,6 +41,7 @@ def review(card: dict[str, Any], verdict: Verdict, now: datetime) -> dict[str, A
 
 
 def due_at(card: dict[str, Any]) -> datetime:
+    """Return when the card's next review is due."""
     return datetime.fromisoformat(card["due"])
 
 
@@ -49,4 +51,5 @@ def retrievability(card: dict[str, Any], at: datetime) -> float:
 
 
 def utcnow() -> datetime:
+    """Return the current time in UTC, the clock every stored timestamp uses."""
     return datetime.now(UTC)

@@ -23,8 +23,12 @@ RECURRING_WRONG = 2
 
 
 def study_stats(curriculum: Curriculum, store: Store, learner_id: str, now: datetime) -> dict[str, Any]:
-    """{'objective_status', 'review_forecast', 'next_reviews', 'streak_days', 'study_days', 'minutes_studied',
-    'recurring_mistakes'}."""
+    """Gather the learner's study statistics for the dashboard.
+
+    Returns:
+        A dict with 'objective_status', 'review_forecast', 'next_reviews', 'streak_days', 'study_days',
+        'minutes_studied' and 'recurring_mistakes'.
+    """
     titles = {oid: o.title for oid, o in curriculum.objectives.items()}
     zone = _zone(store, learner_id)
     attempts = store.attempts(learner_id=learner_id)
@@ -42,7 +46,7 @@ def study_stats(curriculum: Curriculum, store: Store, learner_id: str, now: date
 
 
 def objective_status(curriculum: Curriculum, mastered: set[str], known: dict[str, Any]) -> dict[str, str]:
-    """mastered | in_progress (answered, not mastered) | ready (prerequisites mastered) | locked."""
+    """Give each objective its status: mastered, in_progress (answered), ready (prerequisites mastered) or locked."""
     status = {}
     for oid, objective in curriculum.objectives.items():
         if oid in mastered:

@@ -33,6 +33,7 @@ class LangfusePrompts:
     _failed: set[str] = field(default_factory=set)
 
     def get(self, name: str) -> Prompt:
+        """Return the prompt from Langfuse, or the local file if Langfuse fails (and from then on for that name)."""
         local = load_local(self.directory, name)
         if name in self._failed:
             return local

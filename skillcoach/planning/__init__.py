@@ -1,0 +1,1 @@
+"""Planning: which objective a session takes next, the weekly plan, pacing, and ISO weeks."""

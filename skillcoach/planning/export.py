@@ -13,6 +13,7 @@ KIND_LABEL = {"learn": "Learn", "review": "Review"}
 
 
 def plan_markdown(plan: dict[str, Any], narrative: str) -> str:
+    """Write the weekly plan as Markdown: the narrative, the totals, then each day's blocks with their reasons."""
     totals = plan["totals"]
     lines = [f"# Week {plan['week']} for {plan['learner_id']}", "", narrative, "",
              f"{totals['minutes']} of {plan['budget_minutes']} minutes planned "

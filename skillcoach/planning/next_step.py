@@ -1,5 +1,6 @@
-"""Which objective a session takes next: confirmations and due reviews (up to a share of the
-session), then the learner's fringe.
+"""Which objective a session takes next: confirmations and due reviews first, then the learner's fringe.
+
+Confirmations and due reviews take up to a share of the session.
 
 The fringe is every objective not yet mastered (nor waiting, provisionally mastered, for its
 confirmation on a later day) whose prerequisites are all mastered, limited to the goal skills
@@ -27,6 +28,8 @@ STUCK_SESSIONS = 2  # sessions in a row without progress on an objective before 
 
 @dataclass(frozen=True)
 class Step:
+    """What a session does next: the objective, how (lesson, review or confirmation), and why."""
+
     objective_id: str
     mode: Mode
     reason: str

@@ -44,6 +44,8 @@ class NothingToPlan(PlanningError):
 
 @dataclass(frozen=True)
 class PlanRules:
+    """The tunable rules of the weekly planner: review share, block lengths, day limits and start time."""
+
     review_share: float = 0.4  # the most of the budget reviews take while something is left to learn
     review_minutes: int = 5  # one review: a question or two on a mastered objective
     min_block_minutes: int = 10  # shorter than this is not worth starting an objective
@@ -79,7 +81,9 @@ class WeeklyPlanner:
     def plan(self, profile: LearnerProfile, state: StudyState, week: str,
              now: datetime | None = None) -> dict[str, Any]:
         """The plan for ``week`` ('2026-W48'); raises PlanningError or NothingToPlan with a clear message.
-        With ``now``, the current week keeps only the study days still ahead (in the learner's zone)."""
+
+        With ``now``, the current week keeps only the study days still ahead (in the learner's zone).
+        """
         zone = self._check(profile)
         monday, sunday = parse_week(week)
         days = [monday + timedelta(days=WEEKDAYS.index(d)) for d in profile.days or self.rules.default_days]
@@ -253,7 +257,9 @@ class WeeklyPlanner:
 
 def days_ahead(days: list[date], now: datetime, zone: ZoneInfo, start: time, week: str) -> list[date]:
     """Study days of the current week whose first block (at ``start``) is still ahead of ``now``.
-    A past or future week keeps its days: the CLI asks for --force before planning a past week."""
+
+    A past or future week keeps its days: the CLI asks for --force before planning a past week.
+    """
     local = now.astimezone(zone)
     monday, sunday = parse_week(week)
     if not monday <= local.date() <= sunday:

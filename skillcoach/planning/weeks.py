@@ -11,10 +11,13 @@ WEEK = re.compile(r"^([0-9]{4})-W([0-9]{2})$")  # ASCII digits only: '２０２�
 
 
 class InvalidWeek(SkillcoachError, ValueError):
+    """Raised when a week is not an ISO week like 2026-W48."""
+
     pass
 
 
 def iso_week(moment: datetime | date) -> str:
+    """Return the ISO week (e.g. '2026-W48') a date or moment falls in."""
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
 

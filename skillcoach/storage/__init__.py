@@ -1,0 +1,1 @@
+"""Persistence: the tables, migrations, repository functions, session leases and database connections."""

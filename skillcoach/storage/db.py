@@ -152,6 +152,7 @@ def _at_head(engine: Engine) -> bool:
 
 
 def describe_db_error(exc: Exception, engine: Engine) -> str:
+    """Turn a database error into one line that names the database (password hidden) and what to do about it."""
     text = str(getattr(exc, "orig", exc))
     where = engine.url.render_as_string(hide_password=True)
     options = options_of(engine)
@@ -169,6 +170,7 @@ def describe_db_error(exc: Exception, engine: Engine) -> str:
 
 
 def locked_message(where: str, options: DatabaseOptions) -> str:
+    """Explain a SQLite file that stayed locked past the busy timeout and retries, and point to Postgres."""
     return (f"the database {where} stayed locked by other writers for over "
             f"SKILLCOACH_SQLITE_BUSY_TIMEOUT={options.sqlite_busy_timeout:g} s and {options.lock_retries} retries; "
             "SQLite serves a few dozen concurrent sessions per file: for more, use Postgres "
@@ -181,10 +183,12 @@ def is_locked(exc: BaseException) -> bool:
 
 
 def open_database(url: str, options: DatabaseOptions | None = None) -> sessionmaker[Session]:
+    """Connect to the database at ``url``, bring its schema up to date, and return a session factory."""
     engine = make_engine(url, options)
     migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
 
 
 def table_names(engine: Engine) -> list[str]:
+    """List the database's table names, sorted, to check what the migrations created."""
     return sorted(inspect(engine).get_table_names())

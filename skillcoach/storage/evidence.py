@@ -29,6 +29,8 @@ Dependents = Callable[[str], list[str]]  # objective id -> the objectives that l
 
 @dataclass(frozen=True)
 class AttemptResult:
+    """What recording one graded attempt did to its objective: mastery before and after, and the status change."""
+
     mastery_before: float
     mastery_after: float
     mastered: bool
@@ -77,6 +79,7 @@ def misconceptions_of(item: Item, response: str, grade: Grade) -> list[tuple[str
 
 
 def observation(attempt: Attempt, item: Item) -> Observation:
+    """Turn a stored attempt into the evidence the pure learner model folds (score, confidence, hints, review)."""
     details = attempt.details or {}
     evidence = Evidence(attempt.score, float(details.get("confidence", 1.0)), int(details.get("hints", 0)))
     return Observation(item, evidence, attempt.mode == "review", review_time(attempt.created_at),
@@ -89,6 +92,7 @@ def review_time(moment: datetime) -> datetime:
 
 
 def state_of(row: ObjectiveState | None) -> MasteryState:
+    """Load an objective's mastery state from its row; a learner with no row starts from the empty state."""
     if row is None:
         return MasteryState()
     knowledge = ObjectiveKnowledge(p_mastery=row.p_mastery, responses=row.responses, items=frozenset(row.items),
@@ -102,6 +106,7 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def write_state(db: Session, learner_id: str, objective_id: str, state: MasteryState, now: datetime) -> ObjectiveState:
+    """Store an objective's mastery state, creating its row on the learner's first answer."""
     row = db.get(ObjectiveState, (learner_id, objective_id))
     if row is None:
         row = ObjectiveState(learner_id=learner_id, objective_id=objective_id, p_mastery=0.0, items=[], responses=0,
@@ -155,6 +160,7 @@ def recheck_dependents(db: Session, learner_id: str, objective_ids: list[str], n
 
 
 def put_card(db: Session, learner_id: str, objective_id: str, card: dict[str, Any]) -> None:
+    """Save an objective's review card and its due time, creating the row if it is the first."""
     row = db.get(ReviewCard, (learner_id, objective_id))
     if row is None:
         db.add(ReviewCard(learner_id=learner_id, objective_id=objective_id, card=card, due=review.due_at(card)))
@@ -163,6 +169,7 @@ def put_card(db: Session, learner_id: str, objective_id: str, card: dict[str, An
 
 
 def drop_card(db: Session, learner_id: str, objective_id: str) -> None:
+    """Remove an objective's review card, if it has one, so it is no longer scheduled."""
     row = db.get(ReviewCard, (learner_id, objective_id))
     if row is not None:
         db.delete(row)
@@ -182,6 +189,7 @@ def _count_misconceptions(db: Session, attempt: Attempt, mistakes: list[tuple[st
 
 
 def objective_attempts(db: Session, learner_id: str, objective_id: str) -> list[Attempt]:
+    """Return the learner's attempts on one objective in the order they were made, to replay them."""
     query = (select(Attempt).where(Attempt.learner_id == learner_id, Attempt.objective_id == objective_id)
              .order_by(Attempt.created_at, Attempt.id))
     return list(db.scalars(query))

@@ -25,12 +25,16 @@ _CARD_ROWS = select(ReviewCard.objective_id, ReviewCard.card).where(ReviewCard.l
 
 
 class UnknownLearner(SkillcoachError, LookupError):
+    """Raised when a learner id names nobody; the message says how to add the learner."""
+
     def __init__(self, learner_id: str):
         super().__init__(f"no learner {learner_id!r}: add one with 'skillcoach learner add {learner_id}' "
                          "or 'skillcoach learner import FILE.csv'")
 
 
 class LearnerExists(SkillcoachError, ValueError):
+    """Raised when adding a learner whose id is taken; the message says how to change the learner instead."""
+
     def __init__(self, learner_id: str):
         super().__init__(f"learner {learner_id!r} already exists: change it with 'skillcoach learner import FILE.csv'")
 
@@ -45,11 +49,14 @@ class LearnerUpdate:
 
 @dataclass(frozen=True)
 class ImportCounts:
+    """How many learners a CSV import added and how many it updated."""
+
     added: int
     updated: int
 
 
 def profile_of(row: Learner) -> LearnerProfile:
+    """Turn a learner row into the profile the planner and the faces read."""
     return LearnerProfile(id=row.id, name=row.name, weekly_minutes=row.weekly_minutes, goals=tuple(row.goals),
                           days=tuple(row.days), timezone=row.timezone)
 
@@ -86,17 +93,20 @@ def upsert_learners(store: Store, updates: list[LearnerUpdate], now: datetime) -
 
 
 def get_profile(store: Store, learner_id: str) -> LearnerProfile:
+    """Return a learner's profile; UnknownLearner if there is no such learner."""
     check_learner_id(learner_id)
     with store.transaction() as db:
         return profile_of(_row(db, learner_id))
 
 
 def list_profiles(store: Store) -> list[LearnerProfile]:
+    """Return every learner's profile, ordered by id."""
     with store.transaction() as db:
         return [profile_of(row) for row in db.scalars(select(Learner).order_by(Learner.id))]
 
 
 def learner_ids(store: Store) -> list[str]:
+    """Return every learner id, sorted, for batch jobs that visit each learner."""
     with store.transaction() as db:
         return list(db.scalars(select(Learner.id).order_by(Learner.id)))
 

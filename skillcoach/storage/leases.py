@@ -27,6 +27,8 @@ from skillcoach.storage.store import Store
 
 
 class SessionLease(Base):
+    """The table row saying which process holds a session, and until when (epoch seconds)."""
+
     __tablename__ = "session_leases"
 
     session_id: Mapped[str] = mapped_column(String(64), ForeignKey("sessions.id"), primary_key=True)
@@ -50,6 +52,7 @@ class Holder:
 
     @classmethod
     def here(cls) -> Holder:
+        """Make a holder for this process, unique even when the process runs several coaches."""
         host, pid = socket.gethostname()[:100], os.getpid()
         return cls(f"{host}:{pid}:{uuid.uuid4().hex[:12]}", host, pid)
 
@@ -143,6 +146,7 @@ def holder_of(store: Store, session_id: str) -> SessionLease | None:
 
 
 def busy_message(lease: SessionLease | None) -> str:
+    """Tell the learner who holds the session and until when, and how to go on without it."""
     if lease is None:
         return "this session is open elsewhere; try again in a moment"
     until = datetime.fromtimestamp(lease.expires_at, tz=UTC).strftime("%H:%M:%S UTC")

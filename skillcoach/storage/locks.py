@@ -61,6 +61,7 @@ def wait_for(try_lock: Callable[[], bool], limit: float = 300.0) -> None:
 
 
 def sqlite_path(database: str) -> Path | None:
+    """Return the file behind a SQLite database name, or None for an in-memory database."""
     return None if database in ("", ":memory:") else Path(database)
 
 

@@ -10,10 +10,14 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
+    """Base of every table; maps dicts and lists to JSON columns and datetimes to timezone-aware columns."""
+
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
 
 
 class Learner(Base):
+    """A learner: name, weekly study time, goals, study days and timezone."""
+
     __tablename__ = "learners"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -26,6 +30,8 @@ class Learner(Base):
 
 
 class CoachingSession(Base):
+    """One coaching session: its learner, length, mode, status and end-of-session summary."""
+
     __tablename__ = "sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -130,6 +136,8 @@ class ReviewCard(Base):
 
 
 class WeeklyPlan(Base):
+    """The plan made for a learner for one ISO week, with its narrative; one per learner and week."""
+
     __tablename__ = "weekly_plans"
     __table_args__ = (UniqueConstraint("learner_id", "week"),)
 

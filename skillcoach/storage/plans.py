@@ -20,6 +20,8 @@ from skillcoach.storage.store import Store, as_utc
 
 @dataclass(frozen=True)
 class StoredPlan:
+    """A weekly plan as stored, detached from the database session."""
+
     learner_id: str
     week: str
     plan: dict[str, Any]
@@ -43,6 +45,7 @@ def save_plans(store: Store, plans: list[StoredPlan], *, replace: bool = False) 
 
 
 def get_plan(store: Store, learner_id: str, week: str) -> StoredPlan | None:
+    """Return a learner's plan for an ISO week, or None if none was made."""
     with store.transaction() as db:
         row = db.scalars(select(WeeklyPlan).where(WeeklyPlan.learner_id == learner_id,
                                                   WeeklyPlan.week == week)).first()
@@ -50,11 +53,13 @@ def get_plan(store: Store, learner_id: str, week: str) -> StoredPlan | None:
 
 
 def planned_learners(store: Store, week: str) -> set[str]:
+    """Return the learners who already have a plan for the week, so a batch run can skip them."""
     with store.transaction() as db:
         return set(db.scalars(select(WeeklyPlan.learner_id).where(WeeklyPlan.week == week)))
 
 
 def planned_weeks(store: Store, learner_id: str) -> list[str]:
+    """Return the ISO weeks a learner has plans for, oldest first."""
     with store.transaction() as db:
         return list(db.scalars(select(WeeklyPlan.week).where(WeeklyPlan.learner_id == learner_id)
                                .order_by(WeeklyPlan.week)))

@@ -35,6 +35,7 @@ class PoolConnection(psycopg.Connection):
     """
 
     def add_notice_handler(self, callback: Any) -> None:
+        """Register a notice handler once, replacing the copy SQLAlchemy added on an earlier borrow."""
         with suppress(ValueError):
             self.remove_notice_handler(callback)
         super().add_notice_handler(callback)
@@ -108,11 +109,13 @@ def first_contact(conninfo: str, options: DatabaseOptions) -> None:
 
 
 def first_line(exc: BaseException) -> str:
+    """Return the first line of an error's message, or its class name when the message is empty."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
 
 def is_full(reason: str) -> bool:
+    """Tell whether a connection failure means the server has no connection slots left."""
     return any(marker in reason for marker in FULL_SERVER)
 
 
@@ -145,6 +148,7 @@ def describe_pool_error(exc: BaseException, conninfo: str, options: DatabaseOpti
 
 
 def hide_password(conninfo: str) -> str:
+    """Return a connection string safe to show: its password hidden, or only the host part if it will not parse."""
     from sqlalchemy.engine import make_url
 
     try:

@@ -30,6 +30,7 @@ def read_only_sqlite(url: str) -> bool:
 
 
 def read_only_engine(url: str) -> Engine:
+    """Open a SQLite file read-only and immutable, so reading it never takes a lock or changes it."""
     path = sqlite_path(url)
     assert path is not None
     uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"

@@ -53,10 +53,13 @@ LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 
 
 class InvalidLearnerId(SkillcoachError, ValueError):
+    """Raised when a learner id has characters or a length that ids may not have."""
+
     pass
 
 
 def check_learner_id(learner_id: str) -> str:
+    """Return the learner id if it is well formed; InvalidLearnerId with the rule otherwise."""
     if not LEARNER_ID.fullmatch(learner_id or ""):
         raise InvalidLearnerId(
             f"invalid learner id {learner_id!r}: use 1-64 letters, digits, '.', '_', '-' or '@', "
@@ -85,6 +88,11 @@ class Store:
     Safe to share between threads: each transaction takes its own connection. Write
     transactions are retried whole (with backoff, ``lock_retries`` times) when SQLite stays
     locked past its busy timeout; after that the error tells the operator to move to Postgres.
+
+    Args:
+        url: the SQLAlchemy URL of the database; its schema is migrated on opening.
+        model: the learner model that folds attempts into mastery (the default parameters if None).
+        options: busy timeout, lock retries and pool sizes (from the environment if None).
     """
 
     def __init__(self, url: str, model: LearnerModel | None = None, options: DatabaseOptions | None = None):
@@ -95,6 +103,7 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        """Run a block in one transaction; a locked or failing database becomes a one-line SkillcoachError."""
         try:
             with self._sessions.begin() as session:
                 yield session
@@ -118,6 +127,7 @@ class Store:
     # -- learners -------------------------------------------------------------
     @retry_locked
     def ensure_learner(self, learner_id: str, now: datetime | None = None) -> Learner:
+        """Return the learner, creating it with default settings if it does not exist yet."""
         check_learner_id(learner_id)
         with self.transaction() as db:
             learner = db.get(Learner, learner_id)
@@ -128,10 +138,12 @@ class Store:
             return learner
 
     def get_learner(self, learner_id: str) -> Learner | None:
+        """Return the learner row, or None if there is no such learner."""
         with self.transaction() as db:
             return db.get(Learner, learner_id)
 
     def list_learners(self) -> list[Learner]:
+        """Return every learner row, ordered by id."""
         with self.transaction() as db:
             return list(db.scalars(select(Learner).order_by(Learner.id)))
 
@@ -140,6 +152,7 @@ class Store:
     def open_session(self, learner_id: str, minutes: int, mode: str = "interactive", *,
                      session_id: str | None = None, started_at: datetime | None = None,
                      status: str = "active") -> CoachingSession:
+        """Start a coaching session for the learner and return its row (a new id unless ``session_id`` is given)."""
         with self.transaction() as db:
             row = CoachingSession(id=session_id or uuid.uuid4().hex, learner_id=learner_id, minutes=minutes,
                                   mode=mode, status=status, started_at=started_at or review.utcnow(), summary={})
@@ -147,6 +160,7 @@ class Store:
             return row
 
     def active_session(self, learner_id: str) -> CoachingSession | None:
+        """Return the learner's most recent unfinished interactive session, to resume it, or None."""
         with self.transaction() as db:
             query = (select(CoachingSession)
                      .where(CoachingSession.learner_id == learner_id, CoachingSession.status == "active",
@@ -155,10 +169,12 @@ class Store:
             return db.scalars(query).first()
 
     def get_session(self, session_id: str) -> CoachingSession | None:
+        """Return the session row, or None if there is no such session."""
         with self.transaction() as db:
             return db.get(CoachingSession, session_id)
 
     def list_sessions(self, learner_id: str | None = None) -> list[CoachingSession]:
+        """Return the sessions in the order they started, all of them or one learner's."""
         with self.transaction() as db:
             query = select(CoachingSession).order_by(CoachingSession.started_at)
             if learner_id:
@@ -167,6 +183,7 @@ class Store:
 
     @retry_locked
     def finish_session(self, session_id: str, summary: dict[str, Any]) -> None:
+        """Mark the session finished with its summary; a session already finished is left as it was."""
         with self.transaction() as db:
             row = db.get(CoachingSession, session_id)
             if row is not None and row.status != "finished":
@@ -195,22 +212,26 @@ class Store:
                 session.tokens = (session.tokens or 0) + tokens
 
     def turns(self, session_id: str) -> list[Turn]:
+        """Return the session's recorded turns in order, for replay."""
         with self.transaction() as db:
             return list(db.scalars(select(Turn).where(Turn.session_id == session_id).order_by(Turn.number)))
 
     # -- learner model --------------------------------------------------------
     def knowledge(self, learner_id: str) -> dict[str, ObjectiveKnowledge]:
+        """Return the learner's knowledge of each objective they have answered, keyed by objective id."""
         with self.transaction() as db:
             rows = db.scalars(select(ObjectiveState).where(ObjectiveState.learner_id == learner_id))
             return {r.objective_id: _knowledge(r) for r in rows}
 
     def mastered(self, learner_id: str) -> set[str]:
+        """Return the ids of the objectives the learner has mastered."""
         with self.transaction() as db:
             rows = db.scalars(select(ObjectiveState.objective_id).where(
                 ObjectiveState.learner_id == learner_id, ObjectiveState.mastered_at.is_not(None)))
             return set(rows)
 
     def review_cards(self, learner_id: str) -> dict[str, dict[str, Any]]:
+        """Return the learner's review cards, keyed by objective id."""
         with self.transaction() as db:
             rows = db.scalars(select(ReviewCard).where(ReviewCard.learner_id == learner_id))
             return {r.objective_id: r.card for r in rows}
@@ -245,6 +266,7 @@ class Store:
                 return _stored_result(db, existing)
 
     def weekly_plan(self, learner_id: str, week: str) -> dict[str, Any] | None:
+        """Return the plan stored for the learner and ISO week, or None."""
         with self.transaction() as db:
             row = db.scalars(select(WeeklyPlan).where(
                 WeeklyPlan.learner_id == learner_id, WeeklyPlan.week == week)).first()
@@ -258,6 +280,7 @@ class Store:
             return {item_id: int(n) for item_id, n in rows}
 
     def attempts(self, *, session_id: str | None = None, learner_id: str | None = None) -> list[Attempt]:
+        """Return attempts in the order they were recorded, filtered by session, learner, both or neither."""
         with self.transaction() as db:
             query = select(Attempt).order_by(Attempt.id)
             if session_id:
@@ -293,6 +316,7 @@ class Store:
                                            lambda o: dependents(curriculum, o), now) for oid in oids}
 
     def last_graded(self, session_id: str) -> Attempt | None:
+        """Return the session's latest graded attempt, the one a dispute would refer to, or None."""
         with self.transaction() as db:
             return db.scalars(select(Attempt).where(Attempt.session_id == session_id)
                               .order_by(Attempt.turn.desc())).first()
@@ -325,6 +349,7 @@ class Store:
                                      lambda o: dependents(curriculum, o), now)
 
     def disputes(self, learner_id: str | None = None) -> list[Attempt]:
+        """Return the disputed attempts in the order they were made, all of them or one learner's."""
         with self.transaction() as db:
             query = select(Attempt).where(Attempt.disputed.is_(True)).order_by(Attempt.id)
             if learner_id:
@@ -344,6 +369,7 @@ class Store:
             return objective_attempts(db, learner_id, objective_id)
 
     def misconceptions(self, learner_id: str) -> list[LearnerMisconception]:
+        """Return the learner's recorded misconceptions, most frequent first."""
         with self.transaction() as db:
             return list(db.scalars(select(LearnerMisconception).where(LearnerMisconception.learner_id == learner_id)
                                    .order_by(LearnerMisconception.count.desc(), LearnerMisconception.misconception_id)))
@@ -389,6 +415,8 @@ def _stored_result(db: Session, attempt: Attempt) -> AttemptResult:
 
 
 class UnknownAttempt(SkillcoachError, LookupError):
+    """Raised when an attempt id names no recorded attempt."""
+
     pass
 
 

@@ -29,6 +29,13 @@ NOISY_LOGGERS = ("langfuse", "opentelemetry.exporter.otlp.proto.http", "opentele
 
 
 class LangfuseTracer:
+    """Traces every turn to Langfuse, with scores for correctness, mastery and session accuracy.
+
+    Args:
+        settings: the Langfuse keys and host, and whether to mask personal data.
+        span_exporter: an OpenTelemetry exporter to use instead of Langfuse's (tests pass an in-memory one).
+    """
+
     def __init__(self, settings: Settings, *, span_exporter: Any = None):
         assert settings.langfuse_public_key and settings.langfuse_secret_key
         self.public_key = settings.langfuse_public_key.get_secret_value()
@@ -59,10 +66,12 @@ class LangfuseTracer:
                         redact_url(self.base_url))
 
     def trace_id(self, session_id: str, turn: int) -> str:
+        """Return the turn's trace id, derived from the session id and turn number as Langfuse derives it."""
         return turn_trace_id(session_id, turn)
 
     def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
                learner_input: Any = None) -> dict[str, Any]:
+        """Return the run config with the Langfuse callback and the session, learner and turn metadata added."""
         handler = CallbackHandler(public_key=self.public_key,
                                   trace_context={"trace_id": self.trace_id(session_id, turn)})
         user_id = trace_user_id(learner_id) if self.mask_pii else learner_id
@@ -72,6 +81,7 @@ class LangfuseTracer:
 
     def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
                    session_id: str | None = None) -> None:
+        """Score the turn's trace from its events: correctness, mastery, disputes and, at the end, session accuracy."""
         for ev in events:
             if ev["type"] == "feedback":
                 self.client.create_score(name="correctness", value=float(ev["score"]), trace_id=trace_id,
@@ -97,12 +107,14 @@ class LangfuseTracer:
                                          comment=f"{answered} answers, mastered {len(stats.get('mastered', []))}")
 
     def trace_url(self, trace_id: str) -> str | None:
+        """Return the trace's Langfuse URL to show the operator, or None if it cannot be had."""
         try:
             return self.client.get_trace_url(trace_id=trace_id)
         except Exception:  # noqa: BLE001 - the URL is a convenience; never fail a command for it
             return None
 
     def flush(self) -> None:
+        """Send the traces and scores still buffered to Langfuse."""
         self.client.flush()
 
     def shutdown(self) -> None:

@@ -30,6 +30,7 @@ PHONE_DIGITS = (9, 15)  # fewer digits is a date or a figure, more is not a phon
 
 
 def mask_text(text: str) -> str:
+    """Replace URL passwords, API keys, e-mail addresses and phone numbers in the text with placeholders."""
     text = redact_url(text)
     text = API_KEY.sub("[secret]", text)
     text = EMAIL.sub("[email]", text)

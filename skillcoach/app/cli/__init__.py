@@ -9,6 +9,7 @@ from skillcoach.app.cli.errors import run_friendly
 
 
 def main() -> None:
+    """Run the CLI and exit with its code; a user error prints one line, never a traceback."""
     code = run_friendly(app)
     if _langfuse_started():
         _exit_now(code)
@@ -21,8 +22,11 @@ def _langfuse_started() -> bool:
 
 
 def _exit_now(code: int) -> None:
-    """End the process without the Langfuse SDK's exit hooks: they flush again with no bound (a hanging
-    host holds the exit for its full export timeout and retries). Coach.close() already flushed, bounded."""
+    """End the process without the Langfuse SDK's exit hooks.
+
+    They flush again with no bound (a hanging host holds the exit for its full export timeout and
+    retries). Coach.close() already flushed, bounded.
+    """
     import logging
     import os
 

@@ -35,6 +35,7 @@ def global_options(
     database_url: Annotated[str | None, typer.Option(help="SQLAlchemy URL [env SKILLCOACH_DATABASE_URL].")] = None,
     model: Annotated[str | None, typer.Option(help="'offline' or provider:model [env SKILLCOACH_MODEL].")] = None,
 ) -> None:
+    """Keep the global options of this invocation, to override the settings every command builds."""
     _overrides.clear()  # one invocation's options only (tests run several in one process)
     for key, value in {"data_dir": data_dir, "database_url": database_url, "model": model}.items():
         if value is not None:
@@ -42,6 +43,7 @@ def global_options(
 
 
 def settings() -> Any:
+    """Build the settings from the environment with this invocation's global options on top."""
     from skillcoach.settings import Settings
 
     return Settings(**_overrides)

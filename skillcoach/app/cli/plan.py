@@ -20,6 +20,8 @@ WORKERS = Annotated[int, typer.Option(min=1, max=32, help="Processes to plan wit
 
 
 class PlanFormat(StrEnum):
+    """The formats ``plan show`` writes a plan in: Markdown, JSON or an iCalendar file."""
+
     md = "md"
     json = "json"
     ics = "ics"

@@ -1,6 +1,8 @@
-"""One-line explanations for failures that come from the surroundings, not from skillcoach's code:
-settings that do not validate, a full disk, a locked or read-only database, an output that cannot
-be written. Each returns None when it does not recognise the error (then it is a bug, and said so)."""
+"""One-line explanations for failures that come from the surroundings, not from skillcoach's code.
+
+Settings that do not validate, a full disk, a locked or read-only database, an output that cannot
+be written. Each returns None when it does not recognise the error (then it is a bug, and said so).
+"""
 
 from __future__ import annotations
 

@@ -51,8 +51,11 @@ def make_console(**kwargs: Any) -> Console:
 
 
 def plain(text: Any, style: str = "") -> Text:
-    """Text shown exactly as given (no markup, no Markdown); tabs become spaces so widths are right,
-    control characters (an ANSI escape's ESC) are shown as escapes rather than sent to the terminal."""
+    """Text shown exactly as given (no markup, no Markdown).
+
+    Tabs become spaces so widths are right; control characters (an ANSI escape's ESC) are shown as
+    escapes rather than sent to the terminal.
+    """
     return Text(visible(str(text).expandtabs(4)), style=style)
 
 
@@ -62,6 +65,7 @@ def visible(text: str) -> str:
 
 
 def help_view() -> RenderableType:
+    """Render the list of session commands and what each does."""
     lines = [Text.assemble((f"  {key:<11}", "cyan"), what) for key, what in COMMANDS_HELP]
     return Group(Text("Commands", style="bold"), *lines)
 
@@ -98,6 +102,7 @@ def clip(text: str, width: int) -> str:
 
 
 def question_view(ev: dict[str, Any]) -> RenderableType:
+    """Render a question event: its number, kind, stem and numbered choices."""
     head = Text.assemble((f"Question {ev.get('number', '')}", "bold"), " ",
                          (f"({str(ev.get('kind', '')).replace('_', ' ')})", "dim"))
     rows: list[RenderableType] = [Text(""), head, SafeMarkdown(display_stem(ev))]

@@ -1,5 +1,8 @@
-"""What the learner sees, one screen at a time: events are packed into screens of at most 22 lines,
-and a lesson is paged part by part, so feedback never scrolls away before the learner presses Enter."""
+"""What the learner sees, one screen at a time.
+
+Events are packed into screens of at most 22 lines, and a lesson is paged part by part, so feedback
+never scrolls away before the learner presses Enter.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ class Screen:
         return True
 
     def hint(self, pending: dict[str, Any] | None) -> None:
+        """Print the keys that move on: Enter for the next screen, or to start practising after a lesson."""
         if self.waiting:
             self.console.print(plain("Enter: go on · ?question: ask the tutor · /help", "dim"))
         elif pending and pending.get("type") == "lesson":
@@ -65,12 +69,16 @@ class Screen:
 
 
 def height(console: Console, renderable: RenderableType) -> int:
+    """Return how many terminal lines a renderable takes at the screen width."""
     return len(console.render_lines(renderable, console.options.update_width(WIDTH), pad=False))
 
 
 def pack(console: Console, blocks: list[tuple[RenderableType, bool]]) -> list[list[RenderableType]]:
-    """Greedy screens of at most SCREEN_LINES lines; each lesson page starts a screen unless only
-    short notices precede it; a block taller than a screen is cut into screen-sized pieces."""
+    """Pack blocks greedily into screens of at most SCREEN_LINES lines.
+
+    Each lesson page starts a screen unless only short notices precede it; a block taller than a
+    screen is cut into screen-sized pieces.
+    """
     units: list[list[RenderableType]] = []
     used, has_page = 0, False
     for renderable, page in blocks:
@@ -97,5 +105,6 @@ def split_tall(console: Console, renderable: RenderableType) -> list[RenderableT
 
 
 def welcome(console: Console) -> None:
+    """Print the title line with the keys a learner needs: Enter, ?question and /help."""
     console.print(Text.assemble(("skillcoach", "bold"),
                                 ("  Enter moves on · ?question asks the tutor · /help lists commands", "dim")))

@@ -17,6 +17,7 @@ console = make_console()
 
 
 def terminal_loop(session: CoachSession) -> None:
+    """Run an interactive session in the terminal until it finishes or input ends (the session stays resumable)."""
     from skillcoach.app.cli.chat import _tolerant_streams
 
     _tolerant_streams()
@@ -46,6 +47,7 @@ def local_command(screen: Screen, session: Any, line: str) -> bool:
 
 
 def dispatch(session: CoachSession, line: str) -> list[dict[str, Any]]:
+    """Send a typed line to the session: ?question or /ask asks, /command runs it, else it answers (or moves on)."""
     text = line.strip()
     pending = session.pending or {}
     if text.startswith("?"):
@@ -70,6 +72,7 @@ def show(events: list[dict[str, Any]]) -> None:
 
 
 def print_progress(report: dict[str, Any]) -> None:
+    """Print the learner's progress report."""
     console.print(progress_view(report))
 
 

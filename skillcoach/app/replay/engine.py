@@ -49,6 +49,7 @@ class Outcome:
 
     @classmethod
     def of(cls, turn: Turn) -> Outcome:
+        """Take a recorded turn's outcome: its input, route and grade."""
         grade = turn.record.get("grade") or {}
         return cls(turn.number, dict(turn.learner_input or {}), tuple(turn.record.get("route") or ()),
                    grade.get("verdict"), grade.get("score"), grade.get("mastery"), grade.get("text"))
@@ -56,6 +57,8 @@ class Outcome:
 
 @dataclass
 class ReplayResult:
+    """A replayed session beside its original, turn by turn, with notices about what could not be reproduced."""
+
     session_id: str
     replay_session_id: str
     original: list[Outcome]
@@ -63,6 +66,7 @@ class ReplayResult:
     notices: list[str] = field(default_factory=list)
 
     def differences(self) -> list[tuple[int, str, Any, Any]]:
+        """Return each (turn, field, original, replayed) where the replay came out differently."""
         by_turn = {o.turn: o for o in self.replayed}
         found = []
         for orig in self.original:
@@ -75,6 +79,7 @@ class ReplayResult:
 
     @property
     def identical(self) -> bool:
+        """Tell whether the replay reproduced every compared field of every turn."""
         return not self.differences()
 
 
@@ -85,6 +90,7 @@ class ReplayClock:
         self.now = start
 
     def __call__(self) -> datetime:
+        """Return the replayed turn's time."""
         return self.now
 
 
@@ -124,6 +130,7 @@ def _started(turn: Turn) -> datetime:
 
 
 def check_prompts_dir(directory: Path, reference: Path) -> None:
+    """Check that a replacement prompt directory has every prompt the reference has; ReplayError if not."""
     try:
         have = set(load_all(directory))
     except PromptError as exc:
@@ -171,7 +178,8 @@ def replay_session(settings: Settings, session_id: str, *, from_turn: int | None
                    fork_models: dict[str, Any] | None = None) -> ReplayResult:
     """Re-run a session; with ``from_turn``, fork there with ``model`` and/or ``prompts_dir``.
 
-    ``fork_models`` (agent -> chat model) overrides ``model`` for the fork, as tests do."""
+    ``fork_models`` (agent -> chat model) overrides ``model`` for the fork, as tests do.
+    """
     source = Store(settings.resolved_database_url)
     session, turns = load_turns(source, session_id)
     if from_turn is not None and not 1 <= from_turn < len(turns):
@@ -248,6 +256,7 @@ class _Runner:
 
 
 def replay_many(settings: Settings, since: datetime, runner: Callable[[str], ReplayResult]) -> list[ReplayResult]:
+    """Replay every interactive session started since ``since`` with ``runner``, in the order they started."""
     store = Store(settings.resolved_database_url)
     ids = [s.id for s in store.list_sessions() if as_utc(s.started_at) >= since and s.mode == "interactive"]
     return [runner(sid) for sid in ids]

@@ -34,6 +34,7 @@ class RecordedChatModel(BaseChatModel):
         return "recorded"
 
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> RecordedChatModel:
+        """Return the model itself: the recorded outputs already hold the tool calls the original model made."""
         return self
 
     def with_structured_output(self, schema: Any, *, include_raw: bool = False,

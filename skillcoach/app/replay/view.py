@@ -15,6 +15,7 @@ SUMMARY_CHARS = 160
 
 
 def session_rows(store: Store, learner_id: str | None) -> list[dict[str, Any]]:
+    """Return one summary row per session (turns, answers, correct, mastered, trace ids), all or one learner's."""
     rows = []
     for session in store.list_sessions(learner_id):
         turns = store.turns(session.id)
@@ -72,5 +73,6 @@ def _turn_view(coach: Coach, turn: Turn, checkpoints: list[dict[str, Any]]) -> d
 
 
 def summarise(value: Any) -> str:
+    """Return the value as text cut to SUMMARY_CHARS, with an ellipsis when cut."""
     text = str(value)
     return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"

@@ -42,11 +42,14 @@ class AccountError(SkillcoachError, ValueError):
 
 @dataclass(frozen=True)
 class Account:
+    """A web account: the learner it signs in as, and whether it may use the operator pages."""
+
     learner_id: str
     operator: bool
 
 
 def check_password(password: str) -> None:
+    """Check a new password's length; AccountError saying the limit if it is too short or too long."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.")
     if len(password) > MAX_PASSWORD:
@@ -102,11 +105,13 @@ class Accounts:
         return Account(row.learner_id, bool(row.operator))
 
     def get(self, learner_id: str) -> Account | None:
+        """Return the learner's web account, or None if the learner has none."""
         with self.store.transaction() as db:
             row = db.execute(select(web_accounts).where(web_accounts.c.learner_id == learner_id)).first()
         return None if row is None else Account(row.learner_id, bool(row.operator))
 
     def set_operator(self, learner_id: str, operator: bool) -> None:
+        """Grant or withdraw operator rights; AccountError if the learner has no web account."""
         with self.store.transaction() as db:
             done = cast("CursorResult[Any]", db.execute(
                 update(web_accounts).where(web_accounts.c.learner_id == learner_id).values(operator=operator)))
@@ -114,6 +119,7 @@ class Accounts:
                 raise AccountError(f"No web account {learner_id!r}.")
 
     def count(self) -> int:
+        """Return how many web accounts exist."""
         with self.store.transaction() as db:
             return int(db.execute(select(func.count()).select_from(web_accounts)).scalar_one())
 
@@ -127,10 +133,12 @@ class SignInLimiter:
         self._lock = threading.Lock()
 
     def blocked(self, *keys: str) -> bool:
+        """Tell whether any of the keys (client address, name) has used up its failed sign-ins for the window."""
         with self._lock:
             return any(len(self._recent(key)) >= self.limit for key in keys)
 
     def failed(self, *keys: str) -> None:
+        """Count a failed sign-in against each key."""
         with self._lock:
             for key in keys:
                 self._recent(key).append(self.clock())

@@ -20,6 +20,8 @@ CSRF = [Depends(check_csrf)]
 
 
 class NewSession(BaseModel):
+    """The body of a request to open a session: resume the open one, or start a new one with a time budget."""
+
     new: bool = Field(False, description="Start a new session even if one is open.")
     minutes: int | None = Field(None, ge=1, le=600, description="Time budget of a new session.")
     objective_id: str | None = Field(None, max_length=200, description=(

@@ -66,5 +66,6 @@ def accuracy_line(series: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def build(data: dict[str, Any]) -> dict[str, Any]:
+    """Build every dashboard chart from the dashboard data: mastery bars, review forecast, calendar, accuracy."""
     return {"mastery": mastery_bars(data), "forecast": columns(data["forecast"], "due"),
             "calendar": calendar(data["activity"]), "accuracy": accuracy_line(data["accuracy"])}

@@ -19,6 +19,7 @@ CSRF = [Depends(check_csrf)]
 
 
 def render(request: Request, name: str, who: Account | None = None, status: int = 200, **context: Any) -> Response:
+    """Render a page template with the signed-in account and whether the app runs in local mode."""
     web = request.app.state.web
     response: Response = web.templates.TemplateResponse(request, name, {"who": who, "local": web.local, **context},
                                                         status_code=status)
@@ -27,6 +28,7 @@ def render(request: Request, name: str, who: Account | None = None, status: int 
 
 @router.get("/")
 def home(request: Request) -> Response:
+    """Send a signed-in learner to their session and anyone else to the sign-in page."""
     web = request.app.state.web
     signed_in = web.local or request.session.get("learner")
     return RedirectResponse("/session" if signed_in else "/signin", status_code=303)
@@ -34,12 +36,14 @@ def home(request: Request) -> Response:
 
 @router.get("/signin", response_class=HTMLResponse)
 def signin_page(request: Request) -> Response:
+    """Show the sign-in form."""
     return render(request, "signin.html", mode="signin")
 
 
 @router.post("/signin", dependencies=CSRF)
 def signin(request: Request, learner: Annotated[str, Form(max_length=200)],
            password: Annotated[str, Form(max_length=2000)]) -> Response:
+    """Sign the learner in, or show the form again after a wrong password or too many failed attempts."""
     web = request.app.state.web
     keys = (f"ip:{request.client.host if request.client else '?'}", f"name:{learner.strip().lower()}")
     if web.limiter.blocked(*keys):
@@ -56,12 +60,14 @@ def signin(request: Request, learner: Annotated[str, Form(max_length=200)],
 
 @router.get("/signup", response_class=HTMLResponse)
 def signup_page(request: Request) -> Response:
+    """Show the sign-up form."""
     return render(request, "signin.html", mode="signup")
 
 
 @router.post("/signup", dependencies=CSRF)
 def signup(request: Request, learner: Annotated[str, Form(max_length=200)],
            password: Annotated[str, Form(max_length=2000)]) -> Response:
+    """Create the learner's account and sign them in, with sign-ups limited per client address."""
     web = request.app.state.web
     address = f"ip:{request.client.host if request.client else '?'}"
     if web.signups.blocked(address):
@@ -78,23 +84,27 @@ def signup(request: Request, learner: Annotated[str, Form(max_length=200)],
 
 @router.post("/signout", dependencies=CSRF)
 def signout(request: Request) -> Response:
+    """Forget the browser's sign-in and go back to the sign-in page."""
     request.session.clear()
     return RedirectResponse("/signin", status_code=303)
 
 
 @router.get("/session", response_class=HTMLResponse)
 def session_page(request: Request, who: Who) -> Response:
+    """Show the session page, where the learner studies."""
     return render(request, "session.html", who, page="session")
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(request: Request, who: Who) -> Response:
+    """Show the learner's dashboard: progress, review forecast, activity and accuracy charts."""
     data = views.dashboard(request.app.state.web.coach, who.learner_id)
     return render(request, "dashboard.html", who, page="dashboard", data=data, charts=charts.build(data))
 
 
 @router.get("/plan", response_class=HTMLResponse)
 def plan_page(request: Request, who: Who, week: str | None = None) -> Response:
+    """Show the learner's plan for a week (this week by default), with what comes next this week."""
     web = request.app.state.web
     week = week or views.this_week(web.coach)
     try:
@@ -109,6 +119,7 @@ def plan_page(request: Request, who: Who, week: str | None = None) -> Response:
 
 @router.post("/plan", dependencies=CSRF)
 def make_plan_page(request: Request, who: Who, week: Annotated[str, Form(max_length=20)]) -> Response:
+    """Make the learner's plan for the week, then show it."""
     web = request.app.state.web
     try:
         with web.hub.learner_lock(who.learner_id):
@@ -132,6 +143,7 @@ def start_block(request: Request, who: Who,
 
 @router.get("/replays", response_class=HTMLResponse)
 def replays_page(request: Request, who: Operator) -> Response:
+    """Show the operator the recorded sessions, newest first, to walk or replay them."""
     web = request.app.state.web
     rows = views.replay_rows(web.coach.store, None)
     return render(request, "replays.html", who, page="replays", rows=list(reversed(rows)),
@@ -140,6 +152,7 @@ def replays_page(request: Request, who: Operator) -> Response:
 
 @router.post("/batch", dependencies=CSRF, response_class=HTMLResponse)
 def batch_page(request: Request, who: Operator, week: Annotated[str, Form(max_length=20)]) -> Response:
+    """Plan the week for every learner (the weekly batch), then show the counts beside the sessions."""
     web = request.app.state.web
     try:
         with web.hub.operator_lock:
@@ -153,6 +166,7 @@ def batch_page(request: Request, who: Operator, week: Annotated[str, Form(max_le
 
 @router.get("/replays/{session_id}", response_class=HTMLResponse)
 def replay_page(request: Request, who: Operator, session_id: str) -> Response:
+    """Show the operator a recorded session turn by turn."""
     try:
         view = views.replay_view(request.app.state.web.coach, session_id)
     except SkillcoachError as exc:
@@ -162,6 +176,7 @@ def replay_page(request: Request, who: Operator, session_id: str) -> Response:
 
 @router.post("/replays/{session_id}/run", dependencies=CSRF, response_class=HTMLResponse)
 def replay_run_page(request: Request, who: Operator, session_id: str) -> Response:
+    """Replay a recorded session and show how the replay compares with the original."""
     web = request.app.state.web
     try:
         with web.hub.operator_lock:

@@ -43,6 +43,7 @@ def secret_key(data_dir: Path) -> str:
 
 
 def is_loopback(host: str) -> bool:
+    """Tell whether the host name or address is this machine only, so local mode may skip sign-in."""
     if host == "localhost":
         return True
     try:

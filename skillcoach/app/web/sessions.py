@@ -45,6 +45,7 @@ class TurnResult:
     history: list[Event] | None = None  # the exchange before ``pending`` (on opening or reloading a session)
 
     def as_json(self) -> dict[str, Any]:
+        """Return the result as the browser's JSON, each event with its HTML rendering added."""
         shown = {"session_id": self.session_id, "turn": self.turn, "finished": self.finished,
                  "pending": self.pending and with_html(self.pending),
                  "events": [with_html(e) for e in self.events]}

@@ -95,4 +95,5 @@ def choice_texts(answer: str, asked: Event | None) -> str:
 
 
 def same_event(a: Event, b: Event) -> bool:
+    """Whether two events show the same thing (type and text)."""
     return a.get("type") == b.get("type") and a.get("text") == b.get("text")

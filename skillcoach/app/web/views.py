@@ -27,6 +27,7 @@ class PlanNotMade(SkillcoachError, ValueError):
 
 
 def sessions_of(store: Store, learner_id: str) -> list[dict[str, Any]]:
+    """Return the learner's interactive sessions, oldest first, for the session list."""
     return [{"session_id": s.id, "status": s.status, "minutes": s.minutes, "started_at": s.started_at.isoformat()}
             for s in store.list_sessions(learner_id) if s.mode == "interactive"]
 
@@ -88,15 +89,18 @@ def accuracy_by_day(graded: list[tuple[date, bool]]) -> list[dict[str, Any]]:
 
 
 def this_week(coach: Coach) -> str:
+    """Return the ISO week of the coach's clock."""
     return iso_week(coach.clock())
 
 
 def plan_of(store: Store, learner_id: str, week: str) -> StoredPlan | None:
+    """Return the learner's plan for the week, or None; InvalidWeek if the week is malformed."""
     parse_week(week)
     return get_plan(store, learner_id, week)
 
 
 def plan_ics_of(store: Store, learner_id: str, week: str) -> bytes | None:
+    """Return the learner's plan for the week as an iCalendar file, or None if there is no plan."""
     stored = plan_of(store, learner_id, week)
     return None if stored is None else plan_ics(stored.plan, stored.narrative, stored.created_at)
 
@@ -125,10 +129,12 @@ def plan_everyone(settings: Settings, store: Store, week: str) -> dict[str, int]
 
 
 def replay_rows(store: Store, learner_id: str | None) -> list[dict[str, Any]]:
+    """Return the recorded sessions as summary rows, all of them or one learner's."""
     return session_rows(store, learner_id)
 
 
 def replay_view(coach: Coach, session_id: str) -> dict[str, Any]:
+    """Return a recorded session turn by turn, for the replay page."""
     return session_view(coach, session_id)
 
 

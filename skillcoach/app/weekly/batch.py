@@ -36,6 +36,8 @@ WRITE_EVERY = 50  # plans per transaction: fewer commits, and a crash loses at m
 
 @dataclass(frozen=True)
 class Outcome:
+    """What the batch did for one learner: planned, already had a plan, had nothing to plan, or failed."""
+
     learner_id: str
     status: Status
     message: str = ""
@@ -44,23 +46,37 @@ class Outcome:
 
 @dataclass
 class BatchReport:
+    """What a weekly batch run did for the week: one outcome per learner visited."""
+
     week: str
     outcomes: list[Outcome] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
+        """Return how many learners ended with this status."""
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
     def failed(self) -> list[Outcome]:
+        """Return the outcomes of the learners whose planning failed."""
         return [o for o in self.outcomes if o.status == "failed"]
 
     @property
     def ok(self) -> bool:
+        """Tell whether every learner was planned, skipped or had nothing to plan, with no failure."""
         return not self.failed
 
 
 class WeeklyBatch:
-    """Plans weeks over one database and curriculum. Use as a context manager."""
+    """Plans weeks over one database and curriculum. Use as a context manager.
+
+    Args:
+        settings: where the curriculum and database are, and the tracing keys.
+        store: the database to plan in (the settings' database if None).
+        tracer: where runs are traced (from the settings if None).
+        narrative: writes the plan's few sentences (the configured model, or offline, if None).
+        clock: the time stamped on each plan.
+        write_every: plans per transaction; a crash loses at most this many to plan again.
+    """
 
     def __init__(self, settings: Settings, *, store: Store | None = None, tracer: Tracer | None = None,
                  narrative: Narrative | None = None, clock: Callable[[], datetime] = utcnow,
@@ -82,6 +98,7 @@ class WeeklyBatch:
 
     def run(self, week: str, learners: list[str], *, force: bool = False,
             on_outcome: Callable[[Outcome], None] | None = None) -> BatchReport:
+        """Plan the week for the learners, writing plans in chunks; ``on_outcome`` hears each learner's outcome."""
         parse_week(week)  # a malformed week stops the run before anything is written
         report = BatchReport(week)
 

@@ -102,7 +102,8 @@ def die_with_parent(parent: int) -> None:
     """End this worker when the process that started it dies, even by SIGKILL (no plans written after).
 
     Linux: the kernel sends SIGKILL on the parent's death (PR_SET_PDEATHSIG); elsewhere, and for the
-    moment before that is set, a watchdog thread notices the parent is gone."""
+    moment before that is set, a watchdog thread notices the parent is gone.
+    """
     libc_name = ctypes.util.find_library("c")
     if libc_name and hasattr(signal, "SIGKILL"):
         try:

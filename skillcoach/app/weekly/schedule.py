@@ -34,6 +34,8 @@ log = logging.getLogger("skillcoach.app.weekly.schedule")
 
 
 class InvalidSchedule(SkillcoachError, ValueError):
+    """Raised when a cron schedule or timezone for the weekly batch is not valid."""
+
     pass
 
 
