@@ -6,8 +6,9 @@ uses it, and so do the graphs served by ``langgraph dev``, where the server brin
 
 from __future__ import annotations
 
+import gettext as gettext_module
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from agents.llm_composer import LLMComposer
 from agents.model_budget import BudgetedModel, TurnBudget
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
 from skillcoach.curriculum.search import CurriculumIndex
+from skillcoach.i18n import translator
 from skillcoach.learner.mastery import learner_model
 from skillcoach.learner.review import utcnow
 from skillcoach.llm.langfuse_prompts import LangfusePrompts
@@ -46,6 +48,16 @@ class CoachContext:
     max_answer_chars: int = 2000
     recorder: TurnRecorder = field(default_factory=TurnRecorder)
     budget: TurnBudget = field(default_factory=lambda: TurnBudget(60.0, 0.0, TurnRecorder()))
+    lang: str = "en"  # the learner's language: curriculum text, fixed strings and model prompts
+    translations: gettext_module.NullTranslations = field(default_factory=gettext_module.NullTranslations)
+
+    def gettext(self, message: str) -> str:
+        """``message`` in the learner's language (the ``_`` of agents)."""
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The singular or plural of a message, in the learner's language."""
+        return self.translations.ngettext(singular, plural, n)
 
     def use_tool(self, name: str, args: dict[str, Any]) -> Any:
         """Call a tool through the LangChain tool interface and record its I/O.
@@ -72,7 +84,25 @@ def build_coach_context(settings: Settings, *, clock: Callable[[], datetime] = u
     budget = TurnBudget(settings.model_turn_seconds, settings.model_cooldown_seconds, recorder)
     return CoachContext(curriculum=curriculum, store=store, index=index, tools=by_name,
                         composer=composer or make_composer(settings, tracer, recorder, by_name, models, budget),
-                        clock=clock, max_answer_chars=settings.max_answer_chars, recorder=recorder, budget=budget)
+                        clock=clock, max_answer_chars=settings.max_answer_chars, recorder=recorder, budget=budget,
+                        lang=curriculum.locale, translations=translator(curriculum.locale))
+
+
+def for_language(shared: CoachContext, lang: str) -> CoachContext:
+    """Return the shared context speaking ``lang``.
+
+    The curriculum in that language (same ids, so the same progress), tools over it, its message catalog,
+    and a composer that writes and prompts in it.
+    """
+    if lang == shared.lang:
+        return shared
+    curriculum = shared.curriculum.localized(lang)
+    tools = curriculum_tools(curriculum, shared.index) + progress_tools(curriculum, shared.store, shared.clock)
+    composer = shared.composer
+    if isinstance(composer, OfflineComposer):  # LLMComposer too; a custom composer is used as given
+        composer = composer.for_language(lang, {t.name: t for t in tools})
+    return replace(shared, curriculum=curriculum, tools={t.name: t for t in tools}, composer=composer, lang=lang,
+                   translations=translator(lang))
 
 
 def make_composer(settings: Settings, tracer: Tracer | None, recorder: TurnRecorder, tools: dict[str, BaseTool],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from agents.lesson_sections import lesson_sections
@@ -9,6 +10,7 @@ from agents.state import Event
 from skillcoach.curriculum.models import Item, Objective
 from skillcoach.grading.answers import Grade, display_choices
 from skillcoach.grading.judging import disagreement
+from skillcoach.i18n import N_
 
 
 def event(event_type: str, text: str, *, awaiting: bool = False, **fields: Any) -> Event:
@@ -23,10 +25,11 @@ def question(item: Item, objective: Objective, number: int, mode: str) -> Event:
                  number=number, mode=mode, has_hint=bool(item.hint))
 
 
-def lesson(objective: Objective, text: str, *, awaiting: bool, remediation: bool = False) -> Event:
+def lesson(objective: Objective, text: str, *, awaiting: bool, remediation: bool = False,
+           _: Callable[[str], str] = N_) -> Event:
     """Build the lesson event, with the text split into sections a face can page."""
     return event("lesson", text, awaiting=awaiting, objective_id=objective.id, title=objective.title,
-                 remediation=remediation, sections=lesson_sections(text, objective.title, check=not remediation))
+                 remediation=remediation, sections=lesson_sections(text, objective.title, check=not remediation, _=_))
 
 
 def feedback(item: Item, grade: Grade, text: str, mastery: float, mastered: bool, newly: bool,

@@ -9,40 +9,44 @@ sections, and long stretches are cut at paragraph ends (never inside a sentence)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from skillcoach.i18n import N_
 
 # About 12 lines of 76 columns: a part plus its frame, title and prompt fit a 24-line screen.
 MAX_PART_CHARS = 850
 HEADING = re.compile(r"^(?:#{1,6}\s+(?P<hash>.+?)\s*#*|\*\*(?P<bold>[^*\n]+?)\*\*:?)\s*$")
-CHECK_TITLE = "Check your understanding"
-EXPLANATION = "Explanation"
+CHECK_TITLE = N_("Check your understanding")
+EXPLANATION = N_("Explanation")
 
 
-def lesson_sections(text: str, title: str, *, check: bool = True) -> list[dict[str, str]]:
-    """[{'title', 'text'}] for a lesson: the explanation in parts, a check, then the rest."""
+def lesson_sections(text: str, title: str, *, check: bool = True,
+                    _: Callable[[str], str] = N_) -> list[dict[str, str]]:
+    """[{'title', 'text'}] for a lesson: the explanation in parts, a check, then the rest (frame in ``_``)."""
     sections: list[dict[str, str]] = []
-    for heading, body in _by_heading(text, title):
+    for heading, body in _by_heading(text, title, _(EXPLANATION)):
         parts = _parts(body)
         for n, part in enumerate(parts, 1):
             shown = heading if len(parts) == 1 else f"{heading} ({n}/{len(parts)})"
             sections.append({"title": shown, "text": part})
     if check and len(sections) > 1:
-        sections.insert(1, {"title": CHECK_TITLE, "text": check_text(title)})
+        sections.insert(1, {"title": _(CHECK_TITLE), "text": check_text(title, _)})
     return sections
 
 
-def check_text(title: str) -> str:
+def check_text(title: str, _: Callable[[str], str] = N_) -> str:
     """A self-explanation prompt: recalling before reading on is what makes a lesson stick."""
-    return (f"Before reading on, say in one or two sentences of your own what **{title}** is about "
-            "and why it matters. Then press Enter and compare with the key points.")
+    return _("Before reading on, say in one or two sentences of your own what **{title}** is about "
+             "and why it matters. Then press Enter and compare with the key points.").format(title=title)
 
 
-def _by_heading(text: str, title: str) -> list[tuple[str, str]]:
-    chunks: list[tuple[str, list[str]]] = [(EXPLANATION, [])]
+def _by_heading(text: str, title: str, explanation: str = EXPLANATION) -> list[tuple[str, str]]:
+    chunks: list[tuple[str, list[str]]] = [(explanation, [])]
     for line in text.splitlines():
         match = HEADING.match(line.strip())
         if match:
             name = (match.group("hash") or match.group("bold") or "").strip()
-            chunks.append((EXPLANATION if name == title else name, []))
+            chunks.append((explanation if name == title else name, []))
         else:
             chunks[-1][1].append(line)
     return [(name, "\n".join(lines).strip()) for name, lines in chunks if "\n".join(lines).strip()]

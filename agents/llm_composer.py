@@ -11,7 +11,7 @@ import copy
 import json
 import logging
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from pydantic import BaseModel, Field, ValidationError
@@ -22,6 +22,7 @@ from skillcoach.curriculum.models import Item, ItemKind, Objective, answer_probl
 from skillcoach.grading.answers import Grade, Verdict
 from skillcoach.grading.grounding import UNGROUNDED_NOTE, is_grounded
 from skillcoach.grading.normalise import normalise_text
+from skillcoach.i18n import language_name
 from skillcoach.llm.prompts import PromptSource
 from skillcoach.tracing.recording import TurnRecorder
 
@@ -61,12 +62,24 @@ class LLMComposer(OfflineComposer):
         return bound
 
     # -- calls ------------------------------------------------------------------
+    def for_language(self, lang: str, tools: dict[str, Any] | None = None) -> LLMComposer:
+        """A copy that writes, and asks its models to write, in ``lang``, calling ``tools`` over that language."""
+        bound = cast(LLMComposer, super().for_language(lang, tools))
+        if tools is not None:
+            bound.tools = dict(tools)
+        return bound
+
     def _messages(self, prompt_name: str, **values: Any) -> tuple[list[dict[str, str]], dict[str, Any]]:
         prompt = self.prompts.get(prompt_name)
-        metadata = {"prompt": prompt_name, "prompt_version": prompt.version}
+        metadata = {"prompt": prompt_name, "prompt_version": prompt.version, "lang": self.lang}
         if prompt.source is not None:
             metadata["langfuse_prompt"] = prompt.source  # links the generation to the prompt version
-        return prompt.compile(**values), metadata
+        messages = prompt.compile(**values, language=language_name(self.lang))
+        if "language" not in prompt.variables():  # a prompt kept elsewhere (Langfuse) from before the placeholder
+            # before the last message, which callers and tests read as the item/answer it carries
+            line = f"Write everything the learner reads in {language_name(self.lang)}."
+            messages.insert(max(0, len(messages) - 1), {"role": "user", "content": line})
+        return messages, metadata
 
     def _invoke(self, agent: str, model: Any, messages: list[Any], metadata: dict[str, Any]) -> AIMessage:
         reply: AIMessage = model.invoke(messages, config={"metadata": metadata, "run_name": f"{agent}-llm"})

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from skillcoach.i18n import N_
 from skillcoach.tracing.recording import TurnRecorder
 
-NOTICE = "The language model did not answer in time; the coach goes on offline for now."
+NOTICE = N_("The language model did not answer in time; the coach goes on offline for now.")
 
 
 class ModelUnavailable(TimeoutError):

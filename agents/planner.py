@@ -25,17 +25,19 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked,
                                                 "reviews_allowed": reviews_allowed,
                                                 **({"chosen": chosen} if chosen else {})})
+    _ = ctx.gettext
     if not step:
-        runtime.stream_writer(event("notice", "Nothing is left to learn or review right now: well done."))
+        runtime.stream_writer(event("notice", _("Nothing is left to learn or review right now: well done.")))
         return {"objective_id": None}
     oid = step["objective_id"]
     title = ctx.curriculum.objective(oid).title
-    verb = "Review" if step["mode"] == "review" else "Learn"
+    reason = step_reason(ctx, step)
     if chosen and step.get("for_objective") == chosen and oid != chosen:
-        runtime.stream_writer(event("notice", f"First a prerequisite: {step['reason']}.", objective_id=oid,
-                                    chosen=chosen))
-    runtime.stream_writer(event("plan", f"{verb}: {title} ({step['reason']}).", objective_id=oid,
-                                mode=step["mode"], reason=step["reason"]))
+        runtime.stream_writer(event("notice", _("First a prerequisite: {reason}.").format(reason=reason),
+                                    objective_id=oid, chosen=chosen))
+    line = _("Review: {title} ({reason}).") if step["mode"] == "review" else _("Learn: {title} ({reason}).")
+    runtime.stream_writer(event("plan", line.format(title=title, reason=reason), objective_id=oid,
+                                mode=step["mode"], reason=reason))
     started = dict(state.get("started") or {})
     if step["mode"] == "learn" and oid not in started:
         known = ctx.store.knowledge(state["learner_id"]).get(oid) or ObjectiveKnowledge()
@@ -47,7 +49,7 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
         "hints": 0,
         "started": started,
         "mode": step["mode"],
-        "reason": step["reason"],
+        "reason": reason,
         "worked": [*worked, oid],
         "asked": [],
         "questions": 0,
@@ -55,3 +57,14 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
         "items_left": len(ctx.curriculum.objective(oid).items),
         "last": None,
     }
+
+
+def step_reason(ctx: CoachContext, step: dict[str, Any]) -> str:
+    """Why this step, in the learner's language (titles from the curriculum in that language)."""
+    msgid = step.get("reason_msgid")
+    if not msgid:
+        return str(step["reason"])
+    args = dict(step.get("reason_args") or {})
+    if step.get("for_objective") and "title" in args:
+        args["title"] = ctx.curriculum.objective(step["for_objective"]).title
+    return ctx.gettext(msgid).format(**args)

@@ -20,8 +20,8 @@ def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     objective = ctx.curriculum.objective(oid)
     asked = list(state.get("asked", []))
     seen = ctx.store.item_counts(state["learner_id"], oid)
-    p_mastery = _p_mastery(ctx, state["learner_id"], oid)
-    known = ctx.store.states(state["learner_id"]).get(oid)
+    known = ctx.store.states(state["learner_id"]).get(oid)  # one read gives P(L) and the items to re-check
+    p_mastery = known.knowledge.p_mastery if known else 0.0
     item = pick_item(objective, asked, seen, p_mastery, recheck=set(known.recheck) if known else set())
     # A learner who has met this item before gets a fresh variant when a model can write one.
     variant = ctx.composer.variant(item, objective) if seen.get(item.id) else None
@@ -35,11 +35,6 @@ def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         "hints": 0,
         "pending": question(shown, objective, number, state.get("mode", "learn")),
     }
-
-
-def _p_mastery(ctx: CoachContext, learner_id: str, oid: str) -> float:
-    known = ctx.store.knowledge(learner_id).get(oid)
-    return known.p_mastery if known else 0.0
 
 
 def target_difficulty(p_mastery: float) -> int:

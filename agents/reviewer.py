@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -14,6 +15,7 @@ from skillcoach.curriculum.models import Item, ItemKind
 from skillcoach.grading.answers import Grade, InvalidAnswer, grade, parse_response
 from skillcoach.grading.guard import instructs_the_model
 from skillcoach.grading.judging import combine
+from skillcoach.i18n import N_
 from skillcoach.learner.bkt import MAX_HINTS
 from skillcoach.learner.hints import hint
 from skillcoach.planning.dependents import dependents
@@ -37,9 +39,10 @@ def reviewer(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any
 
 def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
              pending: dict[str, Any]) -> dict[str, Any]:
-    write = runtime.stream_writer
+    write, _ = runtime.stream_writer, runtime.context.gettext
     if command not in COMMANDS:
-        write(event("error", f"Unknown command /{command}. Try /hint, /skip, /progress or /quit."))
+        write(event("error", _("Unknown command /{command}. Try /hint, /skip, /progress or /quit.").format(
+            command=command)))
         return {"outcome": "wait", "inbox": None}
     if command == "quit":
         return {"outcome": "quit", "inbox": None}
@@ -49,10 +52,10 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
         return _dispute(state, runtime)
     if command == "progress":
         report = runtime.context.use_tool("get_learner_progress", {"learner_id": state["learner_id"]})
-        write(event("notice", progress_line(report), progress=report))
+        write(event("notice", progress_line(report, _), progress=report))
         return {"outcome": "wait", "inbox": None}
     if pending.get("type") == "question":  # skip or continue on a question skips it
-        write(event("notice", "Skipped; no answer recorded."))
+        write(event("notice", _("Skipped; no answer recorded.")))
         item = current_item(state, runtime.context)
         return {"outcome": "skipped", "pending": None, "inbox": None,
                 "questions": state.get("questions", 0) + 1, "spent": state.get("spent", 0.0) + 0.5
@@ -62,41 +65,46 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
 
 def _hint(state: CoachState, runtime: Runtime[CoachContext], pending: dict[str, Any]) -> dict[str, Any]:
     """The next rung of the hint ladder; each one used lowers the credit of a right answer."""
-    if pending.get("type") != "question":
-        runtime.stream_writer(event("notice", "No question on the table: hints come with questions."))
-        return {"outcome": "wait", "inbox": None}
     ctx = runtime.context
+    _ = ctx.gettext
+    if pending.get("type") != "question":
+        runtime.stream_writer(event("notice", _("No question on the table: hints come with questions.")))
+        return {"outcome": "wait", "inbox": None}
     item = current_item(state, ctx)
     number = state.get("hints", 0) + 1
-    text = hint(item, ctx.curriculum.objective(ctx.curriculum.item_objective[item.id]), number)
+    text = hint(item, ctx.curriculum.objective(ctx.curriculum.item_objective[item.id]), number, _)
     if text is None:
-        runtime.stream_writer(event("notice", f"That was the last hint ({MAX_HINTS}); have a go."))
+        runtime.stream_writer(event("notice", _("That was the last hint ({max}); have a go.").format(max=MAX_HINTS)))
         return {"outcome": "wait", "inbox": None}
-    runtime.stream_writer(event("notice", f"Hint {number} of {MAX_HINTS}: {text}", hint=number,
-                                note="each hint lowers the credit a right answer earns"))
+    runtime.stream_writer(event("notice", _("Hint {number} of {max}: {text}").format(
+        number=number, max=MAX_HINTS, text=text), hint=number,
+        note=_("each hint lowers the credit a right answer earns")))
     return {"outcome": "wait", "inbox": None, "hints": number}
 
 
 def _dispute(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     """Mark the last graded answer of this session disputed: it leaves the learner model until re-graded."""
     ctx = runtime.context
+    _ = ctx.gettext
     attempt = ctx.store.last_graded(state["session_id"])
     if attempt is None:
-        runtime.stream_writer(event("error", "Nothing graded in this session yet: there is no grade to dispute."))
+        runtime.stream_writer(event("error", _("Nothing graded in this session yet: there is no grade to dispute.")))
         return {"outcome": "wait", "inbox": None}
     after = ctx.store.dispute(attempt.id, ctx.curriculum, ctx.clock())
     runtime.stream_writer(event(
-        "notice", f"Noted: your answer to {attempt.item_id} is disputed and no longer counts until it is "
-                  f"re-graded. Mastery of this objective is now {after.knowledge.p_mastery:.0%} ({after.status}).",
+        "notice", _("Noted: your answer to {item} is disputed and no longer counts until it is re-graded. "
+                    "Mastery of this objective is now {mastery:.0%} ({status}).").format(
+            item=attempt.item_id, mastery=after.knowledge.p_mastery, status=after.status),
         dispute={"attempt_id": attempt.id, "turn": attempt.turn, "item_id": attempt.item_id,
                  "verdict": attempt.verdict, "grader": attempt.grader}))
     return {"outcome": "wait", "inbox": None}
 
 
-def progress_line(report: dict[str, Any]) -> str:
-    """Write one line of progress for the learner: objectives mastered, answers so far, reviews due."""
-    return (f"Mastered {report['objectives_mastered']} of {report['objectives_total']} objectives; "
-            f"{report['answers']} answers so far, {len(report['reviews_due'])} review(s) due.")
+def progress_line(report: dict[str, Any], _: Callable[[str], str] = N_) -> str:
+    """One line of progress, in the language of ``_`` (English by default)."""
+    return _("Mastered {mastered} of {total} objectives; {answers} answers so far, {due} review(s) due.").format(
+        mastered=report["objectives_mastered"], total=report["objectives_total"], answers=report["answers"],
+        due=len(report["reviews_due"]))
 
 
 def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) -> dict[str, Any]:
@@ -105,7 +113,7 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
     try:
         response = parse_response(item, text, ctx.max_answer_chars)
     except InvalidAnswer as exc:
-        runtime.stream_writer(event("error", str(exc)))
+        runtime.stream_writer(event("error", exc.translated(ctx.gettext)))
         return {"outcome": "wait", "inbox": None}
     result = _grade(ctx, item, response)
     oid = ctx.curriculum.item_objective[item.id]
@@ -146,15 +154,17 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
 
 def _after_change(runtime: Runtime[CoachContext], change: str, title: str) -> dict[str, Any]:
     """Tell the learner what moved; a lost mastery turns the review into a short re-teach."""
+    _ = runtime.context.gettext
     if change == "provisional":
-        runtime.stream_writer(event("notice", f"Provisionally mastered: {title}. A right answer on a later day "
-                                              "will confirm it (until then it does not unlock what builds on it)."))
+        runtime.stream_writer(event("notice", _("Provisionally mastered: {title}. A right answer on a later day "
+                                                "will confirm it (until then it does not unlock what builds on it)."
+                                                ).format(title=title)))
     elif change == "confirmed":
-        runtime.stream_writer(event("notice", f"Confirmed on a later day: {title} is mastered."))
+        runtime.stream_writer(event("notice", _("Confirmed on a later day: {title} is mastered.").format(title=title)))
     elif change == "revoked":
-        runtime.stream_writer(event("notice", f"{title} needs another look, so it no longer counts as mastered: "
-                                              f"a short re-teach and up to {RETEACH_ITEMS} practice items follow.",
-                                    revoked=True))
+        runtime.stream_writer(event("notice", _("{title} needs another look, so it no longer counts as mastered: "
+                                                "a short re-teach and up to {items} practice items follow.").format(
+                                                    title=title, items=RETEACH_ITEMS), revoked=True))
         return {"mode": "learn", "questions": 0, "question_cap": RETEACH_ITEMS,
                 "wrong_streak": REMEDIATE_AFTER_WRONG}
     return {}

@@ -37,20 +37,22 @@ def _teach(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     """The lesson, varied so the same text is never shown more than twice (then key points, then worked items)."""
     ctx = runtime.context
     objective = _current_objective(state, ctx)
-    reason = (state.get("reason") or "next objective").capitalize()
+    _ = ctx.gettext
+    reason = state.get("reason") or _("next objective")
+    reason = reason[:1].upper() + reason[1:]
     shown = ctx.store.note_lesson(state["learner_id"], objective.id, ctx.clock())
     kind = lesson_kind(shown, state.get("activity", "lesson"))
     update: dict[str, Any] = {"spent": state.get("spent", 0.0) + lesson_minutes(objective)}
     if kind == "full":
         text = ctx.composer.lesson(objective, reason=reason)
     elif kind == "brief":
-        text = brief_lesson(objective, reason)
+        text = brief_lesson(objective, reason, _)
     else:
         worked = worked_item(objective, shown)
-        text = worked_lesson(objective, worked, reason)
+        text = worked_lesson(objective, worked, reason, _)
         update["asked"] = [*state.get("asked", []), worked.id]  # not quizzed right after its worked answer
         update["items_left"] = state.get("items_left", len(objective.items)) - 1
-    update["pending"] = {**lesson(objective, text, awaiting=True), "variant": kind}
+    update["pending"] = {**lesson(objective, text, awaiting=True, _=_), "variant": kind}
     return update
 
 
@@ -61,8 +63,8 @@ def _remediate(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, A
     text = ctx.composer.remediation(objective, item, state.get("last"))
     mistakes = (state.get("last") or {}).get("misconceptions") or []
     if mistakes:  # built from the wrong choice's own feedback, ahead of the general re-teach
-        text = "\n\n".join(["**About the answer you chose**", *mistakes, text])
-    runtime.stream_writer(lesson(objective, text, awaiting=False, remediation=True))
+        text = "\n\n".join([ctx.gettext("**About the answer you chose**"), *mistakes, text])
+    runtime.stream_writer(lesson(objective, text, awaiting=False, remediation=True, _=ctx.gettext))
     return {"pending": None, "wrong_streak": 0}
 
 

@@ -19,6 +19,7 @@ from langgraph.runtime import Runtime
 
 from agents.chat_models import make_chat_model
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
+from skillcoach.i18n import SOURCE_LANG, format_day, language_name, translator
 from skillcoach.learner.mastery import learner_model
 from skillcoach.llm.prompts import LocalPrompts, PromptSource
 from skillcoach.settings import Settings
@@ -68,27 +69,34 @@ def narrate(state: WeeklyState, runtime: Runtime[WeeklyContext]) -> dict[str, An
 
 
 def offline_narrative(plan: dict[str, Any]) -> str:
-    """A short summary of the week from the plan alone (no model, no network)."""
+    """A short summary of the week from the plan alone (no model, no network), in the plan's language."""
+    lang = plan.get("lang") or SOURCE_LANG
+    _ = translator(lang).gettext
     totals, blocks = plan["totals"], plan["blocks"]
     days = sorted({b["day"] for b in blocks})
-    lines = [f"Your week {plan['week']}: {totals['minutes']} of {plan['budget_minutes']} minutes "
-             f"over {len(days)} day{'s' if len(days) != 1 else ''} ({', '.join(_weekday(d) for d in days)})."]
+    over = _("Your week {week}: {minutes} of {budget} minutes over {days} day ({names}).") if len(days) == 1 else \
+        _("Your week {week}: {minutes} of {budget} minutes over {days} days ({names}).")
+    lines = [over.format(week=plan["week"], minutes=totals["minutes"], budget=plan["budget_minutes"], days=len(days),
+                         names=", ".join(_weekday(d, lang) for d in days))]
     if totals["review_blocks"]:
-        lines.append(f"{totals['review_blocks']} review{'s' if totals['review_blocks'] > 1 else ''} "
-                     f"({totals['review_minutes']} min) keep what you have mastered fresh.")
+        reviews = _("{n} reviews ({minutes} min) keep what you have mastered fresh.") if totals["review_blocks"] > 1 \
+            else _("{n} review ({minutes} min) keep what you have mastered fresh.")
+        lines.append(reviews.format(n=totals["review_blocks"], minutes=totals["review_minutes"]))
     learning = [b for b in blocks if b["kind"] == "learn"]
     if learning:
         first = learning[0]
-        lines.append(f"{len(learning)} new objective{'s' if len(learning) > 1 else ''} "
-                     f"({totals['learn_minutes']} min), starting with \"{first['title']}\" on "
-                     f"{_weekday(first['day'])} at {first['start']}.")
+        new = (_("{n} new objectives ({minutes} min), starting with \"{title}\" on {day} at {start}.")
+               if len(learning) > 1
+               else _("{n} new objective ({minutes} min), starting with \"{title}\" on {day} at {start}."))
+        lines.append(new.format(n=len(learning), minutes=totals["learn_minutes"], title=first["title"],
+                                day=_weekday(first["day"], lang), start=first["start"]))
     if plan.get("goals"):
-        lines.append(f"All of it leads toward your goals: {', '.join(plan['goals'])}.")
+        lines.append(_("All of it leads toward your goals: {goals}.").format(goals=", ".join(plan["goals"])))
     return " ".join(lines)
 
 
-def _weekday(iso_day: str) -> str:
-    return f"{date.fromisoformat(iso_day):%A}"
+def _weekday(iso_day: str, lang: str = SOURCE_LANG) -> str:
+    return format_day(date.fromisoformat(iso_day), "weekday", lang)
 
 
 def model_narrative(model: Any, prompts: PromptSource, fallback: Narrative = offline_narrative) -> Narrative:
@@ -97,7 +105,8 @@ def model_narrative(model: Any, prompts: PromptSource, fallback: Narrative = off
         try:
             messages = prompts.get("planner_narrative").compile(
                 learner=plan.get("learner_id", "the learner"), week=plan["week"],
-                plan=json.dumps(plan, ensure_ascii=False, default=str)[:MAX_PLAN_CHARS])
+                plan=json.dumps(plan, ensure_ascii=False, default=str)[:MAX_PLAN_CHARS],
+                language=language_name(plan.get("lang") or "en"))
             reply = model.invoke(messages, config={"run_name": "planner-llm"})
         except Exception as exc:  # noqa: BLE001 - any provider failure falls back to the template
             log.warning("planner: narrative call failed (%s); template used", type(exc).__name__)

@@ -9,6 +9,8 @@ a resumed turn runs wait -> check -> ask -> wait, no storage and no grading.
 
 from __future__ import annotations
 
+import os
+import statistics
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -24,7 +26,9 @@ from skillcoach.app.api import Coach
 from skillcoach.app.checkpoints import open_checkpointer
 
 GOAL_RATIO = "<= 2.0"
+GOAL_FLAT = "<= 1.25"  # the checkpoint at the end of a long session / at its start
 BLOCK = 20  # turns per block; the two contenders alternate blocks
+LONG_SESSION = (200, 600)  # turns, minutes per session (a session still ends when nothing is left today)
 
 
 class BareState(TypedDict, total=False):
@@ -100,6 +104,7 @@ def run(quick: bool) -> list[Row]:
         bare = BareLearner(bare_graph().compile(checkpointer=saver))
         learner = ScriptedLearner(coach, "bench-turns", seed=7)
         coach_times, bare_times = measure(learner.turn, bare.turn, turns, warmup)
+        sizes, db_growth = checkpoint_sizes(coach, LONG_SESSION[0] if not quick else 40)
     ms = 1000.0
     coach_p50, bare_p50 = percentile(coach_times, 0.5), percentile(bare_times, 0.5)
     sample = f"{turns} turns each, SQLite checkpointer, offline engine"
@@ -111,4 +116,38 @@ def run(quick: bool) -> list[Row]:
         figure("Turn overhead ratio p50 (coach / bare)", coach_p50 / bare_p50, "x", GOAL_RATIO),
         figure("Turn overhead ratio p95 (coach / bare)",
                percentile(coach_times, 0.95) / percentile(bare_times, 0.95), "x", GOAL_RATIO),
+        *checkpoint_rows(sizes, db_growth),
+    ]
+
+
+def checkpoint_sizes(coach: Coach, turns: int) -> tuple[list[int], float]:
+    """Bytes of the session's latest checkpoint after each of ``turns`` turns of one learner (long sessions,
+    then the next), and how much the checkpoint database grew per turn (every super-step's checkpoint is kept)."""
+    learner = ScriptedLearner(coach, "bench-checkpoint", seed=5, minutes=LONG_SESSION[1])
+    saver: Any = coach.graph.checkpointer
+    path = coach.settings.resolved_checkpoint_url.split("///", 1)[-1]
+    start_bytes = _file_bytes(path)
+    sizes = []
+    for _ in range(turns):  # a session ends when nothing is left for today; the next one carries on
+        learner.turn()
+        assert learner.session is not None
+        checkpoint = saver.get_tuple(learner.session.config).checkpoint
+        sizes.append(len(saver.serde.dumps_typed(checkpoint)[1]))
+    return sizes, (_file_bytes(path) - start_bytes) / turns
+
+
+def _file_bytes(path: str) -> int:
+    return sum(os.path.getsize(p) for p in (path, f"{path}-wal") if os.path.exists(p))
+
+
+def checkpoint_rows(sizes: list[int], db_growth: float) -> list[Row]:
+    """Median checkpoint bytes over the first and the last 20 turns, their ratio, and the history's growth."""
+    head, tail = statistics.median(sizes[:20]), statistics.median(sizes[-20:])
+    detail = f"one learner, {len(sizes)} turns; largest {max(sizes)} B (a lesson awaiting, with its sections)"
+    return [
+        figure("Checkpoint bytes, turns 1-20 (median)", head, "B", detail=detail),
+        figure(f"Checkpoint bytes, last 20 of {len(sizes)} turns (median)", tail, "B"),
+        figure("Checkpoint size, last 20 / first 20 turns", tail / head, "x", GOAL_FLAT),
+        figure("Checkpoint database growth per turn (all super-steps kept)", db_growth / 1024, "KiB",
+               detail="LangGraph keeps each super-step's checkpoint; reported, not a goal"),
     ]

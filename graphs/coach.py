@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
+from langgraph._internal._runnable import RunnableCallable
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
@@ -51,15 +53,23 @@ def build_coach_graph(default_context: Callable[[], CoachContext] | None = None)
         graph.add_edge("enrol", "planner")
     else:
         graph.add_edge(START, "planner")
-    graph.add_conditional_edges("planner", route_after_planner,
+    graph.add_conditional_edges("planner", untraced(route_after_planner),
                                 {"tutor": "tutor", "quiz": "quiz", "wrap_up": "wrap_up"})
-    graph.add_conditional_edges("tutor", route_after_tutor, {"learner": "learner", "quiz": "quiz"})
+    graph.add_conditional_edges("tutor", untraced(route_after_tutor), {"learner": "learner", "quiz": "quiz"})
     graph.add_edge("quiz", "learner")
     graph.add_edge("learner", "reviewer")
-    graph.add_conditional_edges("reviewer", route_after_reviewer, {
+    graph.add_conditional_edges("reviewer", untraced(route_after_reviewer), {
         "quiz": "quiz", "tutor": "tutor", "planner": "planner", "learner": "learner", "wrap_up": "wrap_up"})
     graph.add_edge("wrap_up", END)
     return graph
+
+
+def untraced(router: Callable[[CoachState], str]) -> Any:
+    """Wrap a router so LangGraph runs it without callbacks.
+
+    A pure function of state is no trace span (and no cost); the route it takes shows as the next node's span.
+    """
+    return RunnableCallable(router, name=router.__name__, trace=False)
 
 
 @cache

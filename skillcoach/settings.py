@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     sqlite_busy_timeout: float = Field(default=30.0, gt=0)
     db_lock_retries: int = Field(default=4, ge=0, le=20)  # whole-transaction retries on "database is locked"
     session_lease_seconds: float = Field(default=30.0, ge=2)  # a session unrenewed this long may be taken over
+    # The weekly batch on Celery (README "Deployment"; the skillcoach[distributed] extra).
+    broker_url: str = "amqp://guest:guest@127.0.0.1:5672//"  # RabbitMQ; redis://HOST:6379/0 works too
+    result_backend: str | None = None  # default: the database (db+<database_url>); redis://... works too
+    broker_visibility_timeout: float = Field(default=3600.0, gt=0)  # Redis only: an unacked chunk is re-delivered
+    weekly_chunk_size: int = Field(default=200, ge=1, le=10000)  # learners per Celery task
+    weekly_queue: str = Field(default="skillcoach-weekly", min_length=1, max_length=200)  # the Celery queue
 
     langfuse_public_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("LANGFUSE_PUBLIC_KEY", "SKILLCOACH_LANGFUSE_PUBLIC_KEY")
@@ -88,6 +94,12 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "SKILLCOACH_LANGFUSE_BASE_URL"),
     )
+    # Share of turns traced (head sampling by trace id; the DB records every turn's trace id regardless).
+    langfuse_sample_rate: float = Field(
+        default=1.0, ge=0, le=1,
+        validation_alias=AliasChoices("LANGFUSE_SAMPLE_RATE", "SKILLCOACH_LANGFUSE_SAMPLE_RATE"),
+    )
+    env: str = Field(default="development", pattern=r"^[a-z0-9_-]{1,40}$")  # the traces' environment
 
     @field_validator("data_dir", mode="before")
     @classmethod

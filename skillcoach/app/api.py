@@ -35,7 +35,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, StreamMode
 
 from agents.composer import Composer
-from agents.context import CoachContext, build_coach_context
+from agents.context import CoachContext, build_coach_context, for_language
 from agents.events import event
 from agents.learner import COMMANDS
 from agents.llm_composer import LLMComposer
@@ -48,10 +48,11 @@ from skillcoach.app.inputs import BadInput, check_text, parse_message
 from skillcoach.app.lease_keeper import LeaseKeeper
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
+from skillcoach.i18n import N_, check_lang, resolve_lang
 from skillcoach.learner.progress import UnknownObjective, evidence_report, progress_report
 from skillcoach.learner.review import utcnow
 from skillcoach.settings import Settings
-from skillcoach.storage.learners import UnknownLearner
+from skillcoach.storage.learners import UnknownLearner, get_profile, set_lang
 from skillcoach.storage.options import DatabaseOptions
 from skillcoach.storage.store import check_learner_id
 from skillcoach.tracing.masking import mask
@@ -62,9 +63,9 @@ Event = dict[str, Any]
 MAX_ASK_CHARS = 500
 GRADE_FIELDS = ("item_id", "verdict", "score", "mastery_before", "mastery", "mastered", "grader", "text")
 MAX_EVENT_CHARS = 600
-COMMANDS_HELP = ("Answer with a choice number or letter (1 3 or a,c for several; t/f) or free text. "
-                 "/hint a hint; /skip skip the question; /progress your progress; /quit end with a summary; "
-                 "/help this list; ?QUESTION asks the tutor; continue (Enter) moves on after a lesson.")
+COMMANDS_HELP = N_("Answer with a choice number or letter (1 3 or a,c for several; t/f) or free text. "
+                   "/hint a hint; /skip skip the question; /progress your progress; /quit end with a summary; "
+                   "/help this list; ?QUESTION asks the tutor; continue (Enter) moves on after a lesson.")
 
 CoachGraph = CompiledStateGraph[CoachState, CoachContext, CoachInput, CoachState]
 STREAM_MODES: list[StreamMode] = ["custom", "updates"]  # the events nodes write, and the route
@@ -100,6 +101,7 @@ class Coach:
         self.store = self.context.store
         self.index = self.context.index
         self.budget = self.context.budget
+        self._contexts = {self.context.lang: self.context}  # one per language learners use, built on first use
         self._turn_locks: dict[str, threading.Lock] = {}
         self._turn_locks_guard = threading.Lock()
         self.leases = LeaseKeeper(self.store, self.settings.session_lease_seconds)
@@ -117,18 +119,36 @@ class Coach:
         """Release what the coach holds: flush the tracer, drop its session leases, close the checkpointer."""
         self._stack.close()
 
+    def context_for(self, lang: str) -> CoachContext:
+        """The shared context in ``lang``: curriculum, catalog and composer of that language (same store)."""
+        with self._turn_locks_guard:
+            if lang not in self._contexts:
+                self._contexts[lang] = for_language(self.context, check_lang(lang))
+            return self._contexts[lang]
+
+    def learner_lang(self, learner_id: str, lang: str | None = None) -> str:
+        """The learner's language: ``lang`` (then stored as theirs), else their stored one, else the settings'."""
+        if lang is not None:
+            set_lang(self.store, learner_id, check_lang(lang))
+        return resolve_lang(lang, get_profile(self.store, learner_id).lang, self.settings.lang)
+
     def session(self, learner_id: str, minutes: int | None = None, *, new: bool = False,
-                objective_id: str | None = None) -> CoachSession:
+                lang: str | None = None, objective_id: str | None = None) -> CoachSession:
         """The learner's open session (resumed), or a new one; a new learner id creates the learner.
 
-        ``objective_id`` starts a new session on that objective (the open one is closed, as with
-        ``new``): the planner takes it first, or first the prerequisite it still needs, with a notice
-        saying why. An unknown objective raises ``UnknownObjective`` before anything changes.
+        ``lang`` (en, ko) switches the learner to that language and keeps it for later sessions; progress
+        is shared across languages (same ids). ``objective_id`` starts a new session on that objective
+        (the open one is closed, as with ``new``): the planner takes it first, or first the prerequisite
+        it still needs, with a notice saying why. An unknown objective raises ``UnknownObjective``
+        before anything changes.
         """
         check_learner_id(learner_id)
+        if lang is not None:
+            check_lang(lang)  # before anything is written
         if objective_id is not None and objective_id not in self.curriculum.objectives:
             raise UnknownObjective(f"unknown objective {objective_id!r} (see 'skillcoach curriculum list')")
         self.store.ensure_learner(learner_id)
+        learner_lang = self.learner_lang(learner_id, lang)
         active = self.store.active_session(learner_id)
         new = new or objective_id is not None
         if active is not None and new:
@@ -137,7 +157,7 @@ class Coach:
         if active is None:
             active = self.store.open_session(learner_id, minutes or self.settings.session_minutes)
         self.leases.hold(active.id)  # SessionBusy when another process drives it
-        session = CoachSession(self, active.id, learner_id, active.minutes)
+        session = CoachSession(self, active.id, learner_id, active.minutes, lang=learner_lang)
         session.chosen = objective_id
         return session
 
@@ -163,9 +183,10 @@ class Coach:
         return {"attempt_id": attempt_id, "status": state.status, "p_mastery": round(state.knowledge.p_mastery, 3)}
 
     async def asession(self, learner_id: str, minutes: int | None = None, *, new: bool = False,
-                       objective_id: str | None = None) -> CoachSession:
+                       lang: str | None = None, objective_id: str | None = None) -> CoachSession:
         """``session`` for asyncio code (a web app): the database work runs in a worker thread."""
-        return await asyncio.to_thread(self.session, learner_id, minutes, new=new, objective_id=objective_id)
+        return await asyncio.to_thread(self.session, learner_id, minutes, new=new, lang=lang,
+                                       objective_id=objective_id)
 
     def turn_lock(self, session_id: str) -> threading.Lock:
         """The lock that serialises the turns of one session within this process."""
@@ -187,19 +208,21 @@ def _opening(graph_input: Any) -> dict[str, Any]:
     return {"chosen": chosen} if chosen else {}
 
 
-def same_lesson_notice(pending: Event) -> Event:
+def same_lesson_notice(pending: Event, _: Callable[[str], str] = N_) -> Event:
     """After a question on a lesson, say the lesson still waits instead of sending it again."""
     if pending.get("type") != "lesson":
         return pending
-    return event("notice", f"Back to the lesson: {pending.get('title', '')}.", awaiting=True, resumes="lesson",
-                 objective_id=pending.get("objective_id"))
+    return event("notice", _("Back to the lesson: {title}.").format(title=pending.get("title", "")), awaiting=True,
+                 resumes="lesson", objective_id=pending.get("objective_id"))
 
 
 class CoachSession:
     """One coaching session; its thread id in the checkpointer is the session id."""
 
-    def __init__(self, coach: Coach, session_id: str, learner_id: str, minutes: int):
+    def __init__(self, coach: Coach, session_id: str, learner_id: str, minutes: int, *, lang: str | None = None):
         self.coach, self.id, self.learner_id, self.minutes = coach, session_id, learner_id, minutes
+        # the learner's language for this session's turns (a session loaded by id: their stored one)
+        self.lang = lang or coach.learner_lang(learner_id)
         self.pending: Event | None = None
         self.finished = False
         self.config: dict[str, Any] = {"configurable": {"thread_id": session_id}}
@@ -242,25 +265,26 @@ class CoachSession:
         self.variant = snapshot.values.get("variant") if snapshot.values else None
         cut_off = self._cut_off_turn() if snapshot.values else None
         start = self._checkpoint_before(cut_off.number) if cut_off is not None else None
+        _ = self.context.gettext
         if start is not None:
-            return [event("notice", "Welcome back: redoing the step that was cut off."), *self._redo(cut_off, start)]
+            return [event("notice", _("Welcome back: redoing the step that was cut off.")), *self._redo(cut_off, start)]
         if not snapshot.values:
             return self._run(self._first_input())
         if snapshot.values.get("finished"):
             self.finished = True
-            return [event("notice", "This session is already finished.")]
+            return [event("notice", _("This session is already finished."))]
         waiting = [i.value for task in snapshot.tasks for i in task.interrupts]
         if waiting:
             self.pending = waiting[0]
-            return [event("notice", "Welcome back: picking up where you stopped."), self.pending]
-        return [event("notice", "Welcome back: finishing the last step."), *self._run(None)]
+            return [event("notice", _("Welcome back: picking up where you stopped.")), self.pending]
+        return [event("notice", _("Welcome back: finishing the last step.")), *self._run(None)]
 
     def send(self, message: dict[str, Any]) -> list[Event]:
         """A JSONL-protocol message: {'answer': ...}, {'ask': ...} or {'command': ...}."""
         try:
             valid = parse_message(message)
         except BadInput as exc:
-            return [event("error", str(exc))]
+            return [event("error", exc.translated(self.context.gettext))]
         return {"answer": self.answer, "ask": self.ask, "command": self.command}[valid.kind](valid.text)
 
     def answer(self, text: str) -> list[Event]:
@@ -279,9 +303,10 @@ class CoachSession:
         notices = []
         if len(question) > MAX_ASK_CHARS:
             question = question[:MAX_ASK_CHARS]
-            notices.append(event("notice", f"Your question was cut to its first {MAX_ASK_CHARS} characters."))
+            notices.append(event("notice", self.context.gettext(
+                "Your question was cut to its first {max} characters.").format(max=MAX_ASK_CHARS)))
         if not self._waiting():
-            return [event("error", "The session is not waiting for input.")]
+            return [event("error", self.context.gettext("The session is not waiting for input."))]
         return notices + self._run(Command(resume={"ask": question}))
 
     def command(self, name: str) -> list[Event]:
@@ -289,17 +314,25 @@ class CoachSession:
         try:
             name = check_text(name, "command").strip().lstrip("/").lower()
         except BadInput as exc:
-            return [event("error", str(exc))]
+            return [event("error", exc.translated(self.context.gettext))]
+        _ = self.context.gettext
         if name == "help":
-            return [event("notice", COMMANDS_HELP, commands=sorted([*COMMANDS, "help"]))]
+            return [event("notice", _(COMMANDS_HELP), commands=sorted([*COMMANDS, "help"]))]
         if name not in COMMANDS:
-            return [event("error", f"Unknown command {name!r}. Commands: {', '.join(sorted(COMMANDS))}.")]
+            return [event("error", _("Unknown command {name}. Commands: {commands}.").format(
+                name=repr(name), commands=", ".join(sorted(COMMANDS))))]
         if not self._waiting():
-            return [event("error", "The session is not waiting for input.")]
+            return [event("error", _("The session is not waiting for input."))]
         return self._run(Command(resume={"command": name}))
 
     # -- internals ------------------------------------------------------------
+    @property
+    def context(self) -> CoachContext:
+        """The coach's shared context in this learner's language."""
+        return self.coach.context_for(self.lang)
+
     def _first_input(self) -> CoachInput:
+        """The input that starts the session (with the chosen objective, if any)."""
         first = CoachInput(learner_id=self.learner_id, session_id=self.id, minutes=self.minutes)
         if self.chosen is not None:
             first["chosen"] = self.chosen
@@ -313,18 +346,19 @@ class CoachSession:
         try:
             check_text(text, "answer")
         except BadInput as exc:
-            return str(exc)
+            return exc.translated(self.context.gettext)
+        _ = self.context.gettext
         if not self._waiting():
-            return "The session is not waiting for an answer."
+            return _("The session is not waiting for an answer.")
         assert self.pending is not None
         if self.pending.get("type") != "question":
-            return "Nothing to answer yet: send {\"command\": \"continue\"} or ask a question."
+            return _("Nothing to answer yet: send {\"command\": \"continue\"} or ask a question.")
         on_table = {"item_id": self.pending["item_id"], "variant": self.variant}
-        item = current_item(on_table, self.coach.context)  # type: ignore[arg-type]  # reads item_id and variant only
+        item = current_item(on_table, self.context)  # type: ignore[arg-type]  # reads item_id and variant only
         try:
             parse_response(item, text, self.coach.settings.max_answer_chars)
         except InvalidAnswer as exc:
-            return str(exc)
+            return exc.translated(self.context.gettext)
         return None
 
     def _run(self, graph_input: Any) -> list[Event]:
@@ -334,7 +368,7 @@ class CoachSession:
             learner_input = graph_input.resume if isinstance(graph_input, Command) else _opening(graph_input)
             started = self.coach.clock()
             self._note_input(turn, learner_input, started)
-            context = turn_context(self.coach.context)
+            context = turn_context(self.context)
             events, route = self._stream(graph_input, turn, learner_input, context)
             self.turn = turn
             self._record(turn, learner_input, route, events, started, context.recorder)
@@ -346,7 +380,8 @@ class CoachSession:
         route: list[str] = []
         before, self.pending = self.pending, None
         config = self.coach.tracer.config(at or self.config, session_id=self.id, learner_id=self.learner_id,
-                                          turn=turn, mode=self.trace_mode, learner_input=learner_input)
+                                          turn=turn, mode=self.trace_mode, learner_input=learner_input,
+                                          events=events)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
         self.coach.budget.begin_turn(context.recorder)
         chunk: Any  # (mode, chunk) pairs: a custom event, or {node: update}
@@ -359,7 +394,8 @@ class CoachSession:
             for node, update in chunk.items():
                 if node == "__interrupt__":
                     self.pending = update[0].value
-                    shown = same_lesson_notice(self.pending) if self.pending == before else self.pending
+                    shown = (same_lesson_notice(self.pending, context.gettext) if self.pending == before
+                             else self.pending)
                     events.append(shown)
                     self._tell(shown)
                 elif node.startswith("__"):
@@ -368,7 +404,7 @@ class CoachSession:
                     route.append(node)
                     self._follow(update or {})
         if self.coach.budget.take_notice():
-            events.insert(0, event("notice", MODEL_NOTICE))
+            events.insert(0, event("notice", context.gettext(MODEL_NOTICE)))
         return events, route
 
     def _tell(self, ev: Event) -> None:
@@ -400,7 +436,7 @@ class CoachSession:
         learner_input = dict(cut_off.learner_input or {})
         self.variant = start.values.get("variant")
         graph_input: Command[Any] | None = Command(resume=learner_input) if cut_off.number else None
-        context = turn_context(self.coach.context)
+        context = turn_context(self.context)
         events, route = self._stream(graph_input, cut_off.number, learner_input, context, at=start.config)
         self.turn = cut_off.number
         self._record(cut_off.number, learner_input, route, events,

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator, model_validator
 
 from skillcoach.errors import SkillcoachError
+from skillcoach.i18n import N_
 
 MAX_LINE_BYTES = 64 * 1024  # an answer is at most a few thousand characters; a line 10x that is not input
 MAX_JSON_DEPTH = 8  # a message is one flat object; a little nesting is tolerated (and ignored)
@@ -31,11 +32,13 @@ class BadInput(SkillcoachError, ValueError):
 def check_text(text: Any, what: str = "text") -> str:
     """The text itself if it is a string without lone surrogates or control characters."""
     if not isinstance(text, str):
-        raise BadInput(f"The {what} must be a JSON string, not {json_type(text)}.")
+        raise BadInput.message(N_("The {what} must be a JSON string, not {type}."), what=what, type=json_type(text))
     if any("\ud800" <= ch <= "\udfff" for ch in text):
-        raise BadInput(f"The {what} contains an invalid character (a lone surrogate); please type it again.")
+        raise BadInput.message(N_("The {what} contains an invalid character (a lone surrogate); please type it again."),
+                              what=what)
     if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in text):
-        raise BadInput(f"The {what} contains control characters; please type it again as plain text.")
+        raise BadInput.message(N_("The {what} contains control characters; please type it again as plain text."),
+                              what=what)
     return text
 
 
@@ -88,10 +91,10 @@ class LearnerMessage(BaseModel):
 def parse_message(message: Any) -> LearnerMessage:
     """Validate a decoded message (a dict from JSON or a Python caller)."""
     if not isinstance(message, dict):
-        raise BadInput(f"Each line must be a JSON object, not {json_type(message)}.")
+        raise BadInput.message(N_("Each line must be a JSON object, not {type}."), type=json_type(message))
     present = [key for key in KEYS if key in message]
     if len(present) != 1:
-        raise BadInput('Send exactly one of {"answer": ...}, {"ask": ...} or {"command": ...}.')
+        raise BadInput.message(N_('Send exactly one of {{"answer": ...}}, {{"ask": ...}} or {{"command": ...}}.'))
     check_text(message[present[0]], f'"{present[0]}"')  # the precise message, before pydantic's generic one
     try:
         return LearnerMessage.model_validate(message)
@@ -102,16 +105,18 @@ def parse_message(message: Any) -> LearnerMessage:
 def parse_line(line: str) -> LearnerMessage:
     """Decode and validate one JSONL line, refusing oversized or deeply nested input before parsing."""
     if len(line) > MAX_LINE_BYTES or len(line.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
-        raise BadInput(f"The line is longer than {MAX_LINE_BYTES // 1024} KiB; send a shorter message.")
+        raise BadInput.message(N_("The line is longer than {kib} KiB; send a shorter message."),
+                              kib=MAX_LINE_BYTES // 1024)
     if not line.strip():
-        raise BadInput('The line is empty: send {"answer": ...}, {"ask": ...} or {"command": ...}.')
+        raise BadInput.message(N_('The line is empty: send {{"answer": ...}}, {{"ask": ...}} or {{"command": ...}}.'))
     check_text(line.rstrip("\r\n"), "line")
     if json_depth(line) > MAX_JSON_DEPTH:
-        raise BadInput(f"The line nests deeper than {MAX_JSON_DEPTH} levels; send one flat JSON object.")
+        raise BadInput.message(N_("The line nests deeper than {depth} levels; send one flat JSON object."),
+                              depth=MAX_JSON_DEPTH)
     try:
         message = json.loads(line)
     except (ValueError, RecursionError):
-        raise BadInput("Each line must be a JSON object.") from None
+        raise BadInput.message(N_("Each line must be a JSON object.")) from None
     return parse_message(message)
 
 

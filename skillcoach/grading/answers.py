@@ -18,6 +18,7 @@ from skillcoach.errors import SkillcoachError
 from skillcoach.grading.guard import without_instructions
 from skillcoach.grading.normalise import normalise_text
 from skillcoach.grading.rubric import LOW_CONFIDENCE, confidence_of, key_points, read_answer, verdict_of
+from skillcoach.i18n import N_
 
 TRUE_WORDS = {"t", "true", "yes", "y", "1"}
 FALSE_WORDS = {"f", "false", "no", "n", "2"}
@@ -84,12 +85,13 @@ def display_choices(item: Item) -> list[dict[str, str]]:
 def clean_text(text: str, max_chars: int) -> str:
     """Reject empty, over-long or control-character input; fold white space."""
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text):
-        raise InvalidAnswer("Your answer contains control characters; please type it again as plain text.")
+        raise InvalidAnswer.message(N_("Your answer contains control characters; please type it again as plain text."))
     folded = " ".join(text.split())
     if not folded:
-        raise InvalidAnswer("The answer is empty: type an answer, or /skip to move on.")
+        raise InvalidAnswer.message(N_("The answer is empty: type an answer, or /skip to move on."))
     if len(folded) > max_chars:
-        raise InvalidAnswer(f"The answer is {len(folded)} characters long; the limit is {max_chars}.")
+        raise InvalidAnswer.message(N_("The answer is {length} characters long; the limit is {limit}."),
+                                    length=len(folded), limit=max_chars)
     return folded
 
 
@@ -107,7 +109,7 @@ def parse_response(item: Item, text: str, max_chars: int = 2000) -> str:
         return _parse_true_false(folded)
     picked = _parse_keys(folded, keys)
     if item.kind is ItemKind.MCQ and len(picked) != 1:
-        raise InvalidAnswer(f"Pick exactly one choice: {_key_list(keys)}.")
+        raise InvalidAnswer.message(N_("Pick exactly one choice: {keys}."), keys=_key_list(keys))
     return ",".join(sorted(picked))
 
 
@@ -117,7 +119,7 @@ def _parse_true_false(text: str) -> str:
         return "true"
     if word in FALSE_WORDS:
         return "false"
-    raise InvalidAnswer("Answer true or false (t/f, or 1/2).")
+    raise InvalidAnswer.message(N_("Answer true or false (t/f, or 1/2)."))
 
 
 def _parse_keys(text: str, keys: list[str]) -> set[str]:
@@ -132,7 +134,8 @@ def _parse_keys(text: str, keys: list[str]) -> set[str]:
         elif token in keys:
             picked.add(token)
         else:
-            raise InvalidAnswer(f"{token!r} is not one of the choices: {_key_list(keys)}.")
+            raise InvalidAnswer.message(N_("{token} is not one of the choices: {keys}."), token=repr(token),
+                                        keys=_key_list(keys))
     return picked
 
 

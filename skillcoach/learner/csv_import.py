@@ -1,4 +1,4 @@
-"""Learners from a CSV file: header ``id,name,weekly_minutes,goals,days,timezone``; only ``id`` is required.
+"""Learners from a CSV file: header ``id,name,weekly_minutes,goals,days,timezone,lang``; only ``id`` is required.
 
 ``goals`` are skill ids and ``days`` weekdays, both separated by ';'; ``timezone`` is an IANA name.
 A bad row is reported as ``line N: field: problem`` and left out; the good rows are kept. A blank
@@ -19,7 +19,7 @@ from skillcoach.learner.profile import parse_fields
 from skillcoach.storage.learners import LearnerUpdate
 from skillcoach.storage.store import InvalidLearnerId, check_learner_id
 
-COLUMNS = ("id", "name", "weekly_minutes", "goals", "days", "timezone")
+COLUMNS = ("id", "name", "weekly_minutes", "goals", "days", "timezone", "lang")
 
 
 class CsvError(SkillcoachError, ValueError):

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skillcoach.errors import SkillcoachError
 from skillcoach.learner.bkt import ObjectiveKnowledge
+from skillcoach.settings import LANGUAGES
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
@@ -39,6 +40,7 @@ class LearnerProfile:
     goals: tuple[str, ...] = ()
     days: tuple[str, ...] = ()
     timezone: str = DEFAULT_TIMEZONE
+    lang: str | None = None  # the coaching language; None follows SKILLCOACH_LANG, else the locale
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,14 @@ def check_timezone(name: str) -> str:
     return zone
 
 
+def parse_lang(text: str) -> str:
+    """'KO' -> 'ko': one of the languages the coach speaks."""
+    lang = text.strip().lower()
+    if lang not in LANGUAGES:
+        raise InvalidProfile(f"lang: unknown language {text.strip()!r}; use one of {', '.join(LANGUAGES)}")
+    return lang
+
+
 def field_parsers(known_skills: Collection[str]) -> dict[str, Callable[[str], Any]]:
     """How each optional learner field is read from text."""
     return {
@@ -112,6 +122,7 @@ def field_parsers(known_skills: Collection[str]) -> dict[str, Callable[[str], An
         "goals": lambda text: parse_goals(text, known_skills),
         "days": parse_days,
         "timezone": check_timezone,
+        "lang": parse_lang,
     }
 
 

@@ -9,20 +9,24 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-KIND_LABEL = {"learn": "Learn", "review": "Review"}
+from skillcoach.i18n import N_, SOURCE_LANG, format_day, translator
+
+KIND_LABEL = {"learn": N_("Learn"), "review": N_("Review")}
 
 
 def plan_markdown(plan: dict[str, Any], narrative: str) -> str:
     """Write the weekly plan as Markdown: the narrative, the totals, then each day's blocks with their reasons."""
+    lang = plan.get("lang") or SOURCE_LANG
+    _ = translator(lang).gettext
     totals = plan["totals"]
-    lines = [f"# Week {plan['week']} for {plan['learner_id']}", "", narrative, "",
-             f"{totals['minutes']} of {plan['budget_minutes']} minutes planned "
-             f"({totals['learn_minutes']} learning, {totals['review_minutes']} reviewing); "
-             f"times in {plan['timezone']}."]
+    lines = [_("# Week {week} for {learner}").format(week=plan["week"], learner=plan["learner_id"]), "", narrative, "",
+             _("{minutes} of {budget} minutes planned ({learn} learning, {review} reviewing); times in {zone}.").format(
+                 minutes=totals["minutes"], budget=plan["budget_minutes"], learn=totals["learn_minutes"],
+                 review=totals["review_minutes"], zone=plan["timezone"])]
     for day, blocks in groupby(plan["blocks"], key=lambda b: b["day"]):
-        lines += ["", f"## {date.fromisoformat(day):%A %d %B}", ""]
-        lines += [f"- {b['start']}-{_end(b)} **{KIND_LABEL[b['kind']]}** {b['title']} ({b['minutes']} min): "
-                  f"{b['reason']}" for b in blocks]
+        lines += ["", f"## {format_day(date.fromisoformat(day), 'long', lang)}", ""]
+        lines += [f"- {b['start']}-{_end(b)} **{_(KIND_LABEL[b['kind']])}** {b['title']} "
+                  + _("({minutes} min)").format(minutes=b["minutes"]) + f": {b['reason']}" for b in blocks]
     return "\n".join(lines) + "\n"
 
 
@@ -53,8 +57,10 @@ def _event(plan: dict[str, Any], block: dict[str, Any], n: int, zone: ZoneInfo, 
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=block["minutes"]))
-    event.add("summary", f"{KIND_LABEL[block['kind']]}: {block['title']}")
-    event.add("description", f"{block['reason']}\n\nObjective: {block['objective_id']}")
+    _ = translator(plan.get("lang") or SOURCE_LANG).gettext
+    event.add("summary", f"{_(KIND_LABEL[block['kind']])}: {block['title']}")
+    event.add("description", f"{block['reason']}\n\n" + _("Objective: {objective}").format(
+        objective=block["objective_id"]))
     event.add("categories", ["skillcoach", block["kind"]])
     return event
 

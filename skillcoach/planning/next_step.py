@@ -12,11 +12,12 @@ prerequisites re-checked first, then a different activity (a worked item instead
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from skillcoach.curriculum.catalog import Curriculum
+from skillcoach.i18n import N_
 from skillcoach.learner import review
 from skillcoach.learner.mastery import CONFIRM_GAP
 
@@ -35,6 +36,15 @@ class Step:
     reason: str
     activity: Activity = "lesson"
     for_objective: str | None = None  # a prerequisite re-check: the stuck objective it is for
+    # ``reason`` as a message-catalog msgid and its values: the coach shows it in the learner's language
+    reason_msgid: str = ""
+    reason_args: dict[str, Any] = field(default_factory=dict)
+
+
+def _step(objective_id: str, mode: Mode, msgid: str, activity: Activity = "lesson",
+          for_objective: str | None = None, **args: Any) -> Step:
+    """A step whose reason is ``msgid`` (an ``N_``-marked English template) filled with ``args``."""
+    return Step(objective_id, mode, msgid.format(**args), activity, for_objective, msgid, args)
 
 
 def fringe(curriculum: Curriculum, mastered: set[str], goals: list[str] | None = None,
@@ -93,9 +103,9 @@ def next_step(
 
 def _review_steps(curriculum: Curriculum, cards: dict[str, dict[str, Any]], now: datetime, exclude: set[str],
                   provisional: dict[str, datetime]) -> list[Step]:
-    steps = [Step(oid, "review", "confirm on a later day what you mastered provisionally")
+    steps = [_step(oid, "review", N_("confirm on a later day what you mastered provisionally"))
              for oid in confirmable(provisional, now) if oid not in exclude and oid in curriculum.objectives]
-    steps += [Step(oid, "review", f"review due, recall now about {recall:.0%}")
+    steps += [_step(oid, "review", N_("review due, recall now about {recall:.0%}"), recall=recall)
               for oid, recall in due_reviews(cards, now) if oid not in exclude and oid in curriculum.objectives]
     return steps
 
@@ -106,9 +116,9 @@ def _learn_step(curriculum: Curriculum, mastered: set[str], exclude: set[str], g
     for block in planned or []:
         planned_id = block.get("objective_id")
         if block.get("kind") == "learn" and planned_id in ready:
-            return Step(str(planned_id), "learn", "next in this week's plan")
+            return _step(str(planned_id), "learn", N_("next in this week's plan"))
     if ready:
-        return Step(ready[0], "learn", "next objective whose prerequisites you have mastered")
+        return _step(ready[0], "learn", N_("next objective whose prerequisites you have mastered"))
     return None
 
 
@@ -120,10 +130,10 @@ def _unstick(curriculum: Curriculum, step: Step, stuck: dict[str, int], mastered
     title = curriculum.objective(step.objective_id).title
     for dep in curriculum.objective(step.objective_id).prerequisites:
         if dep in mastered and dep not in exclude:
-            return Step(dep, "review", f"re-checking a prerequisite of \"{title}\", where you have been stuck",
-                        for_objective=step.objective_id)
-    return Step(step.objective_id, "learn", "a different way in: worked examples, since the lesson has not helped",
-                activity="worked")
+            return _step(dep, "review", N_("re-checking a prerequisite of \"{title}\", where you have been stuck"),
+                         for_objective=step.objective_id, title=title)
+    return _step(step.objective_id, "learn", N_("a different way in: worked examples, since the lesson has not helped"),
+                 activity="worked")
 
 
 def chosen_step(curriculum: Curriculum, objective_id: str, *, mastered: set[str], exclude: set[str]) -> Step | None:
@@ -137,11 +147,10 @@ def chosen_step(curriculum: Curriculum, objective_id: str, *, mastered: set[str]
     needed = curriculum.with_prerequisites([objective_id]) - {objective_id}
     missing = [oid for oid in curriculum.order if oid in needed and oid not in mastered]
     if objective_id in mastered:
-        step = Step(objective_id, "review", "the block you chose; you have mastered it, so a review")
+        step = _step(objective_id, "review", N_("the block you chose; you have mastered it, so a review"))
     elif not missing:
-        step = Step(objective_id, "learn", "the block you chose")
+        step = _step(objective_id, "learn", N_("the block you chose"))
     else:
-        first = curriculum.objective(missing[0]).title
-        step = Step(missing[0], "learn", f"\"{title}\" needs \"{first}\" first, which you have not mastered yet",
-                    for_objective=objective_id)
+        step = _step(missing[0], "learn", N_("\"{title}\" needs \"{first}\" first, which you have not mastered yet"),
+                     for_objective=objective_id, title=title, first=curriculum.objective(missing[0]).title)
     return None if step.objective_id in exclude else step

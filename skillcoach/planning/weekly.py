@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.errors import SkillcoachError
+from skillcoach.i18n import N_, SOURCE_LANG, format_day, translator
 from skillcoach.learner import review
 from skillcoach.learner.bkt import MASTERY_THRESHOLD, BKTParams
 from skillcoach.learner.profile import WEEKDAYS, LearnerProfile, StudyState
@@ -68,9 +69,12 @@ class _Scope:
 class WeeklyPlanner:
     """Plans weeks over one curriculum; the prerequisite graph is indexed once."""
 
-    def __init__(self, curriculum: Curriculum, rules: PlanRules | None = None):
+    def __init__(self, curriculum: Curriculum, rules: PlanRules | None = None, lang: str | None = None):
         self.curriculum = curriculum
         self.rules = rules or PlanRules()
+        self.lang = lang or curriculum.locale  # SKILLCOACH_LANG picks the curriculum's language
+        self._ = translator(self.lang).gettext if self.lang != SOURCE_LANG else N_  # reasons in that language
+        self._by_lang: dict[str, WeeklyPlanner] = {self.lang: self}
         self._position = {oid: n for n, oid in enumerate(curriculum.order)}
         self._next: dict[str, list[str]] = {oid: [] for oid in curriculum.order}
         for oid in curriculum.order:
@@ -83,7 +87,13 @@ class WeeklyPlanner:
         """The plan for ``week`` ('2026-W48'); raises PlanningError or NothingToPlan with a clear message.
 
         With ``now``, the current week keeps only the study days still ahead (in the learner's zone).
+        Titles and reasons are in the learner's language (``profile.lang``; the planner's own when unset).
         """
+        lang = profile.lang or self.lang
+        if lang != self.lang:
+            if lang not in self._by_lang:  # the same objectives (ids) in that language, planned once per language
+                self._by_lang[lang] = WeeklyPlanner(self.curriculum.localized(lang), self.rules, lang)
+            return self._by_lang[lang].plan(profile, state, week, now)
         zone = self._check(profile)
         monday, sunday = parse_week(week)
         days = [monday + timedelta(days=WEEKDAYS.index(d)) for d in profile.days or self.rules.default_days]
@@ -127,8 +137,10 @@ class WeeklyPlanner:
             if oid not in self.curriculum.objectives:
                 continue  # the curriculum dropped this objective
             due = review.due_at(state.cards[oid]).astimezone(zone).date()
-            when = f"overdue since {due:%a %d %b}" if due < monday else f"due {due:%a %d %b}"
-            reason = f"review {when}: recall would be about {recall:.0%} by the end of the week"
+            day = format_day(due, "short", self.lang)
+            when = (self._("overdue since {day}") if due < monday else self._("due {day}")).format(day=day)
+            reason = self._("review {when}: recall would be about {recall:.0%} by the end of the week").format(
+                when=when, recall=recall)
             blocks.append(Block(oid, "review", self.rules.review_minutes, reason, value=2.0 - recall,
                                 earliest=max(due, monday)))
         return blocks
@@ -153,20 +165,22 @@ class WeeklyPlanner:
     def _learn_reason(self, oid: str, scope: _Scope, unlocks: int, progress: float, planned: set[str]) -> str:
         skill = self.curriculum.skill(oid.split("/", 1)[0])
         title = skill.title if skill else oid
+        _ = self._
         if not scope.has_goals:
-            parts = [f"next in {title}"]
+            parts = [_("next in {title}").format(title=title)]
         elif oid in scope.goal_objectives:
-            parts = [f"toward your goal {title}"]
+            parts = [_("toward your goal {title}").format(title=title)]
         else:
-            parts = [f"{title}, needed for your goals"]
+            parts = [_("{title}, needed for your goals").format(title=title)]
         after = [self.curriculum.objective(dep).title for dep in self.curriculum.objective(oid).prerequisites
                  if dep in planned]
         if after:
-            parts.append(f"builds on '{after[0]}' from earlier this week")
+            parts.append(_("builds on '{title}' from earlier this week").format(title=after[0]))
         if unlocks:
-            parts.append(f"leads to {unlocks} more objective{'s' if unlocks > 1 else ''}")
+            parts.append((_("leads to {n} more objectives") if unlocks > 1 else _("leads to {n} more objective")
+                          ).format(n=unlocks))
         if progress >= 0.05:
-            parts.append(f"you are {progress:.0%} of the way to mastery")
+            parts.append(_("you are {progress:.0%} of the way to mastery").format(progress=progress))
         return "; ".join(parts)
 
     def _leads_to(self, oid: str) -> frozenset[str]:
@@ -215,7 +229,8 @@ class WeeklyPlanner:
         """The leftover: a start on the best objective that did not fit, or the reviews the cap held back."""
         if skipped and remaining >= self.rules.min_block_minutes:
             best = skipped[0]
-            reason = f"{best.reason}; a first {remaining} of about {best.minutes} minutes, to finish next week"
+            reason = self._("{reason}; a first {minutes} of about {total} minutes, to finish next week").format(
+                reason=best.reason, minutes=remaining, total=best.minutes)
             return [replace(best, minutes=remaining, reason=reason)]
         extra = []
         for block in reviews:
@@ -243,6 +258,7 @@ class WeeklyPlanner:
             "learner_id": profile.id,
             "week": week,
             "timezone": profile.timezone,
+            "lang": self.lang,
             "budget_minutes": profile.weekly_minutes,
             "goals": list(profile.goals),
             "study_days": [day.isoformat() for day in days],

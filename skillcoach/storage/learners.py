@@ -17,7 +17,7 @@ from skillcoach.storage.models import Learner, ObjectiveState, ReviewCard
 from skillcoach.storage.store import Store, check_learner_id
 
 _PROFILE_ROW = select(Learner.id, Learner.name, Learner.weekly_minutes, Learner.goals, Learner.days,
-                      Learner.timezone).where(Learner.id == bindparam("learner_id"))
+                      Learner.timezone, Learner.lang).where(Learner.id == bindparam("learner_id"))
 _KNOWLEDGE_ROWS = select(ObjectiveState.objective_id, ObjectiveState.p_mastery, ObjectiveState.responses,
                          ObjectiveState.items, ObjectiveState.mastered_at).where(
                              ObjectiveState.learner_id == bindparam("learner_id"))
@@ -58,7 +58,7 @@ class ImportCounts:
 def profile_of(row: Learner) -> LearnerProfile:
     """Turn a learner row into the profile the planner and the faces read."""
     return LearnerProfile(id=row.id, name=row.name, weekly_minutes=row.weekly_minutes, goals=tuple(row.goals),
-                          days=tuple(row.days), timezone=row.timezone)
+                          days=tuple(row.days), timezone=row.timezone, lang=row.lang)
 
 
 def add_learner(store: Store, update: LearnerUpdate, now: datetime) -> LearnerProfile:
@@ -105,6 +105,12 @@ def list_profiles(store: Store) -> list[LearnerProfile]:
         return [profile_of(row) for row in db.scalars(select(Learner).order_by(Learner.id))]
 
 
+def set_lang(store: Store, learner_id: str, lang: str) -> None:
+    """Store the language a learner is coached in (progress is shared across languages: same ids)."""
+    with store.transaction() as db:
+        _row(db, learner_id).lang = lang
+
+
 def learner_ids(store: Store) -> list[str]:
     """Return every learner id, sorted, for batch jobs that visit each learner."""
     with store.transaction() as db:
@@ -126,8 +132,9 @@ def study_inputs(store: Store, learner_id: str) -> tuple[LearnerProfile, StudySt
         cards = connection.execute(_CARD_ROWS, params).all()
     knowledge = {oid: ObjectiveKnowledge(p, n, frozenset(items)) for oid, p, n, items, _ in states}
     mastered = frozenset(oid for oid, *_, mastered_at in states if mastered_at is not None)
-    return LearnerProfile(learner.id, learner.name, learner.weekly_minutes, tuple(learner.goals),
-                          tuple(learner.days), learner.timezone), StudyState(mastered, knowledge, dict(cards))
+    profile = LearnerProfile(learner.id, learner.name, learner.weekly_minutes, tuple(learner.goals),
+                             tuple(learner.days), learner.timezone, learner.lang)
+    return profile, StudyState(mastered, knowledge, dict(cards))
 
 
 def _row(db: Session, learner_id: str) -> Learner:

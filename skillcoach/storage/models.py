@@ -26,6 +26,7 @@ class Learner(Base):
     goals: Mapped[list[Any]] = mapped_column(default=list)
     days: Mapped[list[Any]] = mapped_column(default=list)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    lang: Mapped[str | None] = mapped_column(String(8), default=None)  # None: SKILLCOACH_LANG, else the locale
     created_at: Mapped[datetime]
 
 

@@ -49,7 +49,8 @@ from skillcoach.storage.models import (
 from skillcoach.storage.options import DatabaseOptions
 
 T = TypeVar("T")
-LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+# ASCII letters and digits, and Hangul syllables (Korean names such as 지민); no other scripts (look-alikes).
+LEARNER_ID = re.compile(r"^[A-Za-z0-9\uac00-\ud7a3][A-Za-z0-9\uac00-\ud7a3_.@-]{0,63}$")
 
 
 class InvalidLearnerId(SkillcoachError, ValueError):
@@ -62,7 +63,7 @@ def check_learner_id(learner_id: str) -> str:
     """Return the learner id if it is well formed; InvalidLearnerId with the rule otherwise."""
     if not LEARNER_ID.fullmatch(learner_id or ""):
         raise InvalidLearnerId(
-            f"invalid learner id {learner_id!r}: use 1-64 letters, digits, '.', '_', '-' or '@', "
+            f"invalid learner id {learner_id!r}: use 1-64 letters (Latin or Hangul), digits, '.', '_', '-' or '@', "
             "starting with a letter or digit"
         )
     return learner_id

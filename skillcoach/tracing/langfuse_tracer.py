@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import logging
 import threading
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from langfuse import Langfuse
-from langfuse.langchain import CallbackHandler
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.sampling import TraceIdRatioBased
 
 from skillcoach.settings import Settings
 from skillcoach.tracing.masking import langfuse_mask, redact_url, trace_user_id
 from skillcoach.tracing.tracer import turn_trace_id
+from skillcoach.tracing.turn_handler import TurnHandler
 
 log = logging.getLogger("skillcoach.tracing.tracer")
 # Set once a Langfuse client exists in this process: its SDK registers exit hooks that flush again
@@ -25,6 +29,7 @@ log = logging.getLogger("skillcoach.tracing.tracer")
 CLIENT_STARTED = threading.Event()
 FLUSH_SECONDS = 3.0
 EXPORT_TIMEOUT_SECONDS = 5
+SERVICE_NAME = "skillcoach"
 NOISY_LOGGERS = ("langfuse", "opentelemetry.exporter.otlp.proto.http", "opentelemetry.sdk._shared_internal")
 
 
@@ -46,6 +51,8 @@ class LangfuseTracer:
         self.client = Langfuse(public_key=self.public_key,
                                secret_key=settings.langfuse_secret_key.get_secret_value(),
                                base_url=self.base_url, timeout=EXPORT_TIMEOUT_SECONDS,
+                               environment=settings.env, release=release(),
+                               tracer_provider=tracer_provider(settings),
                                mask=langfuse_mask if settings.mask_pii else None, span_exporter=span_exporter)
         CLIENT_STARTED.set()
         self.reachable: bool | None = None  # unknown until the background check answers
@@ -70,10 +77,13 @@ class LangfuseTracer:
         return turn_trace_id(session_id, turn)
 
     def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
-               learner_input: Any = None) -> dict[str, Any]:
-        """Return the run config with the Langfuse callback and the session, learner and turn metadata added."""
-        handler = CallbackHandler(public_key=self.public_key,
-                                  trace_context={"trace_id": self.trace_id(session_id, turn)})
+               learner_input: Any = None, events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Return the run config of one turn, with a handler that traces it.
+
+        ``events`` is the list the turn's events are streamed into: the trace's output.
+        """
+        handler = TurnHandler(public_key=self.public_key, trace_id=self.trace_id(session_id, turn),
+                              learner_input=learner_input, events=events)
         user_id = trace_user_id(learner_id) if self.mask_pii else learner_id
         metadata = {"langfuse_session_id": session_id, "langfuse_user_id": user_id, "langfuse_tags": [mode],
                     "langfuse_trace_name": f"{mode} turn {turn}", "turn": turn, "mode": mode}
@@ -125,6 +135,26 @@ class LangfuseTracer:
         worker.join(0.2 if self.reachable is False else FLUSH_SECONDS)
         if worker.is_alive() and self.reachable is not False:
             log.warning("Langfuse did not take the last traces within %.0f s; they are dropped.", FLUSH_SECONDS)
+
+
+def release() -> str | None:
+    """The package version, the trace's ``release``."""
+    try:
+        return version("skillcoach")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return None
+
+
+def tracer_provider(settings: Settings) -> TracerProvider:
+    """Build this client's own OpenTelemetry provider.
+
+    Service name ``skillcoach`` (not ``unknown_service``), the Langfuse environment and release as resource
+    attributes, and head sampling at ``LANGFUSE_SAMPLE_RATE`` (a trace not sampled costs a turn almost nothing).
+    """
+    resource = Resource.create({"service.name": SERVICE_NAME, "service.version": release() or "unknown",
+                                "langfuse.environment": settings.env, "deployment.environment": settings.env})
+    rate = settings.langfuse_sample_rate
+    return TracerProvider(resource=resource, sampler=TraceIdRatioBased(rate) if rate < 1.0 else None)
 
 
 def fetch_observations(client: Any, trace_id: str) -> list[dict[str, Any]]:

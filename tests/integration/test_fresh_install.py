@@ -161,6 +161,8 @@ def test_the_wheel_ships_its_data_and_works_elsewhere(wheel_install: Installed, 
     assert planned.returncode == 0 and "1 planned" in planned.stdout, planned.stdout + planned.stderr
     shown = wheel_install.run(data, "plan", "show", "--learner", "me", "--week", "2026-W49", "--format", "json")
     assert shown.returncode == 0 and json.loads(shown.stdout)["plan"]["blocks"], shown.stderr
+    declined = wheel_install.run(data, "ask", "김치찌개 맛있게 끓이는 법 알려주세요")  # the ko catalog ships too
+    assert declined.returncode == 0 and "커리큘럼에는 그에 관한 내용이 없" in declined.stdout, declined.stderr
 
 
 def hold_write_lock(data: Path) -> Callable[[], None]:
@@ -186,6 +188,7 @@ ERRORS: dict[str, tuple[list[str], dict[str, str]]] = {
                              {"SKILLCOACH_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/none"}),
     "bad model": (["chat", "--learner", "me", "--new-learner", "--jsonl"], {"SKILLCOACH_MODEL": "no-provider"}),
     "locked database": (["learner", "add", "zed", "--minutes", "60"], {}),
+    "unknown language": (["chat", "--learner", "me", "--new-learner", "--jsonl", "--lang", "fr"], {}),
 }
 
 

@@ -47,7 +47,7 @@ def test_learner_add_list_show(run, store: Store) -> None:  # type: ignore[no-un
     assert added.code == 0 and "added learner ada: 90 min/week" in added.out
     listed = json.loads(run("learner", "list", "--json").out)
     assert listed == [{"id": "ada", "name": "ada", "weekly_minutes": 90, "goals": ["rag"], "days": ["mon", "sat"],
-                       "timezone": "Europe/Lisbon"}]
+                       "timezone": "Europe/Lisbon", "lang": None}]
     shown = json.loads(run("learner", "show", "ada", "--json").out)
     assert shown["objectives_mastered"] == 0 and shown["planned_weeks"] == []
 
@@ -116,3 +116,19 @@ def master_everything(store: Store, learner_id: str, when: datetime) -> None:
             db.add(ObjectiveState(learner_id=learner_id, objective_id=oid, p_mastery=0.97, responses=3,
                                   items=["a", "b"], mastered_at=when, updated_at=when))
             db.add(ReviewCard(learner_id=learner_id, objective_id=oid, card=card, due=review.due_at(card)))
+
+
+def test_learner_language_from_add_and_csv(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    added = run("learner", "add", "지민", "--lang", "ko")
+    assert added.code == 0 and "language ko" in added.out, added
+    assert json.loads(run("learner", "show", "지민", "--json").out)["lang"] == "ko"
+    one_error_line(run("learner", "add", "bo", "--lang", "fr"), "lang: unknown language 'fr'")
+    csv = tmp_path / "people.csv"
+    csv.write_text("id,lang\nmina,ko\n지민,en\n", encoding="utf-8")
+    assert run("learner", "import", str(csv)).code == 0
+    langs = {p["id"]: p["lang"] for p in json.loads(run("learner", "list", "--json").out)}
+    assert langs == {"mina": "ko", "지민": "en"}
+    plan = run("plan", "weekly", "--learner", "mina", "--week", "2026-W49")
+    assert plan.code == 0, plan
+    shown = run("plan", "show", "--learner", "mina", "--week", "2026-W49", "--format", "md")
+    assert "mina님의 2026-W49 주간 계획" in shown.out, shown

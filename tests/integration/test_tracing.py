@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,11 @@ from tests.langfuse_sink import LangfuseSink
 
 pytestmark = pytest.mark.integration
 NODES = {"planner", "tutor", "quiz", "learner", "reviewer", "wrap_up"}
+
+
+def node_of(name: str) -> str:
+    """``planner: chose rag/chunking`` -> ``planner``: node observations are named after what they did."""
+    return name.split(":", 1)[0]
 
 
 def traced_settings(tmp_path: Path, url: str, key: str) -> Settings:
@@ -71,7 +77,7 @@ def test_in_memory_export_one_trace_per_turn(tmp_path: Path, monkeypatch: pytest
     assert set(by_trace) == {t.trace_id for t in turns}, "the DB records each turn's trace id"
     for turn in turns:
         assert turn.trace_id == Langfuse.create_trace_id(seed=f"{session.id}:{turn.number}")
-        names = {s.name for s in by_trace[turn.trace_id]}
+        names = {node_of(s.name) for s in by_trace[turn.trace_id]}
         assert names & NODES, f"turn {turn.number} has node observations"
         assert f"interactive-turn-{turn.number}" in names
         root = next(s for s in by_trace[turn.trace_id] if s.name == f"interactive-turn-{turn.number}")
@@ -80,7 +86,7 @@ def test_in_memory_export_one_trace_per_turn(tmp_path: Path, monkeypatch: pytest
         assert list(root.attributes["langfuse.trace.tags"]) == ["interactive"]
     tools = {s.name for s in spans if s.attributes.get("langfuse.observation.type") == "tool"}
     assert {"plan_next_objective", "search_curriculum"} <= tools
-    assert {"planner", "tutor", "quiz", "reviewer", "wrap_up"} <= {s.name for s in spans}
+    assert {"planner", "tutor", "quiz", "reviewer", "wrap_up"} <= {node_of(s.name) for s in spans}
     graded = [t for t in turns if t.record.get("grade")]
     assert {(s["name"], s["trace_id"]) for s in scores if s.get("trace_id")} == {
         (name, t.trace_id) for t in graded for name in ("correctness", "mastery")}
@@ -101,7 +107,7 @@ def test_real_http_export_to_a_loopback_sink(tmp_path: Path) -> None:
     assert any(p.startswith("/api/public/otel/v1/traces") for p in sink.paths)
     trace_ids = {s["trace_id"] for s in sink.spans}
     assert {t.trace_id for t in turns} <= trace_ids
-    names = {s["name"] for s in sink.spans}
+    names = {node_of(s["name"]) for s in sink.spans}
     assert {"planner", "tutor", "quiz", "reviewer", "wrap_up", "plan_next_objective"} <= names
     assert {s["attributes"].get("user.id") for s in sink.spans} >= {"bo"}
     score_names = {s.get("name") for s in sink.scores}
@@ -148,3 +154,87 @@ def test_without_keys_tracing_is_off(settings: Settings) -> None:
         session = coach.session("ed", minutes=3)
         session.start()
         assert coach.store.turns(session.id)[0].trace_id == Langfuse.create_trace_id(seed=f"{session.id}:0")
+
+
+def test_a_trace_reads_like_the_conversation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoded from the loopback sink: learner input in, coach reply out, names saying what happened,
+    environment, release, service name; node spans carry summaries, not the whole state."""
+    monkeypatch.setenv("SKILLCOACH_ENV", "staging")
+    with LangfuseSink() as sink:
+        settings = Settings(data_dir=tmp_path / "data", langfuse_public_key="pk-lf-read",
+                            langfuse_secret_key="sk-lf-read", langfuse_base_url=sink.url)
+        with Coach(settings) as coach:
+            session = coach.session("ada", minutes=6)
+            session.start()
+            session.command("continue")
+            events = session.send(reply_for(coach.curriculum, session.pending, wrong=True))
+            turns = coach.store.turns(session.id)
+    graded = turns[-1]
+    spans = [s for s in sink.spans if s["trace_id"] == graded.trace_id]
+    root = next(s for s in spans if s["name"] == f"interactive-turn-{graded.number}")
+    attrs = root["attributes"]
+    assert attrs["langfuse.observation.input"].startswith("answer: ")
+    output = attrs["langfuse.observation.output"]
+    feedback = next(e for e in events if e["type"] == "feedback")
+    assert "[feedback]" in output and feedback["text"].strip().split("\n")[0][:40] in output
+    assert "Command" not in attrs["langfuse.observation.input"] and "learner_id" not in output
+    names = [s["name"] for s in spans]
+    reviewer = next(n for n in names if n.startswith("reviewer: "))
+    assert reviewer == f"reviewer: graded {feedback['verdict']} {float(feedback['score']):g}"
+    assert any(n.startswith("quiz: asked ") for n in names) and not any(n.startswith("route_") for n in names)
+    assert "learner: answered" in names
+    review_span = next(s for s in spans if s["name"] == reviewer)["attributes"]
+    assert '"mastery_before"' in review_span["langfuse.observation.input"]
+    assert '"mastery_after"' in review_span["langfuse.observation.output"]
+    assert "stats" not in review_span["langfuse.observation.input"], "a summary, not the whole state"
+    first = [s for s in sink.spans if s["trace_id"] == turns[0].trace_id]
+    assert any(s["name"].startswith("planner: chose ") for s in first)
+    for span in spans:
+        assert span["attributes"]["langfuse.environment"] == "staging"
+        assert span["attributes"]["langfuse.release"] == version("skillcoach")
+        assert span["resource"]["service.name"] == "skillcoach"
+
+
+def test_generations_are_linked_to_the_langfuse_prompt_version(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from langfuse.api import Prompt_Chat
+    from langfuse.model import ChatPromptClient
+
+    from skillcoach.llm.prompts import load_local
+    from tests.fakes import ScriptedChatModel, text
+
+    exporter = InMemorySpanExporter()
+    settings = traced_settings(tmp_path, "http://127.0.0.1:9", "prompts")
+    tracer = LangfuseTracer(settings, span_exporter=exporter)
+
+    def served(name: str, **_: Any) -> ChatPromptClient:  # what Langfuse would serve: version 7 of the file
+        messages = [dict(m) for m in load_local(settings.prompts_dir, name).messages]
+        return ChatPromptClient(Prompt_Chat(name=name, version=7, prompt=messages, config={}, labels=["production"],
+                                            tags=[]))
+    monkeypatch.setattr(tracer.client, "get_prompt", served)
+    tutor = ScriptedChatModel(replies=[text("## A lesson\nModel-written.")])
+    with Coach(settings, tracer=tracer, models={"tutor": tutor}) as coach:
+        coach.session("ada", minutes=6).start()
+        tracer.flush()
+    generations = [s for s in exporter.get_finished_spans()
+                   if s.attributes and s.attributes.get("langfuse.observation.type") == "generation"]
+    assert generations, "the tutor's model call is a generation"
+    assert {(g.attributes["langfuse.observation.prompt.name"], g.attributes["langfuse.observation.prompt.version"])
+            for g in generations if g.attributes} == {("tutor_lesson", 7)}
+
+
+def test_sample_rate_zero_exports_no_spans_and_turns_keep_their_trace_ids(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGFUSE_SAMPLE_RATE", "0")
+    exporter = InMemorySpanExporter()
+    settings = traced_settings(tmp_path, "http://127.0.0.1:9", "sampled")
+    assert settings.langfuse_sample_rate == 0.0
+    tracer = LangfuseTracer(settings, span_exporter=exporter)
+    with Coach(settings, tracer=tracer) as coach:
+        session = coach.session("ada", minutes=6)
+        session.start()
+        session.command("continue")
+        tracer.flush()
+        turns = coach.store.turns(session.id)
+    assert exporter.get_finished_spans() == ()
+    assert [t.trace_id for t in turns] == [Langfuse.create_trace_id(seed=f"{session.id}:{t.number}") for t in turns]

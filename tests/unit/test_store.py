@@ -33,7 +33,7 @@ def test_migrations_create_every_table(store: Store) -> None:
 
     assert table_names(store._sessions.kw["bind"]) == [
         "alembic_version", "attempts", "learner_misconceptions", "learners", "objective_state", "review_cards",
-        "session_leases", "sessions", "turns", "web_accounts", "weekly_plans"]
+        "run_claims", "session_leases", "sessions", "turns", "web_accounts", "weekly_plans"]
 
 
 def test_attempt_is_written_once_per_session_turn(store: Store) -> None:

@@ -50,5 +50,5 @@ def settings() -> Any:
 
 
 # Register the commands (each module adds its own to ``app``).
-from skillcoach.app.cli import chat, curriculum, dispute, learner, plan, prompts, replay, web  # noqa: E402,F401
+from skillcoach.app.cli import chat, curriculum, dispute, fleet, learner, plan, prompts, replay, web  # noqa: E402,F401
 from skillcoach.app.cli import model as model_commands  # noqa: E402,F401

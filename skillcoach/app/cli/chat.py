@@ -18,6 +18,9 @@ def chat(
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Speak the JSONL protocol on stdin/stdout.")] = False,
     new: Annotated[bool, typer.Option("--new", help="Start a new session, closing the open one.")] = False,
     new_learner: Annotated[bool, typer.Option("--new-learner", help="Create the learner if the id is new.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="en|ko",
+                                             help="Coach in this language and keep it as the learner's "
+                                                  "[stored, else env SKILLCOACH_LANG, else the locale].")] = None,
     objective: Annotated[str | None, typer.Option("--objective", metavar="ID",
                                                   help="Start a new session on this objective (or first the "
                                                        "prerequisite it still needs).")] = None,
@@ -25,10 +28,13 @@ def chat(
     """Start or resume a coaching session."""
     from skillcoach.app.api import Coach
     from skillcoach.app.cli.confirm import confirm_new_learner
+    from skillcoach.i18n import check_lang
 
+    if lang is not None:
+        lang = check_lang(lang)  # an unknown language: one line, before anything opens
     with Coach(settings()) as coach:
         confirm_new_learner(coach.store, learner, allowed=new_learner, interactive=not jsonl)
-        session = coach.session(learner, minutes, new=new, objective_id=objective)
+        session = coach.session(learner, minutes, new=new, lang=lang, objective_id=objective)
         if jsonl:
             _jsonl_loop(session)
         else:
@@ -44,7 +50,8 @@ def _jsonl_loop(session: Any) -> None:
     while not session.finished:
         line = sys.stdin.readline()
         if not line:
-            _emit([{"type": "notice", "text": "Input closed; the session is saved.", "awaiting": False}])
+            _ = session.context.gettext
+            _emit([{"type": "notice", "text": _("Input closed; the session is saved."), "awaiting": False}])
             return
         _emit(reply_to(session, line))
 
@@ -56,7 +63,7 @@ def reply_to(session: Any, line: str) -> list[dict[str, Any]]:
     try:
         message = parse_line(line)
     except BadInput as exc:
-        return [{"type": "error", "text": str(exc), "awaiting": False}]
+        return [{"type": "error", "text": exc.translated(session.context.gettext), "awaiting": False}]
     events: list[dict[str, Any]] = session.send(message.model_dump(exclude_unset=True))
     return events
 
@@ -85,18 +92,20 @@ def progress(
     """Show a learner's mastery per skill, the reviews due, and (--why) the evidence behind an estimate."""
     # Reads the tables only (no checkpointer, no tracer), so it also works on a read-only data dir.
     from skillcoach.curriculum.catalog import load_curriculum
+    from skillcoach.i18n import resolve_lang
     from skillcoach.learner.mastery import learner_model
     from skillcoach.learner.progress import evidence_report, progress_report
     from skillcoach.learner.review import utcnow
-    from skillcoach.storage.learners import UnknownLearner
+    from skillcoach.storage.learners import UnknownLearner, get_profile
     from skillcoach.storage.store import Store, check_learner_id
 
     conf = settings()
     check_learner_id(learner)
-    curriculum = load_curriculum(conf.curriculum_dir, conf.locale)
     store = Store(conf.resolved_database_url, learner_model(conf))
     if store.get_learner(learner) is None:
         raise UnknownLearner(learner)
+    lang = resolve_lang(None, get_profile(store, learner).lang, conf.lang)  # titles and frame in their language
+    curriculum = load_curriculum(conf.curriculum_dir, lang)
     report = progress_report(curriculum, store, learner, utcnow())
     if why is not None:
         report["why"] = evidence_report(curriculum, store, learner, why)
@@ -106,6 +115,6 @@ def progress(
     from skillcoach.app.cli.terminal import print_evidence, print_progress
 
     if why is None:
-        print_progress(report)
+        print_progress(report, lang)
     else:
         print_evidence(report["why"])

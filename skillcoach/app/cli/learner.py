@@ -37,6 +37,8 @@ def add(
     goals: Annotated[str | None, typer.Option(help="Goal skill ids, separated by ';' (default: all skills).")] = None,
     days: Annotated[str | None, typer.Option(help="Study days like 'mon;wed;sat' [mon;wed;fri].")] = None,
     timezone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. Europe/Berlin [UTC].")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="en|ko",
+                                             help="Coaching language [env SKILLCOACH_LANG, else the locale].")] = None,
 ) -> None:
     """Add a learner with their weekly budget, goals, study days and time zone."""
     from skillcoach.learner.profile import parse_fields
@@ -46,7 +48,7 @@ def add(
 
     check_learner_id(learner_id)
     given = {"name": name, "weekly_minutes": None if minutes is None else str(minutes), "goals": goals,
-             "days": days, "timezone": timezone}
+             "days": days, "timezone": timezone, "lang": lang}
     fields, problems = parse_fields({k: v for k, v in given.items() if v is not None}, _skill_ids())
     if problems:
         raise UserError("; ".join(problems))
@@ -102,7 +104,8 @@ def show(learner_id: ID, as_json: AS_JSON = False) -> None:
 
 @learner_app.command("import")
 def import_csv(
-    path: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Header id,name,weekly_minutes,goals,days,timezone")],
+    path: Annotated[Path, typer.Argument(metavar="FILE.csv",
+                                         help="Header id,name,weekly_minutes,goals,days,timezone,lang")],
 ) -> None:
     """Add or update learners from a CSV file; bad rows are reported line by line and left out (exit 1)."""
     from skillcoach.learner.csv_import import read_learners_csv
@@ -124,4 +127,5 @@ def import_csv(
 def _describe(profile: Any) -> str:
     goals = ", ".join(profile.goals) or "all skills"
     days = ";".join(profile.days) or "default days"
-    return f"{profile.weekly_minutes} min/week, goals: {goals}, days: {days}, time zone {profile.timezone}"
+    lang = f", language {profile.lang}" if getattr(profile, "lang", None) else ""
+    return f"{profile.weekly_minutes} min/week, goals: {goals}, days: {days}, time zone {profile.timezone}{lang}"

@@ -17,6 +17,10 @@ from skillcoach.app.cli.errors import UserError
 
 WEEK = Annotated[str | None, typer.Option(help="ISO week like 2026-W48 [the current week].")]
 WORKERS = Annotated[int, typer.Option(min=1, max=32, help="Processes to plan with (one per core is a good start).")]
+DISTRIBUTED = Annotated[bool, typer.Option("--distributed", help="Enqueue on the Celery broker for "
+                                           "'skillcoach worker' processes to plan (the distributed extra).")]
+CHUNK_SIZE = Annotated[int | None, typer.Option(min=1, max=10000, help="Learners per Celery task "
+                                                "[SKILLCOACH_WEEKLY_CHUNK_SIZE, 200].")]
 
 
 class PlanFormat(StrEnum):
@@ -34,6 +38,8 @@ def weekly(
     week: WEEK = None,
     force: Annotated[bool, typer.Option("--force", help="Plan again, replacing plans already made.")] = False,
     workers: WORKERS = 1,
+    distributed: DISTRIBUTED = False,
+    chunk_size: CHUNK_SIZE = None,
 ) -> None:
     """Make the week's plan for each learner; learners already planned are skipped. Exit 1 if any failed."""
     from skillcoach.storage.learners import get_profile, learner_ids
@@ -49,7 +55,10 @@ def weekly(
     if not learners:
         typer.echo("No learners yet: add some with 'skillcoach learner import FILE.csv'.")
         return
-    report = _run_with_progress(conf, week, learners, force, workers)
+    if distributed:
+        report = _run_distributed(conf, week, learners, force, chunk_size)
+    else:
+        report = _run_with_progress(conf, week, learners, force, workers)
     _print_report(report)
     if not report.ok:
         raise typer.Exit(1)
@@ -66,6 +75,27 @@ def _run_with_progress(conf: Any, week: str, learners: list[str], force: bool, w
         task = progress.add_task(f"planning {week}", total=len(learners))
         return run_weekly(conf, week, learners, force=force, workers=workers,
                           on_outcome=lambda _: progress.advance(task))
+
+
+def _run_distributed(conf: Any, week: str, learners: list[str], force: bool, chunk_size: int | None) -> Any:
+    """Enqueue the learners in chunks; a bar with planned and failed counts as the workers report."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from skillcoach.app.weekly.distributed import run_distributed
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[planned]} planned, {task.fields[failed]} failed"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True)) as progress:
+        # Until a chunk comes back, say what is awaited: with no worker running the bar would just sit there.
+        task = progress.add_task(f"{week}: enqueued, waiting for 'skillcoach worker' processes", total=len(learners),
+                                 planned=0, failed=0)
+
+        def show(report: Any) -> None:
+            progress.update(task, description=f"planning {week} on the workers", completed=report.done,
+                            planned=report.count("planned"), failed=report.count("failed"))
+
+        return run_distributed(conf, week, learners, force=force, chunk_size=chunk_size, on_chunk=show)
 
 
 def _print_report(report: Any) -> None:
@@ -149,14 +179,20 @@ def schedule(
     timezone: Annotated[str, typer.Option(help="Time zone of the cron expression.")] = "UTC",
     log_file: Annotated[Path | None, typer.Option(help="Also append the log to this file.")] = None,
     workers: WORKERS = 1,
+    distributed: DISTRIBUTED = False,
 ) -> None:
-    """Run 'plan weekly --all' on a cron schedule (default Mondays 06:00 UTC) until stopped."""
-    from skillcoach.app.weekly.schedule import cron_trigger, log, make_scheduler, weekly_run
+    """Run 'plan weekly --all' on a cron schedule (default Mondays 06:00 UTC) until stopped.
+
+    Several schedulers may run on one database (one per machine, for availability): each week's
+    run is claimed in the database, so it happens once.
+    """
+    from skillcoach.app.weekly.schedule import cron_trigger, fleet_run, log, make_scheduler
 
     trigger = cron_trigger(cron, timezone)
     _configure_logging(log_file)
     conf = settings()
-    scheduler = make_scheduler(lambda: weekly_run(conf, workers=workers, zone=trigger.timezone), trigger)
+    scheduler = make_scheduler(lambda: fleet_run(conf, workers=workers, zone=trigger.timezone,
+                                                 distributed=distributed), trigger)
     first = trigger.get_next_fire_time(None, datetime.now(trigger.timezone))
     log.info("weekly plans scheduled on '%s' (%s); next run %s; stop with Ctrl-C", cron, timezone,
              f"{first:%a %Y-%m-%d %H:%M %Z}")

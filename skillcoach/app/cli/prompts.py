@@ -21,19 +21,14 @@ def list_prompts() -> None:
 
 @prompts_app.command("push")
 def push(label: Annotated[str, typer.Option(help="Langfuse label for the new versions.")] = "production") -> None:
-    """Create or update every prompt in Langfuse prompt management, with a label."""
+    """Push the local prompts to Langfuse: a new version only where the text or model config changed."""
+    from skillcoach.llm.langfuse_api import LangfuseAPIError, base_url, make_api
     from skillcoach.llm.langfuse_prompts import push_prompts
-    from skillcoach.tracing.langfuse_tracer import LangfuseTracer
 
     conf = settings()
-    if not conf.tracing_enabled:
-        raise UserError("prompts push needs Langfuse: set LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY, LANGFUSE_BASE_URL")
-    tracer = LangfuseTracer(conf)
     try:
-        pushed = push_prompts(tracer.client, conf.prompts_dir, label)
-    except Exception as exc:  # noqa: BLE001 - the API client raises many kinds
-        raise UserError(f"Langfuse refused the prompts: {exc}") from None
-    finally:
-        tracer.shutdown()
-    for name, version in pushed:
-        typer.echo(f"{name}: version {version} labelled {label}")
+        pushed = push_prompts(make_api(conf), base_url(conf), conf, label)
+    except LangfuseAPIError as exc:
+        raise UserError(str(exc)) from None
+    for result in pushed:
+        typer.echo(result.describe(label))

@@ -7,7 +7,7 @@ messages that quote them) is always plain ``Text``, so ``[b]`` is the three char
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -17,6 +17,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from skillcoach.i18n import N_
+
+Translate = Callable[[str], str]
 WIDTH = 80
 HEIGHT = 24
 # A lesson page: panel frame (2) + the prompt line under it (1) + the input line (1) + a spare
@@ -24,15 +27,15 @@ HEIGHT = 24
 PAGE_LINES = HEIGHT - 6
 STYLE = {"correct": "green", "partial": "yellow", "wrong": "red"}
 COMMANDS_HELP = (
-    ("1 / a / t", "answer: a choice number or letter, 1 3 or a,c for several, t/f, or free text"),
-    ("Enter", "next part of a lesson; after the last part, start practising"),
-    ("?QUESTION", "ask the tutor (answers from the curriculum, with sources)"),
-    ("/hint", "a hint for the question on the table"),
-    ("/skip", "skip this question"),
-    ("/progress", "mastery bars, reviews due, streak and time studied"),
-    ("/dispute", "dispute the last grade: it stops counting until it is re-graded"),
-    ("/help", "this list"),
-    ("/quit", "end the session with a summary (Ctrl-D leaves it open to resume)"),
+    ("1 / a / t", N_("answer: a choice number or letter, 1 3 or a,c for several, t/f, or free text")),
+    ("Enter", N_("next part of a lesson; after the last part, start practising")),
+    ("?QUESTION", N_("ask the tutor (answers from the curriculum, with sources)")),
+    ("/hint", N_("a hint for the question on the table")),
+    ("/skip", N_("skip this question")),
+    ("/progress", N_("mastery bars, reviews due, streak and time studied")),
+    ("/dispute", N_("dispute the last grade: it stops counting until it is re-graded")),
+    ("/help", N_("this list")),
+    ("/quit", N_("end the session with a summary (Ctrl-D leaves it open to resume)")),
 )
 
 
@@ -64,10 +67,10 @@ def visible(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch in " \n\t" else repr(ch)[1:-1] for ch in text)
 
 
-def help_view() -> RenderableType:
+def help_view(_: Translate = N_) -> RenderableType:
     """Render the list of session commands and what each does."""
-    lines = [Text.assemble((f"  {key:<11}", "cyan"), what) for key, what in COMMANDS_HELP]
-    return Group(Text("Commands", style="bold"), *lines)
+    lines = [Text.assemble((f"  {key:<11}", "cyan"), _(what)) for key, what in COMMANDS_HELP]
+    return Group(Text(_("Commands"), style="bold"), *lines)
 
 
 def page_lines(console: Console, markdown: str, width: int = WIDTH - 4, lines: int = PAGE_LINES) -> list[Text]:
@@ -80,10 +83,10 @@ def page_lines(console: Console, markdown: str, width: int = WIDTH - 4, lines: i
     return [Text("\n").join(texts[start:start + lines]) for start in range(0, len(texts), lines)] or [Text("")]
 
 
-def lesson_screens(console: Console, ev: dict[str, Any]) -> list[Panel]:
-    """The lesson as panels that each fit a 24-line screen, in reading order."""
-    sections = ev.get("sections") or [{"title": ev.get("title", "Lesson"), "text": ev["text"]}]
-    heading = "Once more" if ev.get("remediation") else str(ev.get("title") or "Lesson")
+def lesson_screens(console: Console, ev: dict[str, Any], _: Translate = N_) -> list[Panel]:
+    """The lesson as panels that each fit a 24-line screen, in reading order (frame in ``_``'s language)."""
+    sections = ev.get("sections") or [{"title": ev.get("title", _("Lesson")), "text": ev["text"]}]
+    heading = _("Once more") if ev.get("remediation") else str(ev.get("title") or _("Lesson"))
     screens: list[tuple[str, Text]] = []
     for section in sections:
         pages = page_lines(console, section["text"])
@@ -101,10 +104,15 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def question_view(ev: dict[str, Any]) -> RenderableType:
+KIND_LABEL = {"mcq": N_("mcq"), "multi_select": N_("multi select"), "true_false": N_("true false"),
+              "short_answer": N_("short answer"), "ordering": N_("ordering")}
+
+
+def question_view(ev: dict[str, Any], _: Translate = N_) -> RenderableType:
     """Render a question event: its number, kind, stem and numbered choices."""
-    head = Text.assemble((f"Question {ev.get('number', '')}", "bold"), " ",
-                         (f"({str(ev.get('kind', '')).replace('_', ' ')})", "dim"))
+    kind = str(ev.get("kind", ""))
+    head = Text.assemble((_("Question {number}").format(number=ev.get("number", "")), "bold"), " ",
+                         (f"({_(KIND_LABEL[kind]) if kind in KIND_LABEL else kind.replace('_', ' ')})", "dim"))
     rows: list[RenderableType] = [Text(""), head, SafeMarkdown(display_stem(ev))]
     if ev.get("choices"):
         grid = Table.grid(padding=(0, 1), pad_edge=False)
@@ -114,7 +122,7 @@ def question_view(ev: dict[str, Any]) -> RenderableType:
             grid.add_row(Text.assemble(("  " + str(n), "cyan"), f" ({choice['key']})"), plain(choice["text"]))
         rows.append(grid)
     if ev.get("kind") == "multi_select":
-        rows.append(plain("Pick all that apply, e.g. 1 3.", "dim"))
+        rows.append(plain(_("Pick all that apply, e.g. 1 3."), "dim"))
     return Group(*rows)
 
 
@@ -126,12 +134,12 @@ def display_stem(ev: dict[str, Any]) -> str:
     return text
 
 
-def event_views(ev: dict[str, Any]) -> list[RenderableType]:
+def event_views(ev: dict[str, Any], _: Translate = N_) -> list[RenderableType]:
     """Everything but lessons (which the terminal pages): one event as renderables."""
     kind = ev.get("type")
     text = str(ev.get("text", ""))
     if kind == "question":
-        return [question_view(ev)]
+        return [question_view(ev, _)]
     if kind == "feedback":
         return [Panel(SafeMarkdown(text), border_style=STYLE.get(ev.get("verdict", ""), "white"), width=WIDTH)]
     if kind in ("answer", "summary"):

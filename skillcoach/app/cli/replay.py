@@ -160,7 +160,7 @@ def _or_skip(one: Any, session_id: str, skipped: list[tuple[str, str]]) -> Any:
 
 def _since(text: str | None) -> datetime:
     if not text:
-        raise UserError("--all needs --since DATE (YYYY-MM-DD)")
+        raise UserError("give --since DATE (YYYY-MM-DD)")
     try:
         return datetime.fromisoformat(text).replace(tzinfo=UTC)
     except ValueError:
@@ -197,3 +197,68 @@ def _summary_table(results: list[Any]) -> None:
         table.add_row(r.session_id, str(len(r.original)), "yes" if r.identical else "no", str(count["verdict"]),
                       str(count["route"]), str(count["mastery"]))
     console.print(table)
+
+
+@replay_app.command("export")
+def export(
+    since: Annotated[str | None, typer.Option(help="Turns of sessions started on or after this date.")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Langfuse dataset to create or update.")] = None,
+) -> None:
+    """Recorded turns (masked) to a Langfuse dataset: learner input and state in, grade/route/feedback expected."""
+    from skillcoach.app.replay.datasets import export_dataset
+    from skillcoach.llm.langfuse_api import LangfuseAPIError, base_url, make_api
+
+    if not dataset:
+        raise UserError("give --dataset NAME: the Langfuse dataset to fill")
+    conf = settings()
+    try:
+        result = export_dataset(conf, make_api(conf), base_url(conf), _since(since), dataset)
+    except LangfuseAPIError as exc:
+        raise UserError(str(exc)) from None
+    for sid, why in result.skipped:
+        console.print(plain(f"not exported: {sid}: {why}", "yellow"))
+    typer.echo(f"dataset {dataset}: {result.items} item(s) from {result.sessions} session(s)")
+
+
+@replay_app.command("experiment")
+def experiment(
+    dataset: Annotated[str | None, typer.Option(help="Langfuse dataset made by 'replay export'.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model under test, provider:model (default: the configured one).")]
+    = None,
+    prompts: Annotated[Path | None, typer.Option(help="Prompt directory under test (default: Langfuse's).")] = None,
+    run_name: Annotated[str | None, typer.Option(help="Experiment run name (default: dataset and time).")] = None,
+) -> None:
+    """Run the coach over a dataset's recorded turns as a Langfuse experiment, scored against the recording."""
+    from skillcoach.app.replay.experiment import run_experiment
+    from skillcoach.llm.langfuse_api import LangfuseAPIError, base_url, check_access, make_api
+    from skillcoach.tracing.langfuse_tracer import LangfuseTracer
+
+    if not dataset:
+        raise UserError("give --dataset NAME (fill one with 'skillcoach replay export')")
+    conf = settings()
+    try:  # before the tracer starts: its own background check would word a wrong host as "not reachable"
+        check_access(make_api(conf), base_url(conf))
+    except LangfuseAPIError as exc:
+        raise UserError(str(exc)) from None
+    tracer = LangfuseTracer(conf)
+    try:
+        summary = run_experiment(conf, tracer, dataset, model=model, prompts_dir=prompts, run_name=run_name)
+    except LangfuseAPIError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        tracer.shutdown()
+    _experiment_table(summary)
+
+
+def _experiment_table(summary: Any) -> None:
+    console.print(plain(f"experiment {summary.run_name} on dataset {summary.dataset}: {summary.items} item(s)"))
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("score", "mean", "items"):
+        table.add_column(col, justify="left" if col == "score" else "right")
+    for name, (mean, count) in summary.means().items():
+        table.add_row(name, f"{mean:.3f}" if abs(mean) < 100 else f"{mean:.0f}", str(count))
+    console.print(table)
+    for item_id, why in summary.skipped:
+        console.print(plain(f"not run: item {item_id}: {why}", "yellow"))
+    if summary.url:
+        console.print(plain(summary.url, "dim"))

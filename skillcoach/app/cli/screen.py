@@ -6,6 +6,7 @@ never scrolls away before the learner presses Enter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -13,6 +14,7 @@ from rich.text import Text
 
 from skillcoach.app.cli.progress_view import progress_view
 from skillcoach.app.cli.render import HEIGHT, WIDTH, event_views, lesson_screens, plain
+from skillcoach.i18n import N_, SOURCE_LANG
 
 # Lines a screen may use: the hint under it and the input line take the rest.
 SCREEN_LINES = HEIGHT - 2
@@ -21,8 +23,8 @@ SCREEN_LINES = HEIGHT - 2
 class Screen:
     """Shows events as screens; keeps the ones not shown yet until the learner presses Enter."""
 
-    def __init__(self, console: Console):
-        self.console = console
+    def __init__(self, console: Console, _: Callable[[str], str] = N_, lang: str = SOURCE_LANG):
+        self.console, self._, self.lang = console, _, lang  # the learner's language and its translator
         self.waiting: list[list[RenderableType]] = []
 
     def show(self, events: list[dict[str, Any]], pending: dict[str, Any] | None) -> None:
@@ -46,10 +48,11 @@ class Screen:
 
     def hint(self, pending: dict[str, Any] | None) -> None:
         """Print the keys that move on: Enter for the next screen, or to start practising after a lesson."""
+        _ = self._
         if self.waiting:
-            self.console.print(plain("Enter: go on · ?question: ask the tutor · /help", "dim"))
+            self.console.print(plain(_("Enter: go on · ?question: ask the tutor · /help"), "dim"))
         elif pending and pending.get("type") == "lesson":
-            self.console.print(plain("Enter: start practising · ?question: ask the tutor · /help", "dim"))
+            self.console.print(plain(_("Enter: start practising · ?question: ask the tutor · /help"), "dim"))
 
     def _print(self, unit: list[RenderableType]) -> None:
         for renderable in unit:
@@ -60,11 +63,11 @@ class Screen:
         blocks: list[tuple[RenderableType, bool]] = []
         for ev in events:
             if ev.get("type") == "lesson":
-                blocks += [(panel, True) for panel in lesson_screens(self.console, ev)]
+                blocks += [(panel, True) for panel in lesson_screens(self.console, ev, self._)]
             elif ev.get("type") == "notice" and isinstance(ev.get("progress"), dict):
-                blocks.append((progress_view(ev["progress"], detail=False), False))
+                blocks.append((progress_view(ev["progress"], detail=False, _=self._, lang=self.lang), False))
             else:
-                blocks += [(view, False) for view in event_views(ev)]
+                blocks += [(view, False) for view in event_views(ev, self._)]
         return blocks
 
 
@@ -104,7 +107,7 @@ def split_tall(console: Console, renderable: RenderableType) -> list[RenderableT
     return [Text("\n").join(texts[n:n + step]) for n in range(0, len(texts), step)]
 
 
-def welcome(console: Console) -> None:
+def welcome(console: Console, _: Callable[[str], str] = N_) -> None:
     """Print the title line with the keys a learner needs: Enter, ?question and /help."""
     console.print(Text.assemble(("skillcoach", "bold"),
-                                ("  Enter moves on · ?question asks the tutor · /help lists commands", "dim")))
+                                ("  " + _("Enter moves on · ?question asks the tutor · /help lists commands"), "dim")))

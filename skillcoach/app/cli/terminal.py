@@ -9,6 +9,7 @@ from rich.table import Table
 from skillcoach.app.cli.progress_view import progress_view
 from skillcoach.app.cli.render import help_view, make_console, plain
 from skillcoach.app.cli.screen import Screen, welcome
+from skillcoach.i18n import N_
 
 if TYPE_CHECKING:
     from skillcoach.app.api import CoachSession
@@ -21,14 +22,15 @@ def terminal_loop(session: CoachSession) -> None:
     from skillcoach.app.cli.chat import _tolerant_streams
 
     _tolerant_streams()
-    screen = Screen(console)
-    welcome(console)
+    _ = session.context.gettext  # the learner's language
+    screen = Screen(console, _, session.lang)
+    welcome(console, _)
     screen.show(session.start(), session.pending)
     while not session.finished:
         try:
             line = console.input("[bold cyan]> [/bold cyan]")
         except EOFError:
-            console.print(plain("\nSession saved. Run the same command to resume.", "dim"))
+            console.print(plain("\n" + _("Session saved. Run the same command to resume."), "dim"))
             return
         if local_command(screen, session, line):
             continue
@@ -41,7 +43,7 @@ def local_command(screen: Screen, session: Any, line: str) -> bool:
     if not text:
         return screen.next_screen(session.pending)
     if text.lower() in ("/help", "/?"):
-        console.print(help_view())
+        console.print(help_view(getattr(getattr(session, "context", None), "gettext", N_)))
         return True
     return False
 
@@ -71,9 +73,11 @@ def show(events: list[dict[str, Any]]) -> None:
         pass
 
 
-def print_progress(report: dict[str, Any]) -> None:
-    """Print the learner's progress report."""
-    console.print(progress_view(report))
+def print_progress(report: dict[str, Any], lang: str = "en") -> None:
+    """The progress view, in ``lang`` (the learner's language)."""
+    from skillcoach.i18n import translator
+
+    console.print(progress_view(report, _=translator(lang).gettext, lang=lang))
 
 
 def print_evidence(why: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ prompt directory, feeding the learner's recorded answers.
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -209,6 +210,7 @@ class _Runner:
         self.clock = ReplayClock(_started(turns[0]))
         self.replay_id = ""
         self.notices: list[str] = []
+        self.seconds: dict[int, float] = {}  # wall time of each replayed turn, by turn number
         self._models: dict[str, Any] | None = None
 
     def seed(self, source: Store) -> None:
@@ -227,7 +229,10 @@ class _Runner:
                 if live.finished:
                     self.notices.append(f"turn {turn.number}: the replayed session had already ended")
                     break
-                for ev in live.send(turn.learner_input):
+                started = time.perf_counter()
+                events = live.send(turn.learner_input)
+                self.seconds[turn.number] = time.perf_counter() - started
+                for ev in events:
                     if ev["type"] == "error":
                         self.notices.append(f"turn {turn.number}: input {turn.learner_input} refused: {ev['text']}")
             self.replay_id = live.id

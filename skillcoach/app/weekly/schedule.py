@@ -7,6 +7,8 @@ that runs for months plans the right week each Monday.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,7 @@ from skillcoach.settings import Settings
 
 if TYPE_CHECKING:
     from skillcoach.app.weekly.batch import BatchReport
+    from skillcoach.app.weekly.distributed import DistributedReport
 
 DEFAULT_CRON = "0 6 * * mon"  # Mondays at 06:00
 JOB_ID = "weekly-plans"
@@ -56,24 +59,58 @@ def cron_trigger(expression: str, timezone: str) -> CronTrigger:
 
 
 def weekly_run(settings: Settings, *, workers: int = 1, zone: tzinfo = UTC,
-               clock: Callable[[], datetime] = utcnow) -> BatchReport:
+               clock: Callable[[], datetime] = utcnow, distributed: bool = False) -> BatchReport | DistributedReport:
     """One scheduled run: every learner's plan for the current week; logged from start to finish.
 
     The week is the one it is in ``zone`` (the schedule's time zone), so a run at Monday 06:00
-    in Tokyo plans that Monday's week although it is still Sunday in UTC.
+    in Tokyo plans that Monday's week although it is still Sunday in UTC. ``distributed``: the
+    learners are enqueued for the Celery workers instead of planned here.
     """
     from skillcoach.app.weekly.pool import run_weekly  # the graph stack loads when a run fires
     from skillcoach.storage.learners import learner_ids
     from skillcoach.storage.store import Store
 
     week = iso_week(clock().astimezone(zone))  # when the run fires, not when the scheduler started
-    log.info("weekly run %s: started", week)
+    log.info("weekly run %s: started%s", week, " on the Celery workers" if distributed else "")
     learners = learner_ids(Store(settings.resolved_database_url))
-    report = run_weekly(settings, week, learners, workers=workers)
+    report: BatchReport | DistributedReport
+    if distributed:
+        from skillcoach.app.weekly.distributed import run_distributed
+
+        report = run_distributed(settings, week, learners)
+    else:
+        report = run_weekly(settings, week, learners, workers=workers)
     for outcome in report.failed:
         log.warning("weekly run %s: %s failed: %s", week, outcome.learner_id, outcome.message)
     log.info("weekly run %s: finished: %d planned, %d already planned, %d with nothing to plan, %d failed",
              week, report.count("planned"), report.count("exists"), report.count("nothing"), report.count("failed"))
+    return report
+
+
+def fleet_run(settings: Settings, *, workers: int = 1, zone: tzinfo = UTC, clock: Callable[[], datetime] = utcnow,
+              distributed: bool = False, holder: str | None = None) -> BatchReport | DistributedReport | None:
+    """``weekly_run`` by the one scheduler of a fleet that claims the week; None (logged) for the others.
+
+    The claim is a row unique on (job, week) in the shared database: however many schedulers fire,
+    and however skewed their clocks, one inserts it and runs the batch. A run that fails drops its
+    claim, so a scheduler restarted that week can try again (the batch itself is idempotent).
+    """
+    from skillcoach.storage.claims import claim, claim_of, finish, release
+    from skillcoach.storage.store import Store
+
+    store = Store(settings.resolved_database_url)
+    week = iso_week(clock().astimezone(zone))
+    holder = holder or f"{socket.gethostname()}:{os.getpid()}"
+    if not claim(store, JOB_ID, week, holder[:200], clock()):
+        current = claim_of(store, JOB_ID, week)
+        log.info("weekly run %s: skipped, claimed by %s", week, current.holder if current else "another scheduler")
+        return None
+    try:
+        report = weekly_run(settings, workers=workers, zone=zone, clock=clock, distributed=distributed)
+    except BaseException:
+        release(store, JOB_ID, week)
+        raise
+    finish(store, JOB_ID, week, clock())
     return report
 
 

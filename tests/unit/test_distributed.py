@@ -1,0 +1,91 @@
+"""The weekly batch on Celery, in this process: the chunk task, its results, the enqueuing, no Celery unless asked."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skillcoach.app.weekly.distributed import (
+    TASK,
+    DistributedReport,
+    DistributedUnavailable,
+    chunks,
+    make_celery,
+    run_distributed,
+    worker_argv,
+)
+from skillcoach.learner.review import utcnow
+from skillcoach.settings import Settings
+from skillcoach.storage.learners import LearnerUpdate, upsert_learners
+from skillcoach.storage.plans import planned_learners
+from skillcoach.storage.store import Store
+from tests.plan_helpers import cli
+
+WEEK = "2030-W48"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    conf = Settings(data_dir=tmp_path / "data", broker_url="memory://", result_backend="cache+memory://")
+    store = Store(conf.resolved_database_url)
+    upsert_learners(store, [LearnerUpdate(f"l{n}", {}) for n in range(4)], utcnow())
+    return conf
+
+
+def run_chunk(app: Any, learners: list[str]) -> dict[str, Any]:
+    return app.tasks[TASK].apply(args=(WEEK, learners, False)).get()  # type: ignore[no-any-return]
+
+
+def test_chunks_cover_every_learner_once_in_order() -> None:
+    learners = [f"l{n}" for n in range(7)]
+    parts = list(chunks(learners, 3))
+    assert [len(p) for p in parts] == [3, 3, 1] and sum(parts, []) == learners
+
+
+def test_a_chunk_delivered_twice_plans_nothing_twice(settings: Settings) -> None:
+    app = make_celery(settings)
+    first = run_chunk(app, ["l0", "l1", "l2", "l3"])
+    again = run_chunk(app, ["l0", "l1", "l2", "l3"])  # as after a worker died before acknowledging it
+    assert first["counts"] == {"planned": 4, "exists": 0, "nothing": 0, "failed": 0}
+    assert again["counts"] == {"planned": 0, "exists": 4, "nothing": 0, "failed": 0}
+    assert planned_learners(Store(settings.resolved_database_url), WEEK) == {"l0", "l1", "l2", "l3"}
+
+
+def test_one_learners_failure_is_reported_and_the_chunk_goes_on(settings: Settings) -> None:
+    result = run_chunk(make_celery(settings), ["l0", "nobody", "l1"])
+    assert result["counts"]["planned"] == 2 and result["counts"]["failed"] == 1
+    [(learner, status, message)] = result["notable"]
+    assert (learner, status) == ("nobody", "failed") and "no learner 'nobody'" in message
+    report = DistributedReport(WEEK)
+    report.add(result)
+    assert not report.ok and report.done == 3 and [o.learner_id for o in report.failed] == ["nobody"]
+
+
+def test_the_app_acknowledges_late_and_takes_one_chunk_at_a_time(settings: Settings) -> None:
+    conf = make_celery(settings).conf
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost and conf.worker_prefetch_multiplier == 1
+    assert conf.broker_transport_options["visibility_timeout"] == settings.broker_visibility_timeout
+    assert conf.task_default_queue == "skillcoach-weekly"
+    assert make_celery(Settings(database_url="sqlite:////x/y.db")).conf.result_backend == "db+sqlite:////x/y.db"
+    assert "--queues=skillcoach-weekly" in worker_argv(queue="skillcoach-weekly", concurrency=2, pool="solo",
+                                                       name=None, loglevel="INFO")
+
+
+def test_an_unreachable_broker_is_one_clear_error(settings: Settings) -> None:
+    conf = settings.model_copy(update={"broker_url": "amqp://guest:secret@127.0.0.1:9//"})
+    with pytest.raises(DistributedUnavailable, match=r"cannot enqueue on the broker amqp://guest@127.0.0.1:9//") as err:
+        run_distributed(conf, WEEK, ["l0"], timeout=1)
+    assert "secret" not in str(err.value)
+
+
+def test_the_single_machine_path_needs_no_celery(settings: Settings, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "celery", None)  # importing it now fails, as when it is not installed
+    done = cli(capsys, monkeypatch, settings.data_dir, "plan", "weekly", "--all", "--week", WEEK)
+    assert done.code == 0 and f"{WEEK}: 4 planned" in done.out, done.err
+    worker = cli(capsys, monkeypatch, settings.data_dir, "worker")
+    assert worker.code != 0 and "pip install 'skillcoach[distributed]'" in worker.err
+    assert len(worker.err.strip().splitlines()) == 1
