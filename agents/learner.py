@@ -26,9 +26,14 @@ def normalise_reply(reply: Any) -> dict[str, str]:
     if isinstance(reply, dict):
         for key in ("answer", "ask", "command"):
             if key in reply:
-                return {key: str(reply[key])}
+                return {key: str(reply[key]), **(_parsed(reply) if key == "answer" else {})}
         return {"command": "unknown"}
     text = str(reply or "")
     if text.startswith("/"):
         return {"command": text[1:].strip().lower()}
     return {"answer": text}
+
+
+def _parsed(reply: dict[str, Any]) -> dict[str, str]:
+    """The response the face already parsed from the answer (the reviewer grades it without parsing again)."""
+    return {"response": str(reply["response"])} if "response" in reply else {}

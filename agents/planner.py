@@ -7,11 +7,12 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
-from agents.events import event
+from agents.events import emit
 from agents.state import CoachState
 from skillcoach.learner.bkt import ObjectiveKnowledge
 from skillcoach.planning.next_step import REVIEW_SHARE
 from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE
+from skillcoach.protocol import Plan, notice
 
 
 def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
@@ -27,17 +28,17 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
                                                 **({"chosen": chosen} if chosen else {})})
     _ = ctx.gettext
     if not step:
-        runtime.stream_writer(event("notice", _("Nothing is left to learn or review right now: well done.")))
+        emit(runtime, notice(_("Nothing is left to learn or review right now: well done.")))
         return {"objective_id": None}
     oid = step["objective_id"]
     title = ctx.curriculum.objective(oid).title
     reason = step_reason(ctx, step)
     if chosen and step.get("for_objective") == chosen and oid != chosen:
-        runtime.stream_writer(event("notice", _("First a prerequisite: {reason}.").format(reason=reason),
-                                    objective_id=oid, chosen=chosen))
+        emit(runtime, notice(_("First a prerequisite: {reason}.").format(reason=reason), objective_id=oid,
+                             chosen=chosen))
     line = _("Review: {title} ({reason}).") if step["mode"] == "review" else _("Learn: {title} ({reason}).")
-    runtime.stream_writer(event("plan", line.format(title=title, reason=reason), objective_id=oid,
-                                mode=step["mode"], reason=reason))
+    emit(runtime, Plan(text=line.format(title=title, reason=reason), objective_id=oid, mode=step["mode"],
+                       reason=reason))
     started = dict(state.get("started") or {})
     if step["mode"] == "learn" and oid not in started:
         known = ctx.store.knowledge(state["learner_id"]).get(oid) or ObjectiveKnowledge()

@@ -33,7 +33,7 @@ def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         "asked": [*asked, item.id],
         "items_left": len(objective.items) - len(asked) - 1,
         "hints": 0,
-        "pending": question(shown, objective, number, state.get("mode", "learn")),
+        "pending": question(shown, objective, number, state.get("mode", "learn")).wire(),
     }
 
 

@@ -8,9 +8,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
-from agents.events import event, feedback
+from agents.events import emit, feedback
 from agents.learner import COMMANDS
 from agents.state import CoachState
+from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.curriculum.models import Item, ItemKind
 from skillcoach.grading.answers import Grade, InvalidAnswer, grade, parse_response
 from skillcoach.grading.guard import instructs_the_model
@@ -20,6 +21,7 @@ from skillcoach.learner.bkt import MAX_HINTS
 from skillcoach.learner.hints import hint
 from skillcoach.planning.dependents import dependents
 from skillcoach.planning.pacing import REMEDIATE_AFTER_WRONG, RETEACH_ITEMS, question_minutes
+from skillcoach.protocol import error, notice
 from skillcoach.storage.evidence import misconceptions_of
 
 
@@ -34,14 +36,14 @@ def reviewer(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any
         return _command(state, runtime, command, pending)
     if pending.get("type") == "lesson":
         return {"outcome": "continue", "pending": None, "inbox": None}
-    return _grade_answer(state, runtime, inbox.get("answer", ""))
+    return _grade_answer(state, runtime, inbox)
 
 
 def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
              pending: dict[str, Any]) -> dict[str, Any]:
-    write, _ = runtime.stream_writer, runtime.context.gettext
+    _ = runtime.context.gettext
     if command not in COMMANDS:
-        write(event("error", _("Unknown command /{command}. Try /hint, /skip, /progress or /quit.").format(
+        emit(runtime, error(_("Unknown command /{command}. Try /hint, /skip, /progress or /quit.").format(
             command=command)))
         return {"outcome": "wait", "inbox": None}
     if command == "quit":
@@ -52,10 +54,10 @@ def _command(state: CoachState, runtime: Runtime[CoachContext], command: str,
         return _dispute(state, runtime)
     if command == "progress":
         report = runtime.context.use_tool("get_learner_progress", {"learner_id": state["learner_id"]})
-        write(event("notice", progress_line(report, _), progress=report))
+        emit(runtime, notice(progress_line(report, _), progress=report))
         return {"outcome": "wait", "inbox": None}
     if pending.get("type") == "question":  # skip or continue on a question skips it
-        write(event("notice", _("Skipped; no answer recorded.")))
+        emit(runtime, notice(_("Skipped; no answer recorded.")))
         item = current_item(state, runtime.context)
         return {"outcome": "skipped", "pending": None, "inbox": None,
                 "questions": state.get("questions", 0) + 1, "spent": state.get("spent", 0.0) + 0.5
@@ -68,17 +70,16 @@ def _hint(state: CoachState, runtime: Runtime[CoachContext], pending: dict[str, 
     ctx = runtime.context
     _ = ctx.gettext
     if pending.get("type") != "question":
-        runtime.stream_writer(event("notice", _("No question on the table: hints come with questions.")))
+        emit(runtime, notice(_("No question on the table: hints come with questions.")))
         return {"outcome": "wait", "inbox": None}
     item = current_item(state, ctx)
     number = state.get("hints", 0) + 1
     text = hint(item, ctx.curriculum.objective(ctx.curriculum.item_objective[item.id]), number, _)
     if text is None:
-        runtime.stream_writer(event("notice", _("That was the last hint ({max}); have a go.").format(max=MAX_HINTS)))
+        emit(runtime, notice(_("That was the last hint ({max}); have a go.").format(max=MAX_HINTS)))
         return {"outcome": "wait", "inbox": None}
-    runtime.stream_writer(event("notice", _("Hint {number} of {max}: {text}").format(
-        number=number, max=MAX_HINTS, text=text), hint=number,
-        note=_("each hint lowers the credit a right answer earns")))
+    emit(runtime, notice(_("Hint {number} of {max}: {text}").format(number=number, max=MAX_HINTS, text=text),
+                         hint=number, note=_("each hint lowers the credit a right answer earns")))
     return {"outcome": "wait", "inbox": None, "hints": number}
 
 
@@ -88,12 +89,12 @@ def _dispute(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any
     _ = ctx.gettext
     attempt = ctx.store.last_graded(state["session_id"])
     if attempt is None:
-        runtime.stream_writer(event("error", _("Nothing graded in this session yet: there is no grade to dispute.")))
+        emit(runtime, error(_("Nothing graded in this session yet: there is no grade to dispute.")))
         return {"outcome": "wait", "inbox": None}
     after = ctx.store.dispute(attempt.id, ctx.curriculum, ctx.clock())
-    runtime.stream_writer(event(
-        "notice", _("Noted: your answer to {item} is disputed and no longer counts until it is re-graded. "
-                    "Mastery of this objective is now {mastery:.0%} ({status}).").format(
+    emit(runtime, notice(
+        _("Noted: your answer to {item} is disputed and no longer counts until it is re-graded. "
+          "Mastery of this objective is now {mastery:.0%} ({status}).").format(
             item=attempt.item_id, mastery=after.knowledge.p_mastery, status=after.status),
         dispute={"attempt_id": attempt.id, "turn": attempt.turn, "item_id": attempt.item_id,
                  "verdict": attempt.verdict, "grader": attempt.grader}))
@@ -107,14 +108,16 @@ def progress_line(report: dict[str, Any], _: Callable[[str], str] = N_) -> str:
         due=len(report["reviews_due"]))
 
 
-def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) -> dict[str, Any]:
+def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], inbox: dict[str, str]) -> dict[str, Any]:
     ctx = runtime.context
     item = current_item(state, ctx)
-    try:
-        response = parse_response(item, text, ctx.max_answer_chars)
-    except InvalidAnswer as exc:
-        runtime.stream_writer(event("error", exc.translated(ctx.gettext)))
-        return {"outcome": "wait", "inbox": None}
+    response = inbox.get("response")  # parsed by the face that validated the answer
+    if response is None:  # a graph served without a face (langgraph dev) validates here
+        try:
+            response = parse_response(item, inbox.get("answer", ""), ctx.max_answer_chars)
+        except InvalidAnswer as exc:
+            emit(runtime, error(exc.translated(ctx.gettext)))
+            return {"outcome": "wait", "inbox": None}
     result = _grade(ctx, item, response)
     oid = ctx.curriculum.item_objective[item.id]
     mode = state.get("mode", "learn")
@@ -124,10 +127,7 @@ def _grade_answer(state: CoachState, runtime: Runtime[CoachContext], text: str) 
                                      response=response, grade=result, review_mode=mode == "review",
                                      now=ctx.clock(), hints=hints, dependents=dependents(ctx.curriculum, oid))
     text_out = ctx.composer.feedback(item, result, saved.mastery_after, saved.mastered)
-    shown = feedback(item, result, text_out, saved.mastery_after, saved.mastered, saved.newly_mastered,
-                     saved.mastery_before)
-    runtime.stream_writer({**shown, "status": saved.status, "change": saved.change, "hints": hints,
-                           "confidence": float(getattr(result, "confidence", 1.0))})
+    emit(runtime, feedback(item, result, text_out, saved, hints))
     mistakes = [text for _, text in misconceptions_of(item, response, result)]
     wrong = result.verdict.value == "wrong"
     update: dict[str, Any] = {
@@ -156,26 +156,30 @@ def _after_change(runtime: Runtime[CoachContext], change: str, title: str) -> di
     """Tell the learner what moved; a lost mastery turns the review into a short re-teach."""
     _ = runtime.context.gettext
     if change == "provisional":
-        runtime.stream_writer(event("notice", _("Provisionally mastered: {title}. A right answer on a later day "
-                                                "will confirm it (until then it does not unlock what builds on it)."
-                                                ).format(title=title)))
+        emit(runtime, notice(_("Provisionally mastered: {title}. A right answer on a later day "
+                               "will confirm it (until then it does not unlock what builds on it).").format(
+                                   title=title)))
     elif change == "confirmed":
-        runtime.stream_writer(event("notice", _("Confirmed on a later day: {title} is mastered.").format(title=title)))
+        emit(runtime, notice(_("Confirmed on a later day: {title} is mastered.").format(title=title)))
     elif change == "revoked":
-        runtime.stream_writer(event("notice", _("{title} needs another look, so it no longer counts as mastered: "
-                                                "a short re-teach and up to {items} practice items follow.").format(
-                                                    title=title, items=RETEACH_ITEMS), revoked=True))
+        emit(runtime, notice(_("{title} needs another look, so it no longer counts as mastered: "
+                               "a short re-teach and up to {items} practice items follow.").format(
+                                   title=title, items=RETEACH_ITEMS), revoked=True))
         return {"mode": "learn", "questions": 0, "question_cap": RETEACH_ITEMS,
                 "wrong_streak": REMEDIATE_AFTER_WRONG}
     return {}
 
 
 def current_item(state: CoachState, ctx: CoachContext) -> Item:
-    """The item on the table: a generated variant when one was asked, else the bank item."""
-    variant = state.get("variant")
-    if variant and variant.get("id") == state.get("item_id"):
+    """The item on the table in this state."""
+    return item_on_table(ctx.curriculum, state.get("item_id") or "", state.get("variant"))
+
+
+def item_on_table(curriculum: Curriculum, item_id: str, variant: dict[str, Any] | None) -> Item:
+    """The item asked: a generated variant when one was asked (it carries the item's id), else the bank item."""
+    if variant and variant.get("id") == item_id:
         return Item.model_validate(variant)
-    return ctx.curriculum.item(state.get("item_id") or "")
+    return curriculum.item(item_id)
 
 
 def _grade(ctx: CoachContext, item: Item, response: str) -> Grade:

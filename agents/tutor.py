@@ -7,11 +7,12 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
-from agents.events import event, lesson
+from agents.events import emit, lesson
 from agents.state import CoachState
 from skillcoach.curriculum.models import Objective
 from skillcoach.learner.lessons import brief_lesson, lesson_kind, worked_item, worked_lesson
 from skillcoach.planning.pacing import lesson_minutes
+from skillcoach.protocol import Answer
 
 MAX_QUESTION_CHARS = 500
 
@@ -52,7 +53,7 @@ def _teach(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         text = worked_lesson(objective, worked, reason, _)
         update["asked"] = [*state.get("asked", []), worked.id]  # not quizzed right after its worked answer
         update["items_left"] = state.get("items_left", len(objective.items)) - 1
-    update["pending"] = {**lesson(objective, text, awaiting=True, _=_), "variant": kind}
+    update["pending"] = lesson(objective, text, awaiting=True, variant=kind, _=_).wire()
     return update
 
 
@@ -64,7 +65,7 @@ def _remediate(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, A
     mistakes = (state.get("last") or {}).get("misconceptions") or []
     if mistakes:  # built from the wrong choice's own feedback, ahead of the general re-teach
         text = "\n\n".join([ctx.gettext("**About the answer you chose**"), *mistakes, text])
-    runtime.stream_writer(lesson(objective, text, awaiting=False, remediation=True, _=ctx.gettext))
+    emit(runtime, lesson(objective, text, awaiting=False, remediation=True, _=ctx.gettext))
     return {"pending": None, "wrong_streak": 0}
 
 
@@ -74,5 +75,5 @@ def _answer_question(state: CoachState, runtime: Runtime[CoachContext],
     question = question[:MAX_QUESTION_CHARS]
     text, cited = ctx.composer.answer_question(question, state.get("objective_id"),
                                                ctx.use_tool)
-    runtime.stream_writer(event("answer", text, citations=cited, question=question))
+    emit(runtime, Answer(text=text, citations=cited, question=question))
     return {"inbox": None}

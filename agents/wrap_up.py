@@ -7,8 +7,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import CoachContext
-from agents.events import event
+from agents.events import emit
 from agents.state import CoachState
+from skillcoach.protocol import Summary
 
 STUCK_GAIN = 0.1  # a rise in P(L) smaller than this over a session is no progress
 
@@ -29,7 +30,7 @@ def wrap_up(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     stats["titles"] = {oid: ctx.curriculum.objective(oid).title for oid in named if oid in ctx.curriculum.objectives}
     text = ctx.composer.summary(stats)
     ctx.store.finish_session(state["session_id"], stats)
-    runtime.stream_writer(event("summary", text, stats=stats))
+    emit(runtime, Summary(text=text, stats=stats))
     return {"finished": True, "stats": stats, "pending": None}
 
 

@@ -30,3 +30,20 @@ def reply_for(curriculum: Curriculum, pending: dict[str, Any], *, wrong: bool = 
         return {"command": "continue"}
     item = curriculum.item(pending["item_id"])
     return {"answer": wrong_answer(item) if wrong else right_answer(item)}
+
+
+def shown_event(event_type: str, text: str, **fields: Any) -> Any:
+    """An event model with only the fields a renderer reads (not validated: rendering tests need no more)."""
+    from skillcoach.protocol import Choice
+
+    model = next(cls for cls in _event_types() if cls.model_fields["type"].default == event_type)
+    if "choices" in fields:
+        fields["choices"] = [Choice(**c) for c in fields["choices"]]
+    return model.model_construct(type=event_type, text=text, **fields)
+
+
+def _event_types() -> list[Any]:
+    from skillcoach import protocol
+
+    return [protocol.Question, protocol.Lesson, protocol.Feedback, protocol.Plan, protocol.Answer, protocol.Summary,
+            protocol.Notice, protocol.Error]

@@ -9,7 +9,8 @@
             question = session.pending
             events = session.answer("b")
 
-Every method returns the events the coach produced (dicts of the JSONL protocol).
+Every method returns the events the coach produced: models of ``skillcoach.protocol`` (a
+discriminated union on ``type``; ``ev.wire()`` is the JSONL protocol's dict).
 Bad input returns an ``error`` event and leaves the session untouched.
 
 Concurrency: one ``Coach`` serves many sessions at once, from threads or asyncio tasks (the
@@ -36,11 +37,10 @@ from langgraph.types import Command, StreamMode
 
 from agents.composer import Composer
 from agents.context import CoachContext, build_coach_context, for_language
-from agents.events import event
 from agents.learner import COMMANDS
 from agents.llm_composer import LLMComposer
 from agents.model_budget import NOTICE as MODEL_NOTICE
-from agents.reviewer import current_item
+from agents.reviewer import item_on_table
 from agents.state import CoachInput, CoachState
 from graphs.coach import build_coach_graph
 from skillcoach.app.checkpoints import open_checkpointer
@@ -51,6 +51,7 @@ from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
 from skillcoach.i18n import N_, check_lang, resolve_lang
 from skillcoach.learner.progress import UnknownObjective, evidence_report, progress_report
 from skillcoach.learner.review import utcnow
+from skillcoach.protocol import Event, Feedback, InputBase, Lesson, Pending, Question, error, notice, parse_event
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import UnknownLearner, get_profile, set_lang
 from skillcoach.storage.options import DatabaseOptions
@@ -59,7 +60,6 @@ from skillcoach.tracing.masking import mask
 from skillcoach.tracing.recording import TurnRecorder
 from skillcoach.tracing.tracer import Tracer, make_tracer
 
-Event = dict[str, Any]
 MAX_ASK_CHARS = 500
 GRADE_FIELDS = ("item_id", "verdict", "score", "mastery_before", "mastery", "mastered", "grader", "text")
 MAX_EVENT_CHARS = 600
@@ -208,12 +208,12 @@ def _opening(graph_input: Any) -> dict[str, Any]:
     return {"chosen": chosen} if chosen else {}
 
 
-def same_lesson_notice(pending: Event, _: Callable[[str], str] = N_) -> Event:
+def same_lesson_notice(pending: Pending, _: Callable[[str], str] = N_) -> Event:
     """After a question on a lesson, say the lesson still waits instead of sending it again."""
-    if pending.get("type") != "lesson":
+    if not isinstance(pending, Lesson):
         return pending
-    return event("notice", _("Back to the lesson: {title}.").format(title=pending.get("title", "")), awaiting=True,
-                 resumes="lesson", objective_id=pending.get("objective_id"))
+    return notice(_("Back to the lesson: {title}.").format(title=pending.title), awaiting=True, resumes="lesson",
+                  objective_id=pending.objective_id)
 
 
 class CoachSession:
@@ -223,7 +223,7 @@ class CoachSession:
         self.coach, self.id, self.learner_id, self.minutes = coach, session_id, learner_id, minutes
         # the learner's language for this session's turns (a session loaded by id: their stored one)
         self.lang = lang or coach.learner_lang(learner_id)
-        self.pending: Event | None = None
+        self.pending: Pending | None = None  # the lesson or question the coach waits on
         self.finished = False
         self.config: dict[str, Any] = {"configurable": {"thread_id": session_id}}
         self.turn = 0  # learner inputs consumed, mirrored from the graph state to save a read per turn
@@ -241,7 +241,7 @@ class CoachSession:
         """``start`` for asyncio code."""
         return await asyncio.to_thread(self.start)
 
-    async def asend(self, message: dict[str, Any]) -> list[Event]:
+    async def asend(self, message: dict[str, Any] | InputBase) -> list[Event]:
         """``send`` for asyncio code."""
         return await asyncio.to_thread(self.send, message)
 
@@ -267,62 +267,64 @@ class CoachSession:
         start = self._checkpoint_before(cut_off.number) if cut_off is not None else None
         _ = self.context.gettext
         if start is not None:
-            return [event("notice", _("Welcome back: redoing the step that was cut off.")), *self._redo(cut_off, start)]
+            return [notice(_("Welcome back: redoing the step that was cut off.")), *self._redo(cut_off, start)]
         if not snapshot.values:
             return self._run(self._first_input())
         if snapshot.values.get("finished"):
             self.finished = True
-            return [event("notice", _("This session is already finished."))]
+            return [notice(_("This session is already finished."))]
         waiting = [i.value for task in snapshot.tasks for i in task.interrupts]
         if waiting:
-            self.pending = waiting[0]
-            return [event("notice", _("Welcome back: picking up where you stopped.")), self.pending]
-        return [event("notice", _("Welcome back: finishing the last step.")), *self._run(None)]
+            self.pending = _pending(waiting[0])
+            return [notice(_("Welcome back: picking up where you stopped.")), self.pending]
+        return [notice(_("Welcome back: finishing the last step.")), *self._run(None)]
 
-    def send(self, message: dict[str, Any]) -> list[Event]:
-        """A JSONL-protocol message: {'answer': ...}, {'ask': ...} or {'command': ...}."""
+    def send(self, message: dict[str, Any] | InputBase) -> list[Event]:
+        """A JSONL-protocol message: {'answer': ...}, {'ask': ...} or {'command': ...}, or its input model."""
         try:
             valid = parse_message(message)
         except BadInput as exc:
-            return [event("error", exc.translated(self.context.gettext))]
+            return [error(exc.translated(self.context.gettext))]
         return {"answer": self.answer, "ask": self.ask, "command": self.command}[valid.kind](valid.text)
 
     def answer(self, text: str) -> list[Event]:
-        """Grade the learner's answer to the pending question and return the events of the turn that follows."""
-        problem = self._check_answer(text)
-        if problem:
-            return [event("error", problem)]
-        return self._run(Command(resume={"answer": text}))
+        """Answer the question on the table."""
+        try:
+            response = self._parse_answer(text)
+        except (BadInput, InvalidAnswer) as exc:
+            return [error(exc.translated(self.context.gettext))]
+        # The reviewer grades the response parsed here; the turn records the learner's own text.
+        return self._run(Command(resume={"answer": text, "response": response}), {"answer": text})
 
     def ask(self, text: str) -> list[Event]:
-        """Answer the learner's question on the curriculum (cut to MAX_ASK_CHARS), then return to what was pending."""
+        """Ask the tutor a question (the lesson or question on the table keeps waiting)."""
         try:
             question = clean_text(check_text(text, "question"), max_chars=10 * MAX_ASK_CHARS)
         except (InvalidAnswer, BadInput) as exc:
-            return [event("error", str(exc).replace("answer", "question"))]
+            return [error(str(exc).replace("answer", "question"))]
         notices = []
         if len(question) > MAX_ASK_CHARS:
             question = question[:MAX_ASK_CHARS]
-            notices.append(event("notice", self.context.gettext(
+            notices.append(notice(self.context.gettext(
                 "Your question was cut to its first {max} characters.").format(max=MAX_ASK_CHARS)))
         if not self._waiting():
-            return [event("error", self.context.gettext("The session is not waiting for input."))]
+            return [error(self.context.gettext("The session is not waiting for input."))]
         return notices + self._run(Command(resume={"ask": question}))
 
     def command(self, name: str) -> list[Event]:
-        """Run a session command (hint, skip, progress, quit, dispute, continue; help is answered here)."""
+        """A command: continue, hint, skip, progress, dispute, quit, or help."""
         try:
             name = check_text(name, "command").strip().lstrip("/").lower()
         except BadInput as exc:
-            return [event("error", exc.translated(self.context.gettext))]
+            return [error(exc.translated(self.context.gettext))]
         _ = self.context.gettext
         if name == "help":
-            return [event("notice", _(COMMANDS_HELP), commands=sorted([*COMMANDS, "help"]))]
+            return [notice(_(COMMANDS_HELP), commands=sorted([*COMMANDS, "help"]))]
         if name not in COMMANDS:
-            return [event("error", _("Unknown command {name}. Commands: {commands}.").format(
+            return [error(_("Unknown command {name}. Commands: {commands}.").format(
                 name=repr(name), commands=", ".join(sorted(COMMANDS))))]
         if not self._waiting():
-            return [event("error", _("The session is not waiting for input."))]
+            return [error(_("The session is not waiting for input."))]
         return self._run(Command(resume={"command": name}))
 
     # -- internals ------------------------------------------------------------
@@ -341,37 +343,33 @@ class CoachSession:
     def _waiting(self) -> bool:
         return self.pending is not None and not self.finished
 
-    def _check_answer(self, text: str) -> str | None:
-        """Validate before touching the graph, so a bad answer changes nothing."""
-        try:
-            check_text(text, "answer")
-        except BadInput as exc:
-            return exc.translated(self.context.gettext)
-        _ = self.context.gettext
-        if not self._waiting():
-            return _("The session is not waiting for an answer.")
-        assert self.pending is not None
-        if self.pending.get("type") != "question":
-            return _("Nothing to answer yet: send {\"command\": \"continue\"} or ask a question.")
-        on_table = {"item_id": self.pending["item_id"], "variant": self.variant}
-        item = current_item(on_table, self.context)  # type: ignore[arg-type]  # reads item_id and variant only
-        try:
-            parse_response(item, text, self.coach.settings.max_answer_chars)
-        except InvalidAnswer as exc:
-            return exc.translated(self.context.gettext)
-        return None
+    def _parse_answer(self, text: str) -> str:
+        """Validate the answer once, before touching the graph, and return it as the reviewer grades it.
 
-    def _run(self, graph_input: Any) -> list[Event]:
+        A bad answer changes nothing: ``BadInput`` or ``InvalidAnswer`` says what is wrong.
+        """
+        check_text(text, "answer")
+        if not self._waiting():
+            raise BadInput.message(N_("The session is not waiting for an answer."))
+        if not isinstance(self.pending, Question):
+            raise BadInput.message(N_('Nothing to answer yet: send {{"command": "continue"}} or ask a question.'))
+        item = item_on_table(self.context.curriculum, self.pending.item_id, self.variant)
+        return parse_response(item, text, self.coach.settings.max_answer_chars)  # InvalidAnswer says what is wrong
+
+    def _run(self, graph_input: Any, learner_input: dict[str, Any] | None = None) -> list[Event]:
         with self._lock:
             self.coach.leases.check(self.id)
             turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
-            learner_input = graph_input.resume if isinstance(graph_input, Command) else _opening(graph_input)
+            if learner_input is None:
+                learner_input = graph_input.resume if isinstance(graph_input, Command) else _opening(graph_input)
             started = self.coach.clock()
             self._note_input(turn, learner_input, started)
             context = turn_context(self.context)
-            events, route = self._stream(graph_input, turn, learner_input, context)
+            with self.coach.store.turn():  # attempt, mastery and the turn record: one transaction
+                events, route = self._stream(graph_input, turn, learner_input, context)
+                trace_id = self._record(turn, learner_input, route, events, started, context.recorder)
             self.turn = turn
-            self._record(turn, learner_input, route, events, started, context.recorder)
+            self._traced(trace_id, events)
             return events
 
     def _stream(self, graph_input: Any, turn: int, learner_input: Any, context: CoachContext,
@@ -388,12 +386,13 @@ class CoachSession:
         for mode, chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config), context=context,
                                                    stream_mode=STREAM_MODES, durability="sync"):
             if mode == "custom":
-                events.append(chunk)
-                self._tell(chunk)
+                written = parse_event(chunk)
+                events.append(written)
+                self._tell(written)
                 continue
             for node, update in chunk.items():
                 if node == "__interrupt__":
-                    self.pending = update[0].value
+                    self.pending = _pending(update[0].value)
                     shown = (same_lesson_notice(self.pending, context.gettext) if self.pending == before
                              else self.pending)
                     events.append(shown)
@@ -404,7 +403,7 @@ class CoachSession:
                     route.append(node)
                     self._follow(update or {})
         if self.coach.budget.take_notice():
-            events.insert(0, event("notice", context.gettext(MODEL_NOTICE)))
+            events.insert(0, notice(context.gettext(MODEL_NOTICE)))
         return events, route
 
     def _tell(self, ev: Event) -> None:
@@ -437,10 +436,12 @@ class CoachSession:
         self.variant = start.values.get("variant")
         graph_input: Command[Any] | None = Command(resume=learner_input) if cut_off.number else None
         context = turn_context(self.context)
-        events, route = self._stream(graph_input, cut_off.number, learner_input, context, at=start.config)
+        with self.coach.store.turn():
+            events, route = self._stream(graph_input, cut_off.number, learner_input, context, at=start.config)
+            trace_id = self._record(cut_off.number, learner_input, route, events,
+                                    datetime.fromisoformat(cut_off.record["started_at"]), context.recorder)
         self.turn = cut_off.number
-        self._record(cut_off.number, learner_input, route, events,
-                     datetime.fromisoformat(cut_off.record["started_at"]), context.recorder)
+        self._traced(trace_id, events)
         return events
 
     def _checkpoint_before(self, turn: int) -> Any:
@@ -459,16 +460,31 @@ class CoachSession:
             self.variant = update["variant"]
 
     def _record(self, turn: int, learner_input: Any, route: list[str], events: list[Event],
-                started: datetime, recorder: TurnRecorder) -> None:
-        """Keep what replay needs: input, route, tool and LLM I/O, grade, mastery (masked, bounded)."""
+                started: datetime, recorder: TurnRecorder) -> str:
+        """Keep what replay needs: input, route, tool and LLM I/O, grade, mastery (masked, bounded).
+
+        Runs inside the turn's transaction, so the record commits with the attempt it reports.
+        """
         recorded = recorder.take()
-        graded = next((e for e in events if e["type"] == "feedback"), None)
+        graded = next((e for e in events if isinstance(e, Feedback)), None)
         record = {"started_at": started.isoformat(), "route": route, **recorded,
-                  "grade": graded and {k: graded[k] for k in GRADE_FIELDS},
-                  "events": [{"type": e["type"], "text": e["text"][:MAX_EVENT_CHARS]} for e in events]}
+                  "grade": graded and {k: getattr(graded, k) for k in GRADE_FIELDS},
+                  "events": [{"type": e.type, "text": e.text[:MAX_EVENT_CHARS]} for e in events]}
         if self.coach.settings.mask_pii:
             record, learner_input = mask(record), mask(learner_input or {})
         trace_id = self.coach.tracer.trace_id(self.id, turn)
         self.coach.store.record_turn(self.id, turn, trace_id, learner_input or {}, record,
                                      tokens=recorded["tokens"], llm_calls=len(recorded["llm"]))
-        self.coach.tracer.after_turn(trace_id, events, finished=self.finished, session_id=self.id)
+        return trace_id
+
+    def _traced(self, trace_id: str, events: list[Event]) -> None:
+        """Scores and session data on the turn's trace, once the turn is committed."""
+        self.coach.tracer.after_turn(trace_id, [e.wire() for e in events], finished=self.finished,
+                                     session_id=self.id)
+
+
+def _pending(value: Any) -> Pending:
+    """The lesson or question a graph interrupt waits on (state keeps its wire dict)."""
+    pending = parse_event(value)
+    assert isinstance(pending, Question | Lesson), f"the coach waits on a lesson or question, not {pending.type}"
+    return pending

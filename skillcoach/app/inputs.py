@@ -1,5 +1,7 @@
 """The learner's input, validated once at the edge: a line of JSONL, or a string from the API or terminal.
 
+A valid message becomes one of the protocol's input models (``skillcoach.protocol``).
+
 Every rejection is a :class:`BadInput` whose message is fit to show the learner as an
 ``error`` event; nothing rejected here reaches the graph, so the session is unchanged.
 Size and nesting are checked before ``json.loads`` runs, so a hostile line costs one
@@ -11,12 +13,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator, model_validator
+from typing import Any, cast
 
 from skillcoach.errors import SkillcoachError
 from skillcoach.i18n import N_
+from skillcoach.protocol import INPUTS, InputBase, LearnerInput
 
 MAX_LINE_BYTES = 64 * 1024  # an answer is at most a few thousand characters; a line 10x that is not input
 MAX_JSON_DEPTH = 8  # a message is one flat object; a little nesting is tolerated (and ignored)
@@ -57,52 +58,22 @@ def json_type(value: Any) -> str:
     return "a string" if isinstance(value, str) else type(value).__name__
 
 
-class LearnerMessage(BaseModel):
-    """One protocol message: exactly one of ``answer``, ``ask`` or ``command``, each a string."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    answer: StrictStr | None = None
-    ask: StrictStr | None = None
-    command: StrictStr | None = None
-
-    @field_validator("answer", "ask", "command", mode="before")
-    @classmethod
-    def _plain_text(cls, value: Any, info: Any) -> Any:
-        return check_text(value, f'"{info.field_name}"')
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> LearnerMessage:
-        if len(self.model_fields_set & set(KEYS)) != 1:
-            raise ValueError("one message per line")
-        return self
-
-    @property
-    def kind(self) -> str:
-        """Return which message it is: 'answer', 'ask' or 'command'."""
-        return next(key for key in KEYS if key in self.model_fields_set)
-
-    @property
-    def text(self) -> str:
-        """Return the message's text, whichever kind it is."""
-        return str(getattr(self, self.kind))
-
-
-def parse_message(message: Any) -> LearnerMessage:
-    """Validate a decoded message (a dict from JSON or a Python caller)."""
+def parse_message(message: Any) -> LearnerInput:
+    """Validate a decoded message (a dict from JSON or a Python caller; a model is checked again)."""
+    if isinstance(message, InputBase):
+        message = message.wire()
     if not isinstance(message, dict):
         raise BadInput.message(N_("Each line must be a JSON object, not {type}."), type=json_type(message))
     present = [key for key in KEYS if key in message]
     if len(present) != 1:
         raise BadInput.message(N_('Send exactly one of {{"answer": ...}}, {{"ask": ...}} or {{"command": ...}}.'))
-    check_text(message[present[0]], f'"{present[0]}"')  # the precise message, before pydantic's generic one
-    try:
-        return LearnerMessage.model_validate(message)
-    except ValidationError as exc:
-        raise BadInput(f"Invalid message: {exc.errors()[0]['msg']}.") from None
+    key = present[0]
+    text = check_text(message[key], f'"{key}"')
+    model = INPUTS[key].model_validate({key: text})
+    return cast(LearnerInput, model)
 
 
-def parse_line(line: str) -> LearnerMessage:
+def parse_line(line: str) -> LearnerInput:
     """Decode and validate one JSONL line, refusing oversized or deeply nested input before parsing."""
     if len(line) > MAX_LINE_BYTES or len(line.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
         raise BadInput.message(N_("The line is longer than {kib} KiB; send a shorter message."),

@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -101,19 +102,57 @@ class Store:
         self.model = model or LearnerModel()
         self.options = options or DatabaseOptions.from_environment()
         self._sessions: sessionmaker[Session] = open_database(url, self.options)
+        self._turn: ContextVar[Session | None] = ContextVar(f"store-turn-{id(self)}", default=None)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """Run a block in one transaction; a locked or failing database becomes a one-line SkillcoachError."""
+        """A transaction of its own, or the turn's when one is open (``turn``) in this context."""
+        joined = self._turn.get()
+        if joined is not None:
+            yield joined  # committed with the turn record, in ``turn``
+            return
         try:
             with self._sessions.begin() as session:
                 yield session
         except OperationalError as exc:
-            error = DatabaseLocked if is_locked(exc) else StorageError
-            raise error(describe_db_error(exc, self._sessions.kw["bind"])) from None
+            raise self._translated(exc) from None
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """One transaction for everything a coach turn writes: the attempt, mastery, the turn record.
+
+        Every store call made in this context (the graph's nodes and tools included: a context
+        variable carries the session) joins it, and it commits once at the end, so a turn's rows
+        are all there or none are. On SQLite the write lock is taken at the turn's first write (the
+        attempt, a lesson count) and held to the end of the turn; reads before it take no lock.
+        On Postgres each call keeps its own transaction: a connection held for the whole turn would
+        compete with the checkpointer for the process's shared pool (``SKILLCOACH_DB_POOL_SIZE``).
+        """
+        if self._turn.get() is not None or not self.url.startswith("sqlite"):
+            yield
+            return
+        session = self._sessions()
+        token = self._turn.set(session)
+        try:
+            with session.begin():
+                yield
+        except OperationalError as exc:
+            raise self._translated(exc) from None
+        finally:
+            self._turn.reset(token)
+            session.close()
+
+    def _translated(self, exc: OperationalError) -> StorageError:
+        error = DatabaseLocked if is_locked(exc) else StorageError
+        return error(describe_db_error(exc, self._sessions.kw["bind"]))
 
     def retrying(self, work: Callable[[], T]) -> T:
-        """``work()``, run again after a pause while the database is locked (a bounded number of times)."""
+        """``work()``, run again after a pause while the database is locked (a bounded number of times).
+
+        Inside a turn's transaction nothing is retried here: only the whole turn could be.
+        """
+        if self._turn.get() is not None:
+            return work()
         pause = 0.05
         for attempt in range(self.options.lock_retries + 1):
             try:

@@ -77,7 +77,7 @@ class LangfuseTracer:
         return turn_trace_id(session_id, turn)
 
     def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
-               learner_input: Any = None, events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+               learner_input: Any = None, events: list[Any] | None = None) -> dict[str, Any]:
         """Return the run config of one turn, with a handler that traces it.
 
         ``events`` is the list the turn's events are streamed into: the trace's output.

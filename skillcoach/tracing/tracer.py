@@ -24,7 +24,7 @@ class Tracer(Protocol):
     def trace_id(self, session_id: str, turn: int) -> str:
         """Return the trace id of the session's turn."""
     def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
-               learner_input: Any = None, events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+               learner_input: Any = None, events: list[Any] | None = None) -> dict[str, Any]:
         """Return the run config for a turn: ``base`` with tracing callbacks and metadata added."""
     def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
                    session_id: str | None = None) -> None:
@@ -43,7 +43,7 @@ class NullTracer:
         return turn_trace_id(session_id, turn)
 
     def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
-               learner_input: Any = None, events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+               learner_input: Any = None, events: list[Any] | None = None) -> dict[str, Any]:
         """Return the run config with a run name and the session metadata, and no callbacks."""
         return {**base, "run_name": f"coach-turn-{turn}",
                 "metadata": {"session_id": session_id, "learner_id": learner_id, "turn": turn, "mode": mode}}

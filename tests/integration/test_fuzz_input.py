@@ -61,10 +61,10 @@ def _state(session: CoachSession) -> tuple[Any, ...]:
     snapshot = coach.graph.get_state(session.config)
     checkpoint = (snapshot.config or {}).get("configurable", {}).get("checkpoint_id")
     return (checkpoint, len(coach.store.turns(session.id)), len(coach.store.attempts(session_id=session.id)),
-            json.dumps(session.pending, sort_keys=True), session.turn, session.finished)
+            json.dumps(session.pending and session.pending.wire(), sort_keys=True), session.turn, session.finished)
 
 
-def _check_reply(before: tuple[Any, ...], session: CoachSession, reply: list[dict[str, Any]]) -> None:
+def _check_reply(before: tuple[Any, ...], session: CoachSession, reply: list[Any]) -> None:
     assert reply, "every line gets a reply"
     errors = [ev for ev in reply if ev["type"] == "error"]
     if errors:
@@ -72,7 +72,7 @@ def _check_reply(before: tuple[Any, ...], session: CoachSession, reply: list[dic
         assert _state(session) == before, "a refused line changed the session"
     else:
         assert reply[-1]["awaiting"] or reply[-1]["type"] == "summary" or session.finished, reply
-    json.dumps(reply)  # the reply can be written out
+    json.dumps([ev.wire() for ev in reply], ensure_ascii=False)  # the reply can be written out
 
 
 @pytest.fixture(scope="module")

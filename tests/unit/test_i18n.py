@@ -99,9 +99,12 @@ def test_the_csv_lang_column_is_read_and_checked() -> None:
 
 def test_the_terminal_frame_speaks_the_learners_language() -> None:
     from skillcoach.app.cli.render import event_views, help_view, render_text
+    from skillcoach.protocol import parse_event
 
-    question = {"type": "question", "text": "프롬프트의 구성 요소는?", "number": 2, "kind": "multi_select",
-                "choices": [{"key": "a", "text": "역할"}, {"key": "b", "text": "작업"}]}
+    question = parse_event({"type": "question", "text": "프롬프트의 구성 요소는?", "awaiting": True, "number": 2,
+                            "kind": "multi_select", "objective_id": "a/x", "item_id": "a/x/1", "difficulty": 1,
+                            "mode": "learn", "has_hint": False,
+                            "choices": [{"key": "a", "text": "역할"}, {"key": "b", "text": "작업"}]})
     korean = render_text([*event_views(question, translator("ko").gettext), help_view(translator("ko").gettext)])
     assert "문제 2" in korean and "(복수 선택)" in korean and "해당하는 것을 모두" in korean and "명령" in korean
     english = render_text(event_views(question))

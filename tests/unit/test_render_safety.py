@@ -8,12 +8,13 @@ import re
 import pytest
 
 from agents.composer import OfflineComposer
-from agents.events import event, lesson
+from agents.events import lesson
 from skillcoach.app.cli.progress_view import progress_view
 from skillcoach.app.cli.render import event_views, lesson_screens, make_console, render_text, visible
 from skillcoach.curriculum.catalog import load_curriculum
 from skillcoach.curriculum.models import Objective
 from tests.conftest import CURRICULUM
+from tests.helpers import shown_event
 
 CUR = load_curriculum(CURRICULUM)
 WORD = re.compile(r"[A-Za-z0-9]+|[<>\[\]{}$%&@#]")
@@ -57,19 +58,19 @@ def test_every_lesson_renders_every_word_in_order(objective: Objective) -> None:
 @pytest.mark.parametrize("objective", list(CUR.objectives.values()), ids=lambda o: o.id)
 def test_every_item_and_its_feedback_render_in_full(objective: Objective) -> None:
     for item in objective.items:
-        question = event("question", item.prompt, kind=item.kind.value, number=1,
+        question = shown_event("question", item.prompt, kind=item.kind.value, number=1,
                          choices=[{"key": c.key, "text": c.text} for c in item.choices])
         shown = words(render_text(event_views(question)))
         for source in [item.prompt, *(c.text for c in item.choices)]:
             assert is_subsequence(words(source), shown), (item.id, source)
         for text in [item.explanation, item.hint or "", item.wrong_feedback or "",
                      *(c.feedback or "" for c in item.choices)]:
-            panel = render_text(event_views(event("feedback", text, verdict="wrong")))
+            panel = render_text(event_views(shown_event("feedback", text, verdict="wrong")))
             assert is_subsequence(words(text), words(panel)), (item.id, text)
 
 
 def test_tags_in_curriculum_markdown_stay_visible() -> None:
-    shown = render_text(event_views(event("feedback", "Put the complaint inside <ticket> tags, **then** ask.",
+    shown = render_text(event_views(shown_event("feedback", "Put the complaint inside <ticket> tags, **then** ask.",
                                           verdict="correct")))
     assert "<ticket>" in shown and "then ask" in shown and "**" not in shown
 
@@ -77,14 +78,14 @@ def test_tags_in_curriculum_markdown_stay_visible() -> None:
 @pytest.mark.parametrize("hostile", HOSTILE)
 @pytest.mark.parametrize("kind", ["error", "notice", "plan"])
 def test_hostile_learner_text_is_shown_exactly(hostile: str, kind: str) -> None:
-    shown = render_text(event_views(event(kind, f"'{hostile}' is not one of the choices")))
+    shown = render_text(event_views(shown_event(kind, f"'{hostile}' is not one of the choices")))
     # Invisible controls (an ANSI escape's ESC, a bidi override) are shown as escapes: kept, never obeyed.
     assert squeeze(visible(f"'{hostile}' is not one of the choices")) in squeeze(shown)
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_text_in_choices_and_progress_titles_is_literal(hostile: str) -> None:
-    question = event("question", "Pick one.", kind="mcq", number=1, choices=[{"key": "a", "text": hostile}])
+    question = shown_event("question", "Pick one.", kind="mcq", number=1, choices=[{"key": "a", "text": hostile}])
     assert squeeze(visible(hostile)) in squeeze(render_text(event_views(question)))
     report = {"learner_id": hostile, "objectives_total": 1, "skills": [
         {"title": hostile, "mastered": 0, "objectives": [

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from skillcoach.app.cli.app import app, settings
+
+if TYPE_CHECKING:
+    from skillcoach.protocol import Event
 
 
 @app.command()
@@ -45,26 +48,29 @@ def chat(
 
 def _jsonl_loop(session: Any) -> None:
     """One reply per input line: the coach's events, or one ``error`` event; no line ends the session."""
+    from skillcoach.protocol import notice
+
     _tolerant_streams()
     _emit(session.start())
     while not session.finished:
         line = sys.stdin.readline()
         if not line:
             _ = session.context.gettext
-            _emit([{"type": "notice", "text": _("Input closed; the session is saved."), "awaiting": False}])
+            _emit([notice(_("Input closed; the session is saved."))])
             return
         _emit(reply_to(session, line))
 
 
-def reply_to(session: Any, line: str) -> list[dict[str, Any]]:
+def reply_to(session: Any, line: str) -> list[Event]:
     """The coach's reply to one JSONL line: its events, or exactly one ``error`` event (state untouched)."""
     from skillcoach.app.inputs import BadInput, parse_line
+    from skillcoach.protocol import error
 
     try:
         message = parse_line(line)
     except BadInput as exc:
-        return [{"type": "error", "text": exc.translated(session.context.gettext), "awaiting": False}]
-    events: list[dict[str, Any]] = session.send(message.model_dump(exclude_unset=True))
+        return [error(exc.translated(session.context.gettext))]
+    events: list[Event] = session.send(message)
     return events
 
 
@@ -76,9 +82,10 @@ def _tolerant_streams() -> None:
             reconfigure(errors=errors)
 
 
-def _emit(events: list[dict[str, Any]]) -> None:
+def _emit(events: list[Event]) -> None:
+    """Write events as protocol lines: the models' wire dicts, through ``json.dumps`` as ever."""
     for ev in events:
-        sys.stdout.write(json.dumps(ev, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(ev.wire(), ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
 

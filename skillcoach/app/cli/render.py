@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from skillcoach.i18n import N_
+from skillcoach.protocol import Answer, Error, Event, Feedback, Lesson, Plan, Question, Summary
 
 Translate = Callable[[str], str]
 WIDTH = 80
@@ -83,15 +84,15 @@ def page_lines(console: Console, markdown: str, width: int = WIDTH - 4, lines: i
     return [Text("\n").join(texts[start:start + lines]) for start in range(0, len(texts), lines)] or [Text("")]
 
 
-def lesson_screens(console: Console, ev: dict[str, Any], _: Translate = N_) -> list[Panel]:
+def lesson_screens(console: Console, ev: Lesson, _: Translate = N_) -> list[Panel]:
     """The lesson as panels that each fit a 24-line screen, in reading order (frame in ``_``'s language)."""
-    sections = ev.get("sections") or [{"title": ev.get("title", _("Lesson")), "text": ev["text"]}]
-    heading = _("Once more") if ev.get("remediation") else str(ev.get("title") or _("Lesson"))
+    sections = [(s.title, s.text) for s in ev.sections] or [(ev.title or _("Lesson"), ev.text)]
+    heading = _("Once more") if ev.remediation else ev.title or _("Lesson")
     screens: list[tuple[str, Text]] = []
-    for section in sections:
-        pages = page_lines(console, section["text"])
+    for title, text in sections:
+        pages = page_lines(console, text)
         for n, page in enumerate(pages, 1):
-            name = section["title"] if len(pages) == 1 else f"{section['title']} ({n}/{len(pages)})"
+            name = title if len(pages) == 1 else f"{title} ({n}/{len(pages)})"
             screens.append((name, page))
     total = len(screens)
     return [Panel(body, title=plain(clip(f"{name} · {heading}", WIDTH - 8)),
@@ -108,47 +109,45 @@ KIND_LABEL = {"mcq": N_("mcq"), "multi_select": N_("multi select"), "true_false"
               "short_answer": N_("short answer"), "ordering": N_("ordering")}
 
 
-def question_view(ev: dict[str, Any], _: Translate = N_) -> RenderableType:
+def question_view(ev: Question, _: Translate = N_) -> RenderableType:
     """Render a question event: its number, kind, stem and numbered choices."""
-    kind = str(ev.get("kind", ""))
-    head = Text.assemble((_("Question {number}").format(number=ev.get("number", "")), "bold"), " ",
+    kind = ev.kind
+    head = Text.assemble((_("Question {number}").format(number=ev.number), "bold"), " ",
                          (f"({_(KIND_LABEL[kind]) if kind in KIND_LABEL else kind.replace('_', ' ')})", "dim"))
     rows: list[RenderableType] = [Text(""), head, SafeMarkdown(display_stem(ev))]
-    if ev.get("choices"):
+    if ev.choices:
         grid = Table.grid(padding=(0, 1), pad_edge=False)
         grid.add_column(justify="right", no_wrap=True)
         grid.add_column(overflow="fold")
-        for n, choice in enumerate(ev["choices"], 1):
-            grid.add_row(Text.assemble(("  " + str(n), "cyan"), f" ({choice['key']})"), plain(choice["text"]))
+        for n, choice in enumerate(ev.choices, 1):
+            grid.add_row(Text.assemble(("  " + str(n), "cyan"), f" ({choice.key})"), plain(choice.text))
         rows.append(grid)
-    if ev.get("kind") == "multi_select":
+    if ev.kind == "multi_select":
         rows.append(plain(_("Pick all that apply, e.g. 1 3."), "dim"))
     return Group(*rows)
 
 
-def display_stem(ev: dict[str, Any]) -> str:
+def display_stem(ev: Question) -> str:
     """The question text; a true/false stem wrapped in quote marks by its author shows without them."""
-    text = str(ev.get("text", "")).strip()
-    if ev.get("kind") == "true_false" and len(text) > 2 and text[0] == text[-1] and text[0] in "\"'":
+    text = ev.text.strip()
+    if ev.kind == "true_false" and len(text) > 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1].strip()
     return text
 
 
-def event_views(ev: dict[str, Any], _: Translate = N_) -> list[RenderableType]:
+def event_views(ev: Event, _: Translate = N_) -> list[RenderableType]:
     """Everything but lessons (which the terminal pages): one event as renderables."""
-    kind = ev.get("type")
-    text = str(ev.get("text", ""))
-    if kind == "question":
+    if isinstance(ev, Question):
         return [question_view(ev, _)]
-    if kind == "feedback":
-        return [Panel(SafeMarkdown(text), border_style=STYLE.get(ev.get("verdict", ""), "white"), width=WIDTH)]
-    if kind in ("answer", "summary"):
-        return [SafeMarkdown(text)]
-    if kind == "plan":
-        return [plain(text, "bold")]
-    if kind == "error":
-        return [plain(text, "red")]
-    return [plain(text, "dim")]
+    if isinstance(ev, Feedback):
+        return [Panel(SafeMarkdown(ev.text), border_style=STYLE.get(ev.verdict, "white"), width=WIDTH)]
+    if isinstance(ev, Answer | Summary):
+        return [SafeMarkdown(ev.text)]
+    if isinstance(ev, Plan):
+        return [plain(ev.text, "bold")]
+    if isinstance(ev, Error):
+        return [plain(ev.text, "red")]
+    return [plain(ev.text, "dim")]
 
 
 def render_text(renderables: Iterable[RenderableType], width: int = WIDTH) -> str:

@@ -7,7 +7,6 @@ never scrolls away before the learner presses Enter.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -15,6 +14,7 @@ from rich.text import Text
 from skillcoach.app.cli.progress_view import progress_view
 from skillcoach.app.cli.render import HEIGHT, WIDTH, event_views, lesson_screens, plain
 from skillcoach.i18n import N_, SOURCE_LANG
+from skillcoach.protocol import Event, Lesson, Notice, Pending, Question, Summary
 
 # Lines a screen may use: the hint under it and the input line take the rest.
 SCREEN_LINES = HEIGHT - 2
@@ -27,10 +27,10 @@ class Screen:
         self.console, self._, self.lang = console, _, lang  # the learner's language and its translator
         self.waiting: list[list[RenderableType]] = []
 
-    def show(self, events: list[dict[str, Any]], pending: dict[str, Any] | None) -> None:
+    def show(self, events: list[Event], pending: Pending | None) -> None:
         """Show the first screen of these events; later screens wait for Enter."""
         blocks = self._blocks(events)
-        if any(ev.get("type") in ("lesson", "question", "summary") for ev in events):
+        if any(isinstance(ev, Lesson | Question | Summary) for ev in events):
             self.waiting = []  # a new lesson or question replaces pages of the old one
         units = pack(self.console, blocks)
         if units:
@@ -38,7 +38,7 @@ class Screen:
             self._print(units[0])
         self.hint(pending)
 
-    def next_screen(self, pending: dict[str, Any] | None) -> bool:
+    def next_screen(self, pending: Pending | None) -> bool:
         """Show the next waiting screen; False when none waits."""
         if not self.waiting:
             return False
@@ -46,26 +46,26 @@ class Screen:
         self.hint(pending)
         return True
 
-    def hint(self, pending: dict[str, Any] | None) -> None:
+    def hint(self, pending: Pending | None) -> None:
         """Print the keys that move on: Enter for the next screen, or to start practising after a lesson."""
         _ = self._
         if self.waiting:
             self.console.print(plain(_("Enter: go on · ?question: ask the tutor · /help"), "dim"))
-        elif pending and pending.get("type") == "lesson":
+        elif isinstance(pending, Lesson):
             self.console.print(plain(_("Enter: start practising · ?question: ask the tutor · /help"), "dim"))
 
     def _print(self, unit: list[RenderableType]) -> None:
         for renderable in unit:
             self.console.print(renderable)
 
-    def _blocks(self, events: list[dict[str, Any]]) -> list[tuple[RenderableType, bool]]:
+    def _blocks(self, events: list[Event]) -> list[tuple[RenderableType, bool]]:
         """(renderable, starts a page) pairs: each lesson page starts a screen of its own."""
         blocks: list[tuple[RenderableType, bool]] = []
         for ev in events:
-            if ev.get("type") == "lesson":
+            if isinstance(ev, Lesson):
                 blocks += [(panel, True) for panel in lesson_screens(self.console, ev, self._)]
-            elif ev.get("type") == "notice" and isinstance(ev.get("progress"), dict):
-                blocks.append((progress_view(ev["progress"], detail=False, _=self._, lang=self.lang), False))
+            elif isinstance(ev, Notice) and ev.progress is not None:
+                blocks.append((progress_view(ev.progress, detail=False, _=self._, lang=self.lang), False))
             else:
                 blocks += [(view, False) for view in event_views(ev, self._)]
         return blocks

@@ -10,6 +10,7 @@ from skillcoach.app.cli.progress_view import progress_view
 from skillcoach.app.cli.render import help_view, make_console, plain
 from skillcoach.app.cli.screen import Screen, welcome
 from skillcoach.i18n import N_
+from skillcoach.protocol import Event, Lesson
 
 if TYPE_CHECKING:
     from skillcoach.app.api import CoachSession
@@ -48,24 +49,24 @@ def local_command(screen: Screen, session: Any, line: str) -> bool:
     return False
 
 
-def dispatch(session: CoachSession, line: str) -> list[dict[str, Any]]:
-    """Send a typed line to the session: ?question or /ask asks, /command runs it, else it answers (or moves on)."""
+def dispatch(session: CoachSession, line: str) -> list[Event]:
+    """Send one terminal line: ?question or /ask asks, /command commands, Enter continues a lesson."""
     text = line.strip()
-    pending = session.pending or {}
+    on_lesson = isinstance(session.pending, Lesson)
     if text.startswith("?"):
         return session.ask(text[1:])
     if text.startswith("/ask "):
         return session.ask(text[5:])
     if text.startswith("/"):
         return session.command(text[1:])
-    if pending.get("type") == "lesson" and not text:
+    if on_lesson and not text:
         return session.command("continue")
-    if pending.get("type") == "lesson":
+    if on_lesson:
         return session.ask(text)
     return session.answer(line)
 
 
-def show(events: list[dict[str, Any]]) -> None:
+def show(events: list[Event]) -> None:
     """Print events without paging (one-shot commands)."""
     screen = Screen(console)
     screen.show(events, None)

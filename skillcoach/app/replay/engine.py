@@ -24,6 +24,7 @@ from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.errors import SkillcoachError
 from skillcoach.grading.answers import Grade, Verdict
 from skillcoach.llm.prompts import PromptError, load_all
+from skillcoach.protocol import Error
 from skillcoach.settings import Settings
 from skillcoach.storage.models import CoachingSession, Turn
 from skillcoach.storage.store import Store, as_utc
@@ -233,8 +234,8 @@ class _Runner:
                 events = live.send(turn.learner_input)
                 self.seconds[turn.number] = time.perf_counter() - started
                 for ev in events:
-                    if ev["type"] == "error":
-                        self.notices.append(f"turn {turn.number}: input {turn.learner_input} refused: {ev['text']}")
+                    if isinstance(ev, Error):
+                        self.notices.append(f"turn {turn.number}: input {turn.learner_input} refused: {ev.text}")
             self.replay_id = live.id
             self._store = coach.store
 

@@ -8,7 +8,7 @@ answer carrying a stale turn number is refused instead of being graded twice.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from skillcoach.app.api import Coach, CoachSession
 from skillcoach.app.web.transcript import transcript, without_pending
 from skillcoach.errors import SkillcoachError
+from skillcoach.protocol import EventBase
 
 Event = dict[str, Any]
 # CommonMark with raw HTML off: curriculum and learner text can never inject markup; links keep
@@ -105,7 +106,7 @@ class SessionHub:
         """
         with self.learner_lock(learner_id):
             session = self._checked(learner_id, session_id, turn)
-            session.listener = listener
+            session.listener = listener and (lambda ev: listener(ev.wire()))
             return self._result(session, session.send(message))
 
     def check(self, learner_id: str, session_id: str, turn: int | None) -> None:
@@ -118,8 +119,9 @@ class SessionHub:
         history = transcript(self.coach, session)
         events = session.start()
         if not keep_notices:
-            events = [e for e in events if e.get("type") != "notice"]
-        return self._result(session, events, history=without_pending(history, session.pending))
+            events = [e for e in events if e.type != "notice"]
+        pending = session.pending.wire() if session.pending else None
+        return self._result(session, events, history=without_pending(history, pending))
 
     def _checked(self, learner_id: str, session_id: str, turn: int | None) -> CoachSession:
         session = self._load(learner_id, session_id)
@@ -138,5 +140,7 @@ class SessionHub:
         return CoachSession(self.coach, row.id, row.learner_id, row.minutes)
 
     @staticmethod
-    def _result(session: CoachSession, events: list[Event], history: list[Event] | None = None) -> TurnResult:
-        return TurnResult(session.id, session.turn, session.finished, session.pending, events, history)
+    def _result(session: CoachSession, events: Sequence[EventBase],
+                history: list[Event] | None = None) -> TurnResult:
+        pending = session.pending.wire() if session.pending else None
+        return TurnResult(session.id, session.turn, session.finished, pending, [e.wire() for e in events], history)

@@ -52,8 +52,11 @@ def waits_by_turn(coach: Coach, session_id: str) -> dict[int, Event]:
     waits: dict[int, Event] = {}
     for snapshot in coach.graph.get_state_history(config):
         values = snapshot.values or {}
-        if snapshot.next == ("learner",) and isinstance(values.get("pending"), dict):
-            waits.setdefault(int(values.get("turn", 0)), values["pending"])
+        pending: Any = values.get("pending")
+        if pending is not None and hasattr(pending, "wire"):
+            pending = pending.wire()  # a typed event (or already its dict)
+        if snapshot.next == ("learner",) and isinstance(pending, dict):
+            waits.setdefault(int(values.get("turn", 0)), pending)
     return waits
 
 
