@@ -25,8 +25,10 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     if not worked:
         refresh_model(ctx)
     reviews_allowed = state.get("review_spent", 0.0) < REVIEW_SHARE * state["minutes"]
+    chosen = state.get("chosen")
     step = ctx.use_tool("plan_next_objective", {"learner_id": state["learner_id"], "exclude": worked,
-                                                "reviews_allowed": reviews_allowed})
+                                                "reviews_allowed": reviews_allowed,
+                                                **({"chosen": chosen} if chosen else {})})
     _ = ctx.gettext
     if not step:
         emit(runtime, notice(_("Nothing is left to learn or review right now: well done.")))
@@ -34,6 +36,9 @@ def planner(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     oid = step["objective_id"]
     title = ctx.curriculum.objective(oid).title
     reason = step_reason(ctx, step)
+    if chosen and step.get("for_objective") == chosen and oid != chosen:
+        emit(runtime, notice(_("First a prerequisite: {reason}.").format(reason=reason), objective_id=oid,
+                             chosen=chosen))
     line = _("Review: {title} ({reason}).") if step["mode"] == "review" else _("Learn: {title} ({reason}).")
     emit(runtime, Plan(text=line.format(title=title, reason=reason), objective_id=oid, mode=step["mode"],
                        reason=reason))

@@ -6,7 +6,7 @@ read and return it; the graph imports it from here.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 Event = dict[str, Any]
 Outcome = Literal["graded", "skipped", "continue", "ask", "quit", "wait"]
@@ -18,6 +18,7 @@ class CoachInput(TypedDict):
     learner_id: str
     session_id: str
     minutes: int
+    chosen: NotRequired[str | None]  # the objective the learner chose to study ("start this block"), if any
 
 
 class CoachState(CoachInput, total=False):

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from random import Random
@@ -33,6 +33,9 @@ from skillcoach.curriculum.catalog import load_curriculum
 from tests.helpers import reply_for
 
 PASSWORD = "bench password 123"
+# uvicorn closes a connection idle for 5 s and httpx keeps one for 5 s: a learner idle that long (waiting
+# for the others to sign in) would send on a closing connection (ReadError); drop idle ones sooner.
+LIMITS = httpx.Limits(keepalive_expiry=2.0)
 PG_ADMIN = os.environ.get("SKILLCOACH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -78,15 +81,27 @@ def _wait_until_up(base: str, process: subprocess.Popen) -> None:  # type: ignor
 class WebLearner:
     """One learner's browser: a cookie jar, the CSRF token, the session on screen."""
 
-    def __init__(self, client: httpx.AsyncClient, curriculum: Any, seed: int):
+    def __init__(self, client: httpx.AsyncClient, curriculum: Any, seed: int,
+                 make_account: Callable[[str], None] | None = None):
         self.client, self.curriculum, self.rng = client, curriculum, Random(seed)
+        self.make_account = make_account
         self.csrf = ""
         self.state: dict[str, Any] = {}
+        self.name: str | None = None
+        self.generation = 0
 
     async def begin(self, name: str | None) -> None:
+        self.name = name
         page = await self.client.get("/signup")
         self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-        if name:
+        if name and self.make_account is not None:
+            # The server limits sign-ups per address (each costs an Argon2 hash); the bench makes its
+            # accounts beside the server, as `skillcoach web-user add` does, and signs in.
+            await asyncio.to_thread(self.make_account, name)
+            await self.client.post("/signin", data={"learner": name, "password": PASSWORD, "csrf_token": self.csrf})
+            page = await self.client.get("/session")
+            self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        elif name:
             await self.client.post("/signup", data={"learner": name, "password": PASSWORD, "csrf_token": self.csrf})
             page = await self.client.get("/session")
             self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
@@ -101,6 +116,9 @@ class WebLearner:
         """One turn over SSE: seconds to the whole turn, and to the feedback event when an answer was graded."""
         if self.state["finished"]:
             await self.open(new=True)
+        if self.state["finished"] and self.name:  # nothing left for today (mastery waits a day): a fresh learner
+            self.generation += 1
+            await self.begin(f"{self.name.rsplit('-', 1)[0]}-{self.generation}")
         message = reply_for(self.curriculum, self.state["pending"], wrong=self.rng.random() < 0.3)
         kind, text = next(iter(message.items()))
         body = {"kind": kind, "text": text, "turn": self.state["turn"]}
@@ -121,11 +139,21 @@ class WebLearner:
         return time.perf_counter() - started, to_feedback
 
 
-async def _one_learner_turns(base: str, curriculum: Any, turns: int) -> tuple[list[float], list[float]]:
+def account_maker(database_url: str) -> Callable[[str], None]:
+    """Makes web accounts in the server's database (with the bench password)."""
+    from skillcoach.app.web.accounts import Accounts
+    from skillcoach.storage.store import Store
+
+    accounts = Accounts(Store(database_url))
+    return lambda name: None if accounts.get(name) else accounts.create(name, PASSWORD) and None
+
+
+async def _one_learner_turns(base: str, curriculum: Any, turns: int,
+                             make_account: Callable[[str], None]) -> tuple[list[float], list[float]]:
     """Graded turns of one learner: seconds to the feedback event, and to the end of the turn."""
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        learner = WebLearner(client, curriculum, seed=1)
-        await learner.begin(None)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=LIMITS) as client:
+        learner = WebLearner(client, curriculum, seed=1, make_account=make_account)
+        await learner.begin(f"one{uuid.uuid4().hex[:6]}")
         feedback: list[float] = []
         whole: list[float] = []
         while len(feedback) < turns:
@@ -149,11 +177,12 @@ def api_turns(turns: int) -> list[float]:
         return graded
 
 
-async def _load(base: str, curriculum: Any, learners: int, turns: int) -> tuple[float, list[float]]:
-    """``learners`` signed-up learners at once, ``turns`` turns each; requests per second and latencies."""
-    clients = [httpx.AsyncClient(base_url=base, timeout=300) for _ in range(learners)]  # each its own cookies
+async def _load(base: str, curriculum: Any, learners: int, turns: int,
+                make_account: Callable[[str], None]) -> tuple[float, list[float]]:
+    """``learners`` signed-in learners at once, ``turns`` turns each; requests per second and latencies."""
+    clients = [httpx.AsyncClient(base_url=base, timeout=300, limits=LIMITS) for _ in range(learners)]  # own cookies
     try:
-        crowd = [WebLearner(c, curriculum, seed=n) for n, c in enumerate(clients)]
+        crowd = [WebLearner(c, curriculum, seed=n, make_account=make_account) for n, c in enumerate(clients)]
         tag = uuid.uuid4().hex[:6]
         gate = asyncio.Semaphore(4)  # sign-ups are not what is measured: a few at a time
 
@@ -204,8 +233,9 @@ def rows_of(quick: bool) -> Iterator[Row]:
     turns, learners, per_learner = (20, 10, 3) if quick else (100, 50, 10)
     curriculum = load_curriculum(offline_settings("/tmp").curriculum_dir, offline_settings("/tmp").locale)
     api = api_turns(turns)
-    with scratch_dir("web-one") as tmp, server(Path(tmp), local=True) as base:
-        web, whole = asyncio.run(_one_learner_turns(base, curriculum, turns))
+    with scratch_dir("web-one") as tmp, server(Path(tmp), local=False) as base:
+        make = account_maker(offline_settings(tmp).resolved_database_url)
+        web, whole = asyncio.run(_one_learner_turns(base, curriculum, turns, make))
     for share, label in ((0.5, "p50"), (0.95, "p95")):
         yield figure(f"web turn {label}: POST answer to feedback event (SSE)", percentile(web, share) * 1000,
                      "ms", detail=f"{len(web)} graded turns, one learner, SQLite")
@@ -214,14 +244,15 @@ def rows_of(quick: bool) -> Iterator[Row]:
                      detail=f"{len(api)} graded turns")
     yield figure("web whole turn / API turn, p50", percentile(whole, 0.5) / percentile(api, 0.5), "x")
     with scratch_dir("web-load") as tmp, server(Path(tmp), local=False) as base:
-        rate, lat = asyncio.run(_load(base, curriculum, learners, per_learner))
+        make = account_maker(offline_settings(tmp).resolved_database_url)
+        rate, lat = asyncio.run(_load(base, curriculum, learners, per_learner, make))
     yield from _load_rows(f"{learners} learners, 1 worker, SQLite", rate, lat)
     with postgres_database() as url:
         if url is None:
             yield figure("2 workers, PostgreSQL", 0, "req/s", detail="PostgreSQL not reachable: not measured")
             return
         with scratch_dir("web-pg") as tmp, server(Path(tmp), local=False, workers=2, database_url=url) as base:
-            rate, lat = asyncio.run(_load(base, curriculum, learners, per_learner))
+            rate, lat = asyncio.run(_load(base, curriculum, learners, per_learner, account_maker(url)))
         yield from _load_rows(f"{learners} learners, 2 workers, PostgreSQL", rate, lat)
 
 

@@ -156,6 +156,7 @@ class Notice(EventBase):
     commands: list[str] | None = None  # /help: the commands
     resumes: str | None = None  # the event that still waits (a lesson after a question on it)
     objective_id: str | None = None
+    chosen: str | None = None  # the objective the learner chose, when a prerequisite comes first
 
 
 class Error(EventBase):

@@ -11,7 +11,7 @@ from langchain_core.tools import BaseTool, InjectedToolArg, tool
 
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.learner.progress import progress_report
-from skillcoach.planning.next_step import due_reviews, next_step
+from skillcoach.planning.next_step import chosen_step, due_reviews, next_step
 from skillcoach.planning.weeks import iso_week
 from skillcoach.storage.store import Store
 
@@ -32,12 +32,17 @@ def progress_tools(curriculum: Curriculum, store: Store, clock: Callable[[], dat
 
     @tool
     def plan_next_objective(learner_id: Annotated[str, InjectedToolArg], exclude: list[str],
-                            reviews_allowed: bool = True) -> dict[str, Any]:
+                            reviews_allowed: bool = True, chosen: str | None = None) -> dict[str, Any]:
         """The next objective to study or review.
 
         Confirmations and due reviews come first, up to the session's review share, then the weekly
-        plan, then the fringe.
+        plan, then the fringe. With ``chosen`` (the objective the learner asked for): that objective,
+        or first the prerequisite it still needs, while it is not yet taken up.
         """
+        if chosen is not None and chosen not in exclude:
+            picked = chosen_step(curriculum, chosen, mastered=store.mastered(learner_id), exclude=set(exclude))
+            if picked is not None:
+                return asdict(picked)
         now = clock()
         learner = store.get_learner(learner_id)
         week = iso_week(now)

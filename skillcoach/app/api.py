@@ -49,7 +49,7 @@ from skillcoach.app.lease_keeper import LeaseKeeper
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.grading.answers import InvalidAnswer, clean_text, parse_response
 from skillcoach.i18n import N_, check_lang, resolve_lang
-from skillcoach.learner.progress import evidence_report, progress_report
+from skillcoach.learner.progress import UnknownObjective, evidence_report, progress_report
 from skillcoach.learner.review import utcnow
 from skillcoach.protocol import Event, Feedback, InputBase, Lesson, Pending, Question, error, notice, parse_event
 from skillcoach.settings import Settings
@@ -133,25 +133,33 @@ class Coach:
         return resolve_lang(lang, get_profile(self.store, learner_id).lang, self.settings.lang)
 
     def session(self, learner_id: str, minutes: int | None = None, *, new: bool = False,
-                lang: str | None = None) -> CoachSession:
+                lang: str | None = None, objective_id: str | None = None) -> CoachSession:
         """The learner's open session (resumed), or a new one; a new learner id creates the learner.
 
         ``lang`` (en, ko) switches the learner to that language and keeps it for later sessions; progress
-        is shared across languages (same ids).
+        is shared across languages (same ids). ``objective_id`` starts a new session on that objective
+        (the open one is closed, as with ``new``): the planner takes it first, or first the prerequisite
+        it still needs, with a notice saying why. An unknown objective raises ``UnknownObjective``
+        before anything changes.
         """
         check_learner_id(learner_id)
         if lang is not None:
             check_lang(lang)  # before anything is written
+        if objective_id is not None and objective_id not in self.curriculum.objectives:
+            raise UnknownObjective(f"unknown objective {objective_id!r} (see 'skillcoach curriculum list')")
         self.store.ensure_learner(learner_id)
         learner_lang = self.learner_lang(learner_id, lang)
         active = self.store.active_session(learner_id)
+        new = new or objective_id is not None
         if active is not None and new:
             self.store.close_session(active.id)  # replaced, not finished: no summary was given
             active = None
         if active is None:
             active = self.store.open_session(learner_id, minutes or self.settings.session_minutes)
         self.leases.hold(active.id)  # SessionBusy when another process drives it
-        return CoachSession(self, active.id, learner_id, active.minutes, lang=learner_lang)
+        session = CoachSession(self, active.id, learner_id, active.minutes, lang=learner_lang)
+        session.chosen = objective_id
+        return session
 
     def progress(self, learner_id: str, why: str | None = None) -> dict[str, Any]:
         """The learner's progress; with ``why`` an objective id, also the evidence behind its estimate."""
@@ -175,9 +183,10 @@ class Coach:
         return {"attempt_id": attempt_id, "status": state.status, "p_mastery": round(state.knowledge.p_mastery, 3)}
 
     async def asession(self, learner_id: str, minutes: int | None = None, *, new: bool = False,
-                       lang: str | None = None) -> CoachSession:
+                       lang: str | None = None, objective_id: str | None = None) -> CoachSession:
         """``session`` for asyncio code (a web app): the database work runs in a worker thread."""
-        return await asyncio.to_thread(self.session, learner_id, minutes, new=new, lang=lang)
+        return await asyncio.to_thread(self.session, learner_id, minutes, new=new, lang=lang,
+                                       objective_id=objective_id)
 
     def turn_lock(self, session_id: str) -> threading.Lock:
         """The lock that serialises the turns of one session within this process."""
@@ -191,6 +200,12 @@ def turn_context(shared: CoachContext) -> CoachContext:
     composer = shared.composer.for_turn(recorder) if isinstance(shared.composer, LLMComposer) else shared.composer
     return replace(shared, recorder=recorder, composer=composer)
 
+
+
+def _opening(graph_input: Any) -> dict[str, Any]:
+    """What turn 0 records as its input: the chosen objective, if any (replay starts the same way)."""
+    chosen = graph_input.get("chosen") if isinstance(graph_input, dict) else None
+    return {"chosen": chosen} if chosen else {}
 
 
 def same_lesson_notice(pending: Pending, _: Callable[[str], str] = N_) -> Event:
@@ -216,6 +231,7 @@ class CoachSession:
         self.trace_mode = "interactive"  # the trace tag: interactive | replay
         self.trace_metadata: dict[str, Any] = {}  # e.g. the original session of a replay
         self.listener: Callable[[Event], None] | None = None  # told each event as the graph produces it
+        self.chosen: str | None = None  # the objective the learner chose; read when the session first runs
         self._lock = coach.turn_lock(session_id)
 
     # -- asyncio --------------------------------------------------------------
@@ -253,7 +269,7 @@ class CoachSession:
         if start is not None:
             return [notice(_("Welcome back: redoing the step that was cut off.")), *self._redo(cut_off, start)]
         if not snapshot.values:
-            return self._run({"learner_id": self.learner_id, "session_id": self.id, "minutes": self.minutes})
+            return self._run(self._first_input())
         if snapshot.values.get("finished"):
             self.finished = True
             return [notice(_("This session is already finished."))]
@@ -317,6 +333,13 @@ class CoachSession:
         """The coach's shared context in this learner's language."""
         return self.coach.context_for(self.lang)
 
+    def _first_input(self) -> CoachInput:
+        """The input that starts the session (with the chosen objective, if any)."""
+        first = CoachInput(learner_id=self.learner_id, session_id=self.id, minutes=self.minutes)
+        if self.chosen is not None:
+            first["chosen"] = self.chosen
+        return first
+
     def _waiting(self) -> bool:
         return self.pending is not None and not self.finished
 
@@ -348,7 +371,7 @@ class CoachSession:
             self.coach.leases.check(self.id)
             turn = self.turn + 1 if isinstance(graph_input, Command) else self.turn
             if learner_input is None:
-                learner_input = graph_input.resume if isinstance(graph_input, Command) else {}
+                learner_input = graph_input.resume if isinstance(graph_input, Command) else _opening(graph_input)
             started = self.coach.clock()
             self._note_input(turn, learner_input, started)
             context = turn_context(self.context)

@@ -134,3 +134,23 @@ def _unstick(curriculum: Curriculum, step: Step, stuck: dict[str, int], mastered
                          for_objective=step.objective_id, title=title)
     return _step(step.objective_id, "learn", N_("a different way in: worked examples, since the lesson has not helped"),
                  activity="worked")
+
+
+def chosen_step(curriculum: Curriculum, objective_id: str, *, mastered: set[str], exclude: set[str]) -> Step | None:
+    """A session on the objective the learner chose: that objective, or the first prerequisite it still needs.
+
+    A mastered choice is reviewed. Otherwise the first unmastered prerequisite in teaching order is taught
+    first (its own prerequisites are mastered, since the order puts them before it), with ``for_objective``
+    naming the choice. None when that step was already taken up this session (``exclude``).
+    """
+    title = curriculum.objective(objective_id).title
+    needed = curriculum.with_prerequisites([objective_id]) - {objective_id}
+    missing = [oid for oid in curriculum.order if oid in needed and oid not in mastered]
+    if objective_id in mastered:
+        step = _step(objective_id, "review", N_("the block you chose; you have mastered it, so a review"))
+    elif not missing:
+        step = _step(objective_id, "learn", N_("the block you chose"))
+    else:
+        step = _step(missing[0], "learn", N_("\"{title}\" needs \"{first}\" first, which you have not mastered yet"),
+                     for_objective=objective_id, title=title, first=curriculum.objective(missing[0]).title)
+    return None if step.objective_id in exclude else step

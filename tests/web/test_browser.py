@@ -222,3 +222,54 @@ def test_two_tabs_of_one_learner_never_count_an_answer_twice(server: str, chromi
     answers = first.evaluate("async () => (await (await fetch('/api/progress')).json()).answers")
     assert answers == 1
     context.close()
+
+
+def test_start_this_block_opens_a_session_on_that_blocks_objective(server: str, chromium: object) -> None:
+    from skillcoach.curriculum.catalog import load_curriculum
+    from skillcoach.settings import Settings
+
+    curriculum = load_curriculum(Settings().curriculum_dir)
+    free = {curriculum.objective(o).title for o in curriculum.order if not curriculum.objective(o).prerequisites}
+    context = chromium.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    sign_up(page, server, "gus")
+    wait_for_turn(page)
+    page.goto(f"{server}/plan")
+    page.get_by_role("button", name=re.compile("Make my plan")).click()
+    buttons = page.get_by_role("button", name=re.compile("^Start this block: "))
+    titles = [str(b.get_attribute("aria-label")).removeprefix("Start this block: ") for b in buttons.all()]
+    later = next(i for i, t in enumerate(titles) if i > 0 and t in free and t != titles[0])  # not the first block
+    assert "next up" not in buttons.nth(later).inner_text()
+    buttons.nth(later).click()
+    page.wait_for_url(f"{server}/session")
+    assert wait_for_turn(page) == "lesson"
+    assert page.locator("#pending h2").first.inner_text() == titles[later]
+    assert page.locator("article.event.plan").last.inner_text().count("the block you chose") == 1
+    context.close()
+
+
+def test_a_reload_redraws_the_earlier_exchange(server: str, chromium: object) -> None:
+    context = chromium.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    sign_up(page, server, "hal")
+    assert wait_for_turn(page) == "lesson"
+    page.get_by_role("button", name=re.compile("Start practising")).click()
+    answered = 0
+    while answered < 2:
+        state = wait_for_turn(page)
+        if state == "lesson":
+            page.get_by_role("button", name=re.compile("Start practising")).click()
+            continue
+        answer_by_clicking(page)
+        answered += 1
+        page.wait_for_selector(f"article.event.feedback >> nth={answered - 1}")
+    assert wait_for_turn(page) in ("question", "lesson")
+    feedback = page.locator("article.event.feedback").all_inner_texts()
+    pending = page.locator("#pending").inner_text()
+    page.reload()
+    assert wait_for_turn(page) in ("question", "lesson")
+    assert page.locator("article.event.feedback").all_inner_texts() == feedback
+    assert page.locator("article.event.mine").count() >= 3, "the learner's own answers are back too"
+    assert page.locator("article.event.lesson").count() >= 1
+    assert page.locator("#pending").inner_text() == pending
+    context.close()

@@ -24,6 +24,9 @@ def chat(
     lang: Annotated[str | None, typer.Option("--lang", metavar="en|ko",
                                              help="Coach in this language and keep it as the learner's "
                                                   "[stored, else env SKILLCOACH_LANG, else the locale].")] = None,
+    objective: Annotated[str | None, typer.Option("--objective", metavar="ID",
+                                                  help="Start a new session on this objective (or first the "
+                                                       "prerequisite it still needs).")] = None,
 ) -> None:
     """Start or resume a coaching session."""
     from skillcoach.app.api import Coach
@@ -34,7 +37,7 @@ def chat(
         lang = check_lang(lang)  # an unknown language: one line, before anything opens
     with Coach(settings()) as coach:
         confirm_new_learner(coach.store, learner, allowed=new_learner, interactive=not jsonl)
-        session = coach.session(learner, minutes, new=new, lang=lang)
+        session = coach.session(learner, minutes, new=new, lang=lang, objective_id=objective)
         if jsonl:
             _jsonl_loop(session)
         else:

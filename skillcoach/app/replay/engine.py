@@ -224,6 +224,7 @@ class _Runner:
             for turn in turns:
                 self.clock.now = _started(turn)
                 if turn.number == 0:
+                    live.chosen = (turn.learner_input or {}).get("chosen")  # "start this block" sessions
                     live.start()
                     continue
                 if live.finished:

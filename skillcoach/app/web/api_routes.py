@@ -24,6 +24,9 @@ class NewSession(BaseModel):
 
     new: bool = Field(False, description="Start a new session even if one is open.")
     minutes: int | None = Field(None, ge=1, le=600, description="Time budget of a new session.")
+    objective_id: str | None = Field(None, max_length=200, description=(
+        "Start a new session on this objective (implies new); the coach teaches first the prerequisite "
+        "it still needs, and says so in a notice. An unknown objective is a 400."))
 
 
 class Message(BaseModel):
@@ -42,8 +45,9 @@ def me(request: Request, who: Who) -> dict[str, Any]:
 
 @router.post("/sessions", dependencies=CSRF)
 def open_session(request: Request, who: Who, body: NewSession) -> dict[str, Any]:
-    """Resume the learner's open session, or start one."""
-    opened: dict[str, Any] = _web(request).hub.open(who.learner_id, new=body.new, minutes=body.minutes).as_json()
+    """Resume the learner's open session, or start one (on a chosen objective with ``objective_id``)."""
+    opened: dict[str, Any] = _web(request).hub.open(who.learner_id, new=body.new, minutes=body.minutes,
+                                                    objective_id=body.objective_id).as_json()
     return opened
 
 
@@ -98,7 +102,7 @@ def plan(request: Request, who: Who, week: str) -> dict[str, Any]:
 def make_plan(request: Request, who: Who, week: str) -> dict[str, Any]:
     """Make the learner's plan for the week if there is none yet."""
     web = _web(request)
-    with web.hub.lock:
+    with web.hub.learner_lock(who.learner_id):
         views.make_plan(web.settings, web.coach.store, who.learner_id, week)
     return plan(request, who, week)
 
@@ -107,7 +111,7 @@ def make_plan(request: Request, who: Who, week: str) -> dict[str, Any]:
 def plan_everyone(request: Request, _: Operator, week: str) -> dict[str, int]:
     """Operators: the weekly batch, every learner's plan for the week (already planned ones are kept)."""
     web = _web(request)
-    with web.hub.lock:
+    with web.hub.operator_lock:
         return views.plan_everyone(web.settings, web.coach.store, week)
 
 
@@ -137,7 +141,7 @@ def replay(request: Request, _: Operator, session_id: str) -> dict[str, Any]:
 def replay_run(request: Request, _: Operator, session_id: str) -> dict[str, Any]:
     """Operators: ``replay run`` (re-run on a scratch copy) and the turns side by side."""
     web = _web(request)
-    with web.hub.lock:
+    with web.hub.operator_lock:
         return views.replay_run(web.settings, session_id)
 
 

@@ -122,7 +122,7 @@ def make_plan_page(request: Request, who: Who, week: Annotated[str, Form(max_len
     """Make the learner's plan for the week, then show it."""
     web = request.app.state.web
     try:
-        with web.hub.lock:
+        with web.hub.learner_lock(who.learner_id):
             views.make_plan(web.settings, web.coach.store, who.learner_id, week)
     except SkillcoachError as exc:
         return render(request, "plan.html", who, page="plan", week=week, stored=None, days=[], error=str(exc),
@@ -131,9 +131,13 @@ def make_plan_page(request: Request, who: Who, week: Annotated[str, Form(max_len
 
 
 @router.post("/plan/start", dependencies=CSRF)
-def start_block(request: Request, who: Who) -> Response:
-    """Start a new session on what the planner takes next (the week's next planned block, after due reviews)."""
-    request.app.state.web.hub.open(who.learner_id, new=True)
+def start_block(request: Request, who: Who,
+                objective_id: Annotated[str | None, Form(max_length=200)] = None) -> Response:
+    """Start a new session on the block's objective; without one, on what the planner takes next."""
+    try:
+        request.app.state.web.hub.open(who.learner_id, new=True, objective_id=objective_id or None)
+    except SkillcoachError as exc:
+        raise HTTPException(400, str(exc)) from None
     return RedirectResponse("/session", status_code=303)
 
 
@@ -151,7 +155,7 @@ def batch_page(request: Request, who: Operator, week: Annotated[str, Form(max_le
     """Plan the week for every learner (the weekly batch), then show the counts beside the sessions."""
     web = request.app.state.web
     try:
-        with web.hub.lock:
+        with web.hub.operator_lock:
             counts = views.plan_everyone(web.settings, web.coach.store, week)
     except SkillcoachError as exc:
         raise HTTPException(400, str(exc)) from None
@@ -175,7 +179,7 @@ def replay_run_page(request: Request, who: Operator, session_id: str) -> Respons
     """Replay a recorded session and show how the replay compares with the original."""
     web = request.app.state.web
     try:
-        with web.hub.lock:
+        with web.hub.operator_lock:
             result = views.replay_run(web.settings, session_id)
     except SkillcoachError as exc:
         raise HTTPException(400, str(exc)) from None

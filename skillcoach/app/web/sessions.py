@@ -15,6 +15,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from skillcoach.app.api import Coach, CoachSession
+from skillcoach.app.web.transcript import transcript, without_pending
 from skillcoach.errors import SkillcoachError
 from skillcoach.protocol import EventBase
 
@@ -42,12 +43,16 @@ class TurnResult:
     finished: bool
     pending: Event | None
     events: list[Event] = field(default_factory=list)
+    history: list[Event] | None = None  # the exchange before ``pending`` (on opening or reloading a session)
 
     def as_json(self) -> dict[str, Any]:
         """Return the result as the browser's JSON, each event with its HTML rendering added."""
-        return {"session_id": self.session_id, "turn": self.turn, "finished": self.finished,
-                "pending": self.pending and with_html(self.pending),
-                "events": [with_html(e) for e in self.events]}
+        shown = {"session_id": self.session_id, "turn": self.turn, "finished": self.finished,
+                 "pending": self.pending and with_html(self.pending),
+                 "events": [with_html(e) for e in self.events]}
+        if self.history is not None:
+            shown["history"] = [with_html(e) for e in self.history]
+        return shown
 
 
 def with_html(ev: Event) -> Event:
@@ -58,29 +63,40 @@ def with_html(ev: Event) -> Event:
 
 
 class SessionHub:
-    """Opens and drives sessions on one ``Coach``; one lock serialises graph runs.
+    """Opens and drives sessions on one ``Coach``; the actions of one learner run one at a time.
 
-    The lock is global, not per learner: the coach's turn recorder is shared by all sessions, so two
-    turns at once would mix their records. It goes when the coach is safe for concurrent sessions.
+    The ``Coach`` is safe for many sessions at once (each turn has its own context), so learners
+    never wait for each other. One learner's actions are serialised by a lock of their own, so the
+    stale-turn check and the turn it guards cannot interleave with a second tab's (no answer is
+    graded twice), and two tabs opening at once do not both start a session. Across worker
+    processes the coach's session lease does the same.
     """
 
     def __init__(self, coach: Coach):
         self.coach = coach
-        self.lock = threading.RLock()
+        self.operator_lock = threading.Lock()  # the weekly batch and replay runs: heavy, one at a time
+        self._locks: dict[str, threading.RLock] = {}
+        self._locks_guard = threading.Lock()
 
-    def open(self, learner_id: str, *, new: bool = False, minutes: int | None = None) -> TurnResult:
-        """The learner's open session (resumed where it stopped), or a new one."""
-        with self.lock:
-            session = self.coach.session(learner_id, minutes, new=new)
-            events = session.start()
-            return self._result(session, events)
+    def learner_lock(self, learner_id: str) -> threading.RLock:
+        """The lock that serialises one learner's sessions and plans in this process."""
+        with self._locks_guard:
+            return self._locks.setdefault(learner_id, threading.RLock())
+
+    def open(self, learner_id: str, *, new: bool = False, minutes: int | None = None,
+             objective_id: str | None = None) -> TurnResult:
+        """The learner's open session (resumed where it stopped, with its transcript so far), or a new one.
+
+        ``objective_id`` starts a new session on that objective (see ``Coach.session``).
+        """
+        with self.learner_lock(learner_id):
+            session = self.coach.session(learner_id, minutes, new=new, objective_id=objective_id)
+            return self._reopened(session, keep_notices=True)
 
     def current(self, learner_id: str, session_id: str) -> TurnResult:
-        """Where the session stands now, without changing it."""
-        with self.lock:
-            session = self._load(learner_id, session_id)
-            events = session.start()
-            return self._result(session, [e for e in events if e.type != "notice"])
+        """Where the session stands now, with its transcript so far, without changing it."""
+        with self.learner_lock(learner_id):
+            return self._reopened(self._load(learner_id, session_id), keep_notices=False)
 
     def send(self, learner_id: str, session_id: str, message: dict[str, Any], turn: int | None,
              listener: Callable[[Event], None] | None = None) -> TurnResult:
@@ -88,15 +104,24 @@ class SessionHub:
 
         ``listener`` is told each event as the graph produces it (for streaming to the browser).
         """
-        with self.lock:
+        with self.learner_lock(learner_id):
             session = self._checked(learner_id, session_id, turn)
             session.listener = listener and (lambda ev: listener(ev.wire()))
             return self._result(session, session.send(message))
 
     def check(self, learner_id: str, session_id: str, turn: int | None) -> None:
         """Raise what ``send`` would raise before running anything (not found, stale turn)."""
-        with self.lock:
+        with self.learner_lock(learner_id):
             self._checked(learner_id, session_id, turn)
+
+    def _reopened(self, session: CoachSession, *, keep_notices: bool) -> TurnResult:
+        """Start or resume the session; the transcript is read first, so a turn run now is not in it twice."""
+        history = transcript(self.coach, session)
+        events = session.start()
+        if not keep_notices:
+            events = [e for e in events if e.type != "notice"]
+        pending = session.pending.wire() if session.pending else None
+        return self._result(session, events, history=without_pending(history, pending))
 
     def _checked(self, learner_id: str, session_id: str, turn: int | None) -> CoachSession:
         session = self._load(learner_id, session_id)
@@ -115,6 +140,7 @@ class SessionHub:
         return CoachSession(self.coach, row.id, row.learner_id, row.minutes)
 
     @staticmethod
-    def _result(session: CoachSession, events: Sequence[EventBase]) -> TurnResult:
+    def _result(session: CoachSession, events: Sequence[EventBase],
+                history: list[Event] | None = None) -> TurnResult:
         pending = session.pending.wire() if session.pending else None
-        return TurnResult(session.id, session.turn, session.finished, pending, [e.wire() for e in events])
+        return TurnResult(session.id, session.turn, session.finished, pending, [e.wire() for e in events], history)

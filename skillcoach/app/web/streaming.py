@@ -23,17 +23,19 @@ def stream_turn(run: Callable[[Callable[[dict[str, Any]], None]], TurnResult]) -
     """Run ``run(listener)`` in a thread; yield each event as SSE, then a ``done`` message with the state."""
     inbox: queue.Queue[Any] = queue.Queue()
 
-    streamed: set[int] = set()
+    streamed: list[dict[str, Any]] = []
 
     def tell(ev: dict[str, Any]) -> None:
-        streamed.add(id(ev))
+        streamed.append(ev)
         inbox.put(ev)
 
     def work() -> None:
         try:
             result = run(tell)
             for ev in result.events:  # those made outside the graph (e.g. a refused answer) come last
-                if id(ev) not in streamed:
+                if ev in streamed:  # by value: the result's events are fresh dicts of the same typed events
+                    streamed.remove(ev)
+                else:
                     inbox.put(ev)
             inbox.put(("done", result))
         except SkillcoachError as exc:  # raised before any event: e.g. the turn went stale meanwhile

@@ -115,9 +115,19 @@
     pendingBox.replaceChildren(wrap);
   }
 
+  // The transcript so far (on opening or reloading a session): redrawn in place of the log.
+  function redraw(history) {
+    log.replaceChildren();
+    for (const ev of history) {
+      if (ev.type === "mine") addMine(ev.text);
+      else addEvent(ev);
+    }
+  }
+
   function apply(result) {
     state.sessionId = result.session_id; state.turn = result.turn;
     state.pending = result.pending; state.finished = result.finished;
+    if (result.history) redraw(result.history);
     for (const ev of result.events) {
       const isPending = result.pending && ev.awaiting && ev.type === result.pending.type &&
         ev.text === result.pending.text;
@@ -134,7 +144,7 @@
 
   async function refresh() {
     const r = await call("GET", `/api/sessions/${state.sessionId}`);
-    if (r.ok) apply(r.data);
+    if (r.ok) apply({ ...r.data, history: undefined }); // after a refused answer: keep this tab's log as it is
   }
 
   async function send(kind, text, echo) {
@@ -199,7 +209,7 @@
 
   async function newSession() {
     const r = await call("POST", "/api/sessions", { new: true });
-    if (r.ok) { log.replaceChildren(); apply(r.data); } else say(r.data.detail, true);
+    if (r.ok) apply(r.data); else say(r.data.detail, true);
   }
 
   function pick(index) {
