@@ -32,12 +32,19 @@ def new_card(learner_id: str, objective_id: str, now: datetime, first_seen: date
     first 'Good' review: the confirmation is then a second, spaced success, so the first review
     comes later than after a single one (it was due about two days on, and mostly answered right).
     """
+    if first_seen is not None:  # a stored time: naive from SQLite, in the session's zone from Postgres
+        first_seen = as_utc(first_seen)
     digest = hashlib.sha256(f"{learner_id}|{objective_id}".encode()).digest()
     card = Card(card_id=int.from_bytes(digest[:6], "big"), due=first_seen or now)
     if first_seen is not None and first_seen < now:
         card, _ = scheduler().review_card(card, Rating.Good, review_datetime=first_seen)
     card, _ = scheduler().review_card(card, Rating.Good, review_datetime=now)
     return dict(card.to_dict())
+
+
+def as_utc(moment: datetime) -> datetime:
+    """The same instant with UTC as its zone (FSRS accepts nothing else); a naive time is taken as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def review(card: dict[str, Any], verdict: Verdict, now: datetime) -> dict[str, Any]:

@@ -40,3 +40,16 @@ def test_a_confirmed_mastery_counts_its_provisional_day_as_a_first_review() -> N
     assert review.due_at(confirmed) > review.due_at(single) + timedelta(days=3), "two spaced successes last longer"
     assert confirmed["stability"] > single["stability"]
     assert review.new_card("ada", "rag/why-rag", NOW, first_seen=NOW) == single, "the same moment is one review"
+
+
+def test_a_first_seen_time_from_any_zone_gives_the_same_card() -> None:
+    """Postgres hands back times in the session's zone and SQLite naive ones; FSRS wants UTC."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from skillcoach.learner.review import new_card
+
+    now = datetime(2026, 12, 2, 12, tzinfo=UTC)
+    seen = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    expected = new_card("ada", "x/y", now, seen)
+    assert new_card("ada", "x/y", now, seen.astimezone(timezone(timedelta(hours=9)))) == expected
+    assert new_card("ada", "x/y", now, seen.replace(tzinfo=None)) == expected
