@@ -24,7 +24,7 @@ from skillcoach.settings import REPO_ROOT, Settings
 from skillcoach.storage.options import DatabaseOptions
 from skillcoach.storage.store import Store
 from tests.concurrency_procs import Outcome, clear_line, run_workers
-from tests.integration.test_postgres import ADMIN_URL, _admin
+from tests.postgres_db import ADMIN_URL, _admin, fresh_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]  # many processes on a shared 2-core machine
 
@@ -50,14 +50,8 @@ def check_no_turn_lost(url: str, outcomes: list[Outcome]) -> None:
 
 @pytest.fixture
 def pg_database() -> Iterator[str]:
-    name = f"concurrency_{uuid.uuid4().hex[:10]}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
-    finally:
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("concurrency") as url:
+        yield url
 
 
 def test_twenty_fresh_starts_on_sqlite(tmp_path: Path) -> None:

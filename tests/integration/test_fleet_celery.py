@@ -31,7 +31,7 @@ from tests.fleet_procs import (
     wait_ready,
     worker_env,
 )
-from tests.integration.test_postgres import ADMIN_URL, _admin
+from tests.postgres_db import fresh_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(300)]
 WEEK = "2030-W48"
@@ -51,17 +51,8 @@ def broker(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    name = f"fleet_{uuid.uuid4().hex[:10]}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
-    finally:
-        from skillcoach.storage.pool import close_pools
-
-        close_pools()
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("fleet") as url:
+        yield url
 
 
 def plans_per_learner(url: str) -> dict[str, int]:

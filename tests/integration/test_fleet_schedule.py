@@ -23,7 +23,7 @@ from skillcoach.storage.claims import claim_of
 from skillcoach.storage.learners import LearnerUpdate, upsert_learners
 from skillcoach.storage.plans import planned_learners
 from skillcoach.storage.store import Store
-from tests.integration.test_postgres import ADMIN_URL, _admin
+from tests.postgres_db import fresh_database
 
 pytestmark = pytest.mark.integration
 LEARNERS = [f"l{n}" for n in range(6)]
@@ -34,17 +34,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fleet.db'}"
         return
-    name = f"fleet_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
-    finally:
-        from skillcoach.storage.pool import close_pools
-
-        close_pools()
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("fleet") as url:
+        yield url
 
 
 def with_learners(url: str, tmp_path: Path) -> Settings:

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 from skillcoach.settings import REPO_ROOT, Settings
 from skillcoach.storage.store import Store
-from tests.integration.test_postgres import ADMIN_URL, _admin
+from tests.postgres_db import fresh_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(300)]
 PROCESSES, TURNS = 3, 2
@@ -22,17 +21,8 @@ PROCESSES, TURNS = 3, 2
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    name = f"fleet_sessions_{uuid.uuid4().hex[:10]}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
-    finally:
-        from skillcoach.storage.pool import close_pools
-
-        close_pools()
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("fleet_sessions") as url:
+        yield url
 
 
 def test_processes_driving_one_learner_take_turns_as_its_writer(pg_url: str, tmp_path: Path) -> None:

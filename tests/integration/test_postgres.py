@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,32 +10,16 @@ import pytest
 from skillcoach.app.api import Coach
 from skillcoach.settings import Settings
 from tests.helpers import reply_for
+from tests.postgres_db import ADMIN_URL, _admin, fresh_database  # noqa: F401  (re-exported to older importers)
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
-ADMIN_URL = os.environ.get("SKILLCOACH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _admin():  # type: ignore[no-untyped-def]
-    import psycopg
-
-    try:
-        return psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL} ({str(exc).strip().splitlines()[0]})")
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh database per test, dropped afterwards."""
-    name = f"skillcoach_test_{uuid.uuid4().hex[:12]}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = ADMIN_URL.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
-    finally:
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("skillcoach_test") as url:
+        yield url
 
 
 def test_session_on_postgres_persists_and_resumes(pg_url: str, tmp_path: Path) -> None:
