@@ -7,8 +7,10 @@ first used, so a compiled catalog can never be older than its ``.po`` (nothing c
 
 Update them after changing marked strings (keywords: ``_``, ``N_``, ``ngettext``)::
 
-    pybabel extract -F babel.cfg -k N_ -o skillcoach/locales/skillcoach.pot skillcoach agents graphs tools
-    pybabel update -i skillcoach/locales/skillcoach.pot -d skillcoach/locales -D skillcoach --no-fuzzy-matching
+    pybabel extract -F babel.cfg -k N_ --no-location -o skillcoach/locales/skillcoach.pot .
+    pybabel update -i skillcoach/locales/skillcoach.pot -d skillcoach/locales -D skillcoach --no-fuzzy-matching -w 120
+
+(babel.cfg's patterns are relative to the repository root, so extract from ``.``; it covers the web templates.)
 
 One translator per language, shared read-only: a learner's context carries the one of their language,
 so two learners of different languages in one process never share a global ``_``.
