@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from skillcoach.app.web import views
+from skillcoach.i18n import translator
 from skillcoach.storage.learners import set_lang
 from tests.web.conftest import Browser
 
@@ -36,3 +38,16 @@ def test_sign_up_errors_follow_the_server_language(web_app: Any) -> None:
         browser = Browser(client)
         page = client.post("/signup", data={"learner": "mina", "password": "short", "csrf_token": browser.csrf})
     assert page.status_code == 400 and "비밀번호는 10자 이상으로 정해 주세요." in page.text and "가입하기" in page.text
+
+
+def test_a_korean_learners_dashboard_shows_korean_titles_and_reasons(web_app: Any, browser: Browser) -> None:
+    browser.signup("jimin")
+    set_lang(web_app.state.web.coach.store, "jimin", "ko")
+    page = browser.client.get("/dashboard").text
+    step = views.next_up(web_app.state.web.coach, "jimin")
+    korean = web_app.state.web.coach.context_for("ko").curriculum.objective(step.objective_id).title
+    assert korean != web_app.state.web.coach.curriculum.objective(step.objective_id).title
+    assert korean in page and "학습" in page
+    assert views.shown_reason(step, translator("ko").gettext) in page
+    assert views.blocks_by_day({"blocks": [{"day": "2026-12-02", "start": "07:45", "minutes": 30, "kind": "learn",
+                                            "objective_id": "a"}]}, lang="ko")[0]["label"] == "12월 2일 수요일"

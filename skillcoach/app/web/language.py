@@ -32,3 +32,7 @@ def page_language(lang: str) -> dict[str, Any]:
     gettext = _make_new_gettext(found.gettext)
     return {"lang": lang, "gettext": gettext, "_": gettext, "ngettext": _make_new_ngettext(found.ngettext),
             "script_strings": {text: shown for text in SCRIPT_STRINGS if (shown := found.gettext(text)) != text}}
+
+
+# The planner's modes as the dashboard names them (``_(data.next.mode)``)
+MODES = (N_("learn"), N_("review"))

@@ -121,7 +121,7 @@ def session_page(request: Request, who: Who) -> Response:
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(request: Request, who: Who) -> Response:
     """Show the learner's dashboard: progress, review forecast, activity and accuracy charts."""
-    data = views.dashboard(request.app.state.web.coach, who.learner_id)
+    data = views.dashboard(request.app.state.web.coach, who.learner_id, page_lang(request, who))
     return render(request, "dashboard.html", who, page="dashboard", data=data, charts=charts.build(data))
 
 
@@ -135,9 +135,12 @@ def plan_page(request: Request, who: Who, week: str | None = None) -> Response:
     except SkillcoachError as exc:
         raise HTTPException(400, str(exc)) from None
     step = views.next_up(web.coach, who.learner_id) if week == views.this_week(web.coach) else None
-    days = views.blocks_by_day(stored.plan, step.objective_id if step and step.mode == "learn" else None) \
+    lang = page_lang(request, who)
+    days = views.blocks_by_day(stored.plan, step.objective_id if step and step.mode == "learn" else None, lang) \
         if stored else []
-    return render(request, "plan.html", who, page="plan", week=week, stored=stored, next=step, days=days)
+    reason = views.shown_reason(step, translator(lang).gettext) if step else None
+    return render(request, "plan.html", who, page="plan", week=week, stored=stored, next=step, next_reason=reason,
+                  days=days)
 
 
 @router.post("/plan", dependencies=CSRF)
