@@ -42,12 +42,17 @@ class UnknownLanguage(SkillcoachError, ValueError):
     """A language the coach does not speak."""
 
     def __init__(self, lang: str):
-        super().__init__(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+        msgid = "unknown language {lang!r}: use one of {languages}"  # marked in _MARKED below (N_ comes later)
+        super().__init__(msgid.format(lang=lang, languages=", ".join(LANGUAGES)))
+        self.msgid, self.values = msgid, {"lang": lang, "languages": ", ".join(LANGUAGES)}
 
 
 def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark now, translate later"
     """Mark ``text`` for extraction without translating it (translate where it is shown)."""
     return text
+
+
+_MARKED = N_("unknown language {lang!r}: use one of {languages}")
 
 
 def check_lang(lang: str) -> str:
