@@ -7,8 +7,10 @@ first used, so a compiled catalog can never be older than its ``.po`` (nothing c
 
 Update them after changing marked strings (keywords: ``_``, ``N_``, ``ngettext``)::
 
-    pybabel extract -F babel.cfg -k N_ -o skillcoach/locales/skillcoach.pot skillcoach agents graphs tools
-    pybabel update -i skillcoach/locales/skillcoach.pot -d skillcoach/locales -D skillcoach --no-fuzzy-matching
+    pybabel extract -F babel.cfg -k N_ --no-location -o skillcoach/locales/skillcoach.pot .
+    pybabel update -i skillcoach/locales/skillcoach.pot -d skillcoach/locales -D skillcoach --no-fuzzy-matching -w 120
+
+(babel.cfg's patterns are relative to the repository root, so extract from ``.``; it covers the web templates.)
 
 One translator per language, shared read-only: a learner's context carries the one of their language,
 so two learners of different languages in one process never share a global ``_``.
@@ -40,12 +42,17 @@ class UnknownLanguage(SkillcoachError, ValueError):
     """A language the coach does not speak."""
 
     def __init__(self, lang: str):
-        super().__init__(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+        msgid = "unknown language {lang!r}: use one of {languages}"  # marked in _MARKED below (N_ comes later)
+        super().__init__(msgid.format(lang=lang, languages=", ".join(LANGUAGES)))
+        self.msgid, self.values = msgid, {"lang": lang, "languages": ", ".join(LANGUAGES)}
 
 
 def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark now, translate later"
     """Mark ``text`` for extraction without translating it (translate where it is shown)."""
     return text
+
+
+_MARKED = N_("unknown language {lang!r}: use one of {languages}")
 
 
 def check_lang(lang: str) -> str:

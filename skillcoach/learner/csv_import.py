@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillcoach.errors import SkillcoachError
+from skillcoach.i18n import N_
 from skillcoach.learner.profile import parse_fields
 from skillcoach.storage.learners import LearnerUpdate
 from skillcoach.storage.store import InvalidLearnerId, check_learner_id
@@ -39,11 +40,11 @@ def read_learners_csv(path: Path, known_skills: Collection[str]) -> CsvLearners:
     try:
         text = path.read_text(encoding="utf-8-sig")  # a BOM, as spreadsheets write it, is not part of the header
     except FileNotFoundError:
-        raise CsvError(f"{path}: no such file") from None
+        raise CsvError.message(N_("{path}: no such file"), path=str(path)) from None
     except UnicodeDecodeError:
-        raise CsvError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+        raise CsvError.message(N_("{path}: not UTF-8 text; save the CSV as UTF-8"), path=str(path)) from None
     except OSError as exc:
-        raise CsvError(f"{path}: cannot read it: {exc.strerror}") from None
+        raise CsvError.message(N_("{path}: cannot read it: {reason}"), path=str(path), reason=exc.strerror) from None
     return parse_learners_csv(text, known_skills, source=str(path))
 
 
@@ -59,7 +60,8 @@ def parse_learners_csv(text: str, known_skills: Collection[str], source: str = "
             if any(cell.strip() for cell in record):
                 _take_row(reader.line_num, record, header, known_skills, first_line, updates, problems)
     except csv.Error as exc:
-        raise CsvError(f"{source}: line {reader.line_num}: malformed CSV ({exc}); nothing was imported") from None
+        raise CsvError.message(N_("{source}: line {line}: malformed CSV ({problem}); nothing was imported"),
+                               source=source, line=reader.line_num, problem=str(exc)) from None
     return CsvLearners(updates, problems)
 
 
@@ -69,12 +71,14 @@ def _has_control(cell: str) -> bool:
 
 def _header(row: list[str] | None, source: str) -> list[str]:
     if row is None:
-        raise CsvError(f"{source}: empty file; the first row must be the header {','.join(COLUMNS)}")
+        raise CsvError.message(N_("{source}: empty file; the first row must be the header {columns}"), source=source,
+                               columns=",".join(COLUMNS))
     header = [cell.strip().lower() for cell in row]
     unknown = [name for name in header if name not in COLUMNS]
     if unknown or "id" not in header or len(set(header)) != len(header):
-        raise CsvError(f"{source}: line 1: the header must name columns from {','.join(COLUMNS)} "
-                       f"(with 'id', each once); found {','.join(header)}")
+        raise CsvError.message(N_("{source}: line 1: the header must name columns from {columns} "
+                                  "(with 'id', each once); found {found}"),
+                               source=source, columns=",".join(COLUMNS), found=",".join(header))
     return header
 
 

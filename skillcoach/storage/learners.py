@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from skillcoach.errors import SkillcoachError
+from skillcoach.i18n import N_
 from skillcoach.learner.bkt import ObjectiveKnowledge
 from skillcoach.learner.profile import DEFAULT_TIMEZONE, DEFAULT_WEEKLY_MINUTES, LearnerProfile, StudyState
 from skillcoach.storage.models import Learner, ObjectiveState, ReviewCard
@@ -28,15 +29,19 @@ class UnknownLearner(SkillcoachError, LookupError):
     """Raised when a learner id names nobody; the message says how to add the learner."""
 
     def __init__(self, learner_id: str):
-        super().__init__(f"no learner {learner_id!r}: add one with 'skillcoach learner add {learner_id}' "
-                         "or 'skillcoach learner import FILE.csv'")
+        msgid = N_("no learner {learner_id!r}: add one with 'skillcoach learner add {learner_id}' "
+                   "or 'skillcoach learner import FILE.csv'")
+        super().__init__(msgid.format(learner_id=learner_id))
+        self.msgid, self.values = msgid, {"learner_id": learner_id}  # shown in the learner's language
 
 
 class LearnerExists(SkillcoachError, ValueError):
     """Raised when adding a learner whose id is taken; the message says how to change the learner instead."""
 
     def __init__(self, learner_id: str):
-        super().__init__(f"learner {learner_id!r} already exists: change it with 'skillcoach learner import FILE.csv'")
+        msgid = N_("learner {learner_id!r} already exists: change it with 'skillcoach learner import FILE.csv'")
+        super().__init__(msgid.format(learner_id=learner_id))
+        self.msgid, self.values = msgid, {"learner_id": learner_id}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.curriculum.models import Item
 from skillcoach.errors import SkillcoachError
 from skillcoach.grading.answers import Grade, Verdict
+from skillcoach.i18n import N_
 from skillcoach.learner import review
 from skillcoach.learner.bkt import ObjectiveKnowledge
 from skillcoach.learner.mastery import Change, LearnerModel, MasteryState
@@ -63,10 +64,9 @@ class InvalidLearnerId(SkillcoachError, ValueError):
 def check_learner_id(learner_id: str) -> str:
     """Return the learner id if it is well formed; InvalidLearnerId with the rule otherwise."""
     if not LEARNER_ID.fullmatch(learner_id or ""):
-        raise InvalidLearnerId(
-            f"invalid learner id {learner_id!r}: use 1-64 letters (Latin or Hangul), digits, '.', '_', '-' or '@', "
-            "starting with a letter or digit"
-        )
+        raise InvalidLearnerId.message(
+            N_("invalid learner id {learner_id!r}: use 1-64 letters (Latin or Hangul), digits, '.', '_', '-' or '@', "
+               "starting with a letter or digit"), learner_id=learner_id)
     return learner_id
 
 

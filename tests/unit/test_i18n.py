@@ -33,6 +33,10 @@ def _extracted() -> set[str]:
         found = extract_from_dir(REPO_ROOT / package, [("**.py", "python")], keywords=keywords)
         for _path, _line, message, _comments, _context in found:
             ids.update([message] if isinstance(message, str) else [m for m in message if m])
+    assert "[jinja2: skillcoach/app/web/templates/**.html]" in (REPO_ROOT / "babel.cfg").read_text()
+    pages = extract_from_dir(REPO_ROOT / "skillcoach/app/web/templates", [("**.html", "jinja2")], keywords=keywords,
+                             options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})
+    ids.update(message for _path, _line, message, _comments, _context in pages if isinstance(message, str))
     return ids
 
 
@@ -52,6 +56,7 @@ def test_translations_keep_every_placeholder() -> None:
 def test_extraction_finds_no_string_missing_from_the_catalog() -> None:
     extracted = _extracted()
     assert "Session over: {answered} answer(s), {correct} correct, {partial} partly right." in extracted
+    assert {"Your progress", "Your plan for %(week)s"} <= extracted, "the web pages' templates are extracted"
     missing = sorted(extracted - set(_catalog()))
     assert missing == [], "run pybabel extract/update (see skillcoach/i18n.py) and translate: " + repr(missing)
 

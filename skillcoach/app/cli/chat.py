@@ -31,10 +31,12 @@ def chat(
     """Start or resume a coaching session."""
     from skillcoach.app.api import Coach
     from skillcoach.app.cli.confirm import confirm_new_learner
+    from skillcoach.app.cli.errors import speak
     from skillcoach.i18n import check_lang
 
     if lang is not None:
         lang = check_lang(lang)  # an unknown language: one line, before anything opens
+        speak(lang)  # errors before the session starts (unknown learner...) in that language too
     with Coach(settings()) as coach:
         confirm_new_learner(coach.store, learner, allowed=new_learner, interactive=not jsonl)
         session = coach.session(learner, minutes, new=new, lang=lang, objective_id=objective)

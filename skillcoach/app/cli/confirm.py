@@ -6,7 +6,8 @@ import sys
 
 import typer
 
-from skillcoach.app.cli.errors import UserError
+from skillcoach.app.cli.errors import UserError, cli_gettext
+from skillcoach.i18n import N_
 from skillcoach.storage.store import Store, check_learner_id
 
 
@@ -16,11 +17,12 @@ def confirm_new_learner(store: Store, learner_id: str, *, allowed: bool, interac
     if allowed or store.get_learner(learner_id) is not None:
         return
     if not (interactive and sys.stdin.isatty()):
-        raise UserError(f"no learner {learner_id!r}: check the id (see 'skillcoach learner list'), "
-                        "or add --new-learner to create it")
+        raise UserError.message(N_("no learner {learner_id!r}: check the id (see 'skillcoach learner list'), "
+                                   "or add --new-learner to create it"), learner_id=learner_id)
+    _ = cli_gettext()
     known = [learner.id for learner in store.list_learners()][:5]
     if known:
-        typer.echo(f"Known learners: {', '.join(known)}")
-    if not typer.confirm(f"create learner {learner_id!r}?", default=False):
-        typer.echo("Nothing created.")
+        typer.echo(_("Known learners: {ids}").format(ids=", ".join(known)))
+    if not typer.confirm(_("create learner {learner_id!r}?").format(learner_id=learner_id), default=False):
+        typer.echo(_("Nothing created."))
         raise typer.Exit(1)

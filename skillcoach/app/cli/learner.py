@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,10 +11,25 @@ from typing import Annotated, Any
 import typer
 
 from skillcoach.app.cli.app import learner_app, settings
-from skillcoach.app.cli.errors import UserError
+from skillcoach.app.cli.errors import UserError, cli_gettext, speak
+from skillcoach.i18n import N_
 
 ID = Annotated[str, typer.Argument(metavar="ID", help="Learner id.")]
 AS_JSON = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+LANG = Annotated[str | None, typer.Option("--lang", metavar="en|ko",
+                                          help="Language of the output [env SKILLCOACH_LANG, else the locale].")]
+# The table's columns (the JSON keys stay English)
+NO_LEARNERS = N_("No learners yet: add one with 'skillcoach learner add ID' or 'skillcoach learner import FILE.csv'.")
+COLUMN_NAMES = (N_("id"), N_("name"), N_("minutes/week"), N_("goals"), N_("days"), N_("timezone"))
+
+
+def _gettext(lang: str | None) -> Callable[[str], str]:
+    """The gettext of ``--lang`` if given (then errors speak it too), else of SKILLCOACH_LANG/the locale."""
+    from skillcoach.i18n import check_lang
+
+    if lang is not None:
+        speak(check_lang(lang))
+    return cli_gettext()
 
 
 def _store() -> Any:
@@ -57,34 +73,36 @@ def add(
 
 
 @learner_app.command("list")
-def list_learners(as_json: AS_JSON = False) -> None:
+def list_learners(as_json: AS_JSON = False, lang: LANG = None) -> None:
     """Every learner with their study settings."""
     from skillcoach.storage.learners import list_profiles
 
+    _ = _gettext(lang)
     profiles = list_profiles(_store())
     if as_json:
         typer.echo(json.dumps([asdict(p) for p in profiles], indent=2))
         return
     if not profiles:
-        typer.echo("No learners yet: add one with 'skillcoach learner add ID' or 'skillcoach learner import FILE.csv'.")
+        typer.echo(_(NO_LEARNERS))
         return
     from rich.console import Console
     from rich.table import Table
 
     from skillcoach.app.cli.render import plain
 
-    table = Table(title="Learners")
-    for column in ("id", "name", "minutes/week", "goals", "days", "timezone"):
-        table.add_column(column)
+    table = Table(title=_("Learners"))
+    for column in COLUMN_NAMES:
+        table.add_column(_(column))
     for p in profiles:
-        table.add_row(p.id, plain(p.name), str(p.weekly_minutes), plain(";".join(p.goals)) or "(all skills)",
-                      plain(";".join(p.days)) or "(default)", plain(p.timezone))
+        table.add_row(p.id, plain(p.name), str(p.weekly_minutes), plain(";".join(p.goals)) or _("(all skills)"),
+                      plain(";".join(p.days)) or _("(default)"), plain(p.timezone))
     Console().print(table)
 
 
 @learner_app.command("show")
-def show(learner_id: ID, as_json: AS_JSON = False) -> None:
+def show(learner_id: ID, as_json: AS_JSON = False, lang: LANG = None) -> None:
     """A learner's settings, how much they have mastered and the weeks they have a plan for."""
+    _ = _gettext(lang)
     from skillcoach.storage.learners import get_profile
     from skillcoach.storage.plans import planned_weeks
 
@@ -97,9 +115,9 @@ def show(learner_id: ID, as_json: AS_JSON = False) -> None:
         return
     from skillcoach.app.cli.render import visible
 
-    typer.echo(visible(f"{profile.id} ({profile.name}): {_describe(profile)}"))
-    typer.echo(f"objectives mastered: {data['objectives_mastered']}")
-    typer.echo(f"planned weeks: {', '.join(data['planned_weeks']) or 'none yet'}")
+    typer.echo(visible(f"{profile.id} ({profile.name}): {_describe(profile, _)}"))
+    typer.echo(_("objectives mastered: {count}").format(count=data["objectives_mastered"]))
+    typer.echo(_("planned weeks: {weeks}").format(weeks=", ".join(data["planned_weeks"]) or _("none yet")))
 
 
 @learner_app.command("import")
@@ -124,8 +142,9 @@ def import_csv(
         raise typer.Exit(1)
 
 
-def _describe(profile: Any) -> str:
-    goals = ", ".join(profile.goals) or "all skills"
-    days = ";".join(profile.days) or "default days"
-    lang = f", language {profile.lang}" if getattr(profile, "lang", None) else ""
-    return f"{profile.weekly_minutes} min/week, goals: {goals}, days: {days}, time zone {profile.timezone}{lang}"
+def _describe(profile: Any, _: Callable[[str], str] = str) -> str:
+    goals = ", ".join(profile.goals) or _("all skills")
+    days = ";".join(profile.days) or _("default days")
+    lang = _(", language {lang}").format(lang=profile.lang) if getattr(profile, "lang", None) else ""
+    return _("{minutes} min/week, goals: {goals}, days: {days}, time zone {timezone}").format(
+        minutes=profile.weekly_minutes, goals=goals, days=days, timezone=profile.timezone) + lang

@@ -16,6 +16,7 @@ from pwdlib import PasswordHash
 from sqlalchemy import Boolean, Column, CursorResult, DateTime, MetaData, String, Table, func, insert, select, update
 
 from skillcoach.errors import SkillcoachError
+from skillcoach.i18n import N_
 from skillcoach.learner.review import utcnow
 from skillcoach.storage.store import Store, check_learner_id
 
@@ -36,6 +37,9 @@ _HASH_SLOTS = threading.BoundedSemaphore(2)
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
+TAKEN = N_("The name {name!r} is taken; choose another or sign in.")
+
+
 class AccountError(SkillcoachError, ValueError):
     """Sign-up or account change refused; the message says why."""
 
@@ -51,9 +55,9 @@ class Account:
 def check_password(password: str) -> None:
     """Check a new password's length; AccountError saying the limit if it is too short or too long."""
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+        raise AccountError.message(N_("Choose a password of at least {count} characters."), count=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        raise AccountError(f"The password is longer than {MAX_PASSWORD} characters.")
+        raise AccountError.message(N_("The password is longer than {count} characters."), count=MAX_PASSWORD)
 
 
 def _hash(password: str) -> str:
@@ -77,11 +81,11 @@ class Accounts:
         check_learner_id(learner_id)
         check_password(password)
         if not claim and self.store.get_learner(learner_id) is not None:
-            raise AccountError(f"The name {learner_id!r} is taken; choose another or sign in.")
+            raise AccountError.message(TAKEN, name=learner_id)
         self.store.ensure_learner(learner_id)
         with self.store.transaction() as db:
             if db.execute(select(web_accounts.c.learner_id).where(web_accounts.c.learner_id == learner_id)).first():
-                raise AccountError(f"The name {learner_id!r} is taken; choose another or sign in.")
+                raise AccountError.message(TAKEN, name=learner_id)
             db.execute(insert(web_accounts).values(learner_id=learner_id, password_hash=_hash(password),
                                                    operator=operator, created_at=utcnow()))
         return Account(learner_id, operator)

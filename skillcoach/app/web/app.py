@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from starlette.middleware.sessions import SessionMiddleware
 
 from skillcoach.app.api import Coach
@@ -95,7 +96,10 @@ async def _security_headers(request: Request, call_next: Any) -> Any:
 
 
 def _templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on for .html
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, extensions=["jinja2.ext.i18n"])
+    # English by default; each page passes its learner's own gettext (pages.render): no process-wide language
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    templates = Jinja2Templates(env=env)
     templates.env.globals["csrf_token"] = csrf_token
     return templates
 

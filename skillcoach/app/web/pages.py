@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -9,8 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from skillcoach.app.web import charts, views
 from skillcoach.app.web.accounts import Account, AccountError
+from skillcoach.app.web.language import page_language
 from skillcoach.app.web.security import account, check_csrf, operator, sign_in
 from skillcoach.errors import SkillcoachError
+from skillcoach.i18n import translator
 
 router = APIRouter(include_in_schema=False)
 Who = Annotated[Account, Depends(account)]
@@ -21,9 +24,26 @@ CSRF = [Depends(check_csrf)]
 def render(request: Request, name: str, who: Account | None = None, status: int = 200, **context: Any) -> Response:
     """Render a page template with the signed-in account and whether the app runs in local mode."""
     web = request.app.state.web
-    response: Response = web.templates.TemplateResponse(request, name, {"who": who, "local": web.local, **context},
-                                                        status_code=status)
+    language = page_language(page_lang(request, who))
+    response: Response = web.templates.TemplateResponse(
+        request, name, {"who": who, "local": web.local, **language, **context}, status_code=status)
     return response
+
+
+def page_lang(request: Request, who: Account | None = None) -> str:
+    """The signed-in learner's language; before sign-in, the server's (SKILLCOACH_LANG, else the locale)."""
+    web = request.app.state.web
+    if who is None:
+        return str(web.settings.lang)
+    try:
+        return str(web.coach.learner_lang(who.learner_id))
+    except SkillcoachError:  # an account whose learner row is gone: the page still renders
+        return str(web.settings.lang)
+
+
+def gettext_for(request: Request, who: Account | None = None) -> Callable[[str], str]:
+    """The gettext of the page's language, for the messages a route puts on the page."""
+    return translator(page_lang(request, who)).gettext
 
 
 @router.get("/")
@@ -45,15 +65,16 @@ def signin(request: Request, learner: Annotated[str, Form(max_length=200)],
            password: Annotated[str, Form(max_length=2000)]) -> Response:
     """Sign the learner in, or show the form again after a wrong password or too many failed attempts."""
     web = request.app.state.web
+    _ = gettext_for(request)
     keys = (f"ip:{request.client.host if request.client else '?'}", f"name:{learner.strip().lower()}")
     if web.limiter.blocked(*keys):
         return render(request, "signin.html", mode="signin", status=429, learner=learner,
-                      error="Too many failed sign-ins: wait a few minutes and try again.")
+                      error=_("Too many failed sign-ins: wait a few minutes and try again."))
     found = web.accounts.verify(learner.strip(), password)
     if found is None:
         web.limiter.failed(*keys)
         return render(request, "signin.html", mode="signin", status=400, learner=learner,
-                      error="That name and password do not match an account.")
+                      error=_("That name and password do not match an account."))
     sign_in(request, found.learner_id)
     return RedirectResponse("/session", status_code=303)
 
@@ -69,15 +90,17 @@ def signup(request: Request, learner: Annotated[str, Form(max_length=200)],
            password: Annotated[str, Form(max_length=2000)]) -> Response:
     """Create the learner's account and sign them in, with sign-ups limited per client address."""
     web = request.app.state.web
+    _ = gettext_for(request)
     address = f"ip:{request.client.host if request.client else '?'}"
     if web.signups.blocked(address):
         return render(request, "signin.html", mode="signup", status=429, learner=learner,
-                      error="Too many sign-ups from this address: try again in an hour.")
+                      error=_("Too many sign-ups from this address: try again in an hour."))
     web.signups.failed(address)  # every attempt counts: each one costs a password hash
     try:
         created = web.accounts.create(learner.strip(), password)
     except (AccountError, SkillcoachError) as exc:
-        return render(request, "signin.html", mode="signup", status=400, learner=learner, error=str(exc))
+        return render(request, "signin.html", mode="signup", status=400, learner=learner,
+                      error=exc.translated(_))
     sign_in(request, created.learner_id)
     return RedirectResponse("/session", status_code=303)
 
@@ -98,7 +121,7 @@ def session_page(request: Request, who: Who) -> Response:
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(request: Request, who: Who) -> Response:
     """Show the learner's dashboard: progress, review forecast, activity and accuracy charts."""
-    data = views.dashboard(request.app.state.web.coach, who.learner_id)
+    data = views.dashboard(request.app.state.web.coach, who.learner_id, page_lang(request, who))
     return render(request, "dashboard.html", who, page="dashboard", data=data, charts=charts.build(data))
 
 
@@ -112,9 +135,12 @@ def plan_page(request: Request, who: Who, week: str | None = None) -> Response:
     except SkillcoachError as exc:
         raise HTTPException(400, str(exc)) from None
     step = views.next_up(web.coach, who.learner_id) if week == views.this_week(web.coach) else None
-    days = views.blocks_by_day(stored.plan, step.objective_id if step and step.mode == "learn" else None) \
+    lang = page_lang(request, who)
+    days = views.blocks_by_day(stored.plan, step.objective_id if step and step.mode == "learn" else None, lang) \
         if stored else []
-    return render(request, "plan.html", who, page="plan", week=week, stored=stored, next=step, days=days)
+    reason = views.shown_reason(step, translator(lang).gettext) if step else None
+    return render(request, "plan.html", who, page="plan", week=week, stored=stored, next=step, next_reason=reason,
+                  days=days)
 
 
 @router.post("/plan", dependencies=CSRF)

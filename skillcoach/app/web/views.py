@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from skillcoach.app.api import Coach
 from skillcoach.app.replay.view import session_rows, session_view
 from skillcoach.errors import SkillcoachError
+from skillcoach.i18n import SOURCE_LANG, format_day, translator
 from skillcoach.learner import review
 from skillcoach.learner.progress import progress_report
 from skillcoach.planning.export import plan_ics
@@ -32,10 +34,11 @@ def sessions_of(store: Store, learner_id: str) -> list[dict[str, Any]]:
             for s in store.list_sessions(learner_id) if s.mode == "interactive"]
 
 
-def dashboard(coach: Coach, learner_id: str) -> dict[str, Any]:
-    """The progress report plus the series the dashboard charts."""
+def dashboard(coach: Coach, learner_id: str, lang: str | None = None) -> dict[str, Any]:
+    """The progress report plus the series the dashboard charts; titles and reasons in ``lang`` if given."""
     now = coach.clock()
-    report = progress_report(coach.curriculum, coach.store, learner_id, now)
+    curriculum = coach.context_for(lang).curriculum if lang else coach.curriculum  # same ids in every language
+    report = progress_report(curriculum, coach.store, learner_id, now)
     cards = coach.store.review_cards(learner_id)
     attempts = coach.store.attempts(learner_id=learner_id)
     days = [a.created_at.date() for a in attempts]
@@ -44,8 +47,14 @@ def dashboard(coach: Coach, learner_id: str) -> dict[str, Any]:
             "forecast": review_forecast(cards, now),
             "activity": activity(days, now.date()),
             "accuracy": accuracy_by_day([(a.created_at.date(), a.verdict == "correct") for a in attempts]),
-            "next": step and {"objective_id": step.objective_id, "mode": step.mode, "reason": step.reason,
-                              "title": coach.curriculum.objective(step.objective_id).title}}
+            "next": step and {"objective_id": step.objective_id, "mode": step.mode,
+                              "reason": shown_reason(step, translator(lang).gettext) if lang else step.reason,
+                              "title": curriculum.objective(step.objective_id).title}}
+
+
+def shown_reason(step: Any, gettext: Callable[[str], str]) -> str:
+    """Why the planner takes this step, in the language of ``gettext`` (its msgid filled with its values)."""
+    return gettext(step.reason_msgid).format(**step.reason_args) if step.reason_msgid else str(step.reason)
 
 
 def next_up(coach: Coach, learner_id: str) -> Any:
@@ -138,7 +147,8 @@ def replay_view(coach: Coach, session_id: str) -> dict[str, Any]:
     return session_view(coach, session_id)
 
 
-def blocks_by_day(plan: dict[str, Any], next_objective: str | None = None) -> list[dict[str, Any]]:
+def blocks_by_day(plan: dict[str, Any], next_objective: str | None = None, lang: str = SOURCE_LANG,
+                  ) -> list[dict[str, Any]]:
     """The plan's blocks grouped by day, each day labelled (e.g. 'Monday 23 November').
 
     The first learning block on ``next_objective`` (what a new session will open on) is marked ``next_up``.
@@ -151,7 +161,7 @@ def blocks_by_day(plan: dict[str, Any], next_objective: str | None = None) -> li
         marked = marked or is_next
         days.setdefault(block["day"], []).append(
             {**block, "end": f"{start + timedelta(minutes=block['minutes']):%H:%M}", "next_up": is_next})
-    return [{"day": day, "label": f"{date.fromisoformat(day):%A %d %B}", "blocks": blocks}
+    return [{"day": day, "label": format_day(date.fromisoformat(day), "long", lang), "blocks": blocks}
             for day, blocks in days.items()]
 
 

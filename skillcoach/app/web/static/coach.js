@@ -7,8 +7,13 @@
   const log = document.getElementById("log");
   const pendingBox = document.getElementById("pending");
   const statusLine = document.getElementById("status");
-  const LABEL = { plan: "Plan", lesson: "Lesson", question: "Question", feedback: "Feedback", answer: "Tutor",
-                  summary: "Summary", notice: "Note", error: "Problem", progress: "Progress" };
+  // The page's language: the server hands over the strings this script writes, translated (English: none).
+  const stringsBox = document.getElementById("script-strings");
+  const STRINGS = stringsBox ? JSON.parse(stringsBox.dataset.strings || "{}") : {};
+  const t = (text) => STRINGS[text] || text;
+  const LABEL = { plan: t("Plan"), lesson: t("Lesson"), question: t("Question"), feedback: t("Feedback"),
+                  answer: t("Tutor"), summary: t("Summary"), notice: t("Note"), error: t("Problem"),
+                  progress: t("Progress") };
   let state = { sessionId: null, turn: null, pending: null, finished: false, busy: false };
 
   function el(tag, attrs, text) {
@@ -25,7 +30,7 @@
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     let data = {};
-    try { data = await response.json(); } catch (e) { data = { detail: "The server sent no answer." }; }
+    try { data = await response.json(); } catch (e) { data = { detail: t("The server sent no answer.") }; }
     if (response.status === 401) { window.location.href = "/signin"; }
     return { ok: response.ok, status: response.status, data };
   }
@@ -45,9 +50,9 @@
   function feedbackLine(ev) {
     const p = el("p", { class: "mastery" });
     const before = Math.round((ev.mastery_before || 0) * 100), after = Math.round((ev.mastery || 0) * 100);
-    const verdict = el("strong", { class: "verdict " + ev.verdict }, ev.verdict);
-    p.append(verdict, document.createTextNode(` · mastery ${before}% → ${after}%` +
-      (ev.newly_mastered ? " · objective mastered!" : "")));
+    const verdict = el("strong", { class: "verdict " + ev.verdict }, t(ev.verdict));
+    p.append(verdict, document.createTextNode(` · ${t("mastery")} ${before}% → ${after}%` +
+      (ev.newly_mastered ? " · " + t("objective mastered!") : "")));
     return p;
   }
 
@@ -63,13 +68,13 @@
 
   function addMine(text) {
     const card = el("article", { class: "event mine" });
-    card.append(el("h2", {}, "You"), el("p", {}, text));
+    card.append(el("h2", {}, t("You")), el("p", {}, text));
     log.append(card);
   }
 
   function choiceInputs(q) {
     const fieldset = el("fieldset", { class: "choices" });
-    fieldset.append(el("legend", { class: "visually-hidden" }, "Choices"));
+    fieldset.append(el("legend", { class: "visually-hidden" }, t("Choices")));
     const type = q.kind === "multi_select" ? "checkbox" : "radio";
     q.choices.forEach((c, i) => {
       const id = "choice-" + i;
@@ -83,24 +88,24 @@
 
   function showQuestion(q) {
     const form = el("form", { id: "answer-form", "aria-labelledby": "q-title" });
-    form.append(el("h2", { id: "q-title" }, `Question ${q.number || ""} · ${q.kind.replace("_", " ")}`), body(q));
+    form.append(el("h2", { id: "q-title" }, `${t("Question")} ${q.number || ""} · ${t(q.kind.replace("_", " "))}`), body(q));
     if (q.kind === "short_answer") {
-      form.append(el("label", { for: "short" }, "Your answer"));
+      form.append(el("label", { for: "short" }, t("Your answer")));
       form.append(el("textarea", { id: "short", name: "short", rows: "4", maxlength: "4000" }));
     } else {
       form.append(choiceInputs(q));
-      if (q.kind === "multi_select") form.append(el("p", { class: "hint" }, "Pick all that apply."));
+      if (q.kind === "multi_select") form.append(el("p", { class: "hint" }, t("Pick all that apply.")));
     }
-    form.append(el("button", { type: "submit", class: "primary" }, "Submit answer"));
+    form.append(el("button", { type: "submit", class: "primary" }, t("Submit answer")));
     form.addEventListener("submit", (e) => { e.preventDefault(); submitAnswer(q); });
     pendingBox.replaceChildren(form);
   }
 
   function showLesson(ev) {
     const wrap = el("div");
-    wrap.append(el("h2", {}, ev.title || "Lesson"), body(ev));
-    const go = el("button", { type: "button", class: "primary", id: "continue" }, "Start practising (n)");
-    go.addEventListener("click", () => send("command", "continue", "Continue"));
+    wrap.append(el("h2", {}, ev.title || t("Lesson")), body(ev));
+    const go = el("button", { type: "button", class: "primary", id: "continue" }, t("Start practising (n)"));
+    go.addEventListener("click", () => send("command", "continue", t("Continue")));
     wrap.append(go);
     pendingBox.replaceChildren(wrap);
     go.focus();
@@ -108,8 +113,8 @@
 
   function showFinished() {
     const wrap = el("div");
-    wrap.append(el("h2", {}, "Session finished"), el("p", {}, "Well done. Start a new session, or see your progress."));
-    const again = el("button", { type: "button", class: "primary" }, "New session");
+    wrap.append(el("h2", {}, t("Session finished")), el("p", {}, t("Well done. Start a new session, or see your progress.")));
+    const again = el("button", { type: "button", class: "primary" }, t("New session"));
     again.addEventListener("click", newSession);
     wrap.append(again);
     pendingBox.replaceChildren(wrap);
@@ -149,7 +154,7 @@
 
   async function send(kind, text, echo) {
     if (state.busy || !state.sessionId) return;
-    state.busy = true; say("Working…");
+    state.busy = true; say(t("Working…"));
     pendingBox.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(`/api/sessions/${state.sessionId}/messages`, {
@@ -159,7 +164,7 @@
       });
       if (response.status === 401) { window.location.href = "/signin"; return; }
       if (!response.ok) {
-        let detail = "Something went wrong; try again.";
+        let detail = t("Something went wrong; try again.");
         try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
         say(detail, true);
         if (response.status === 409) await refresh();
@@ -167,7 +172,7 @@
       }
       await readStream(response, echo);
     } catch (e) {
-      say("The server cannot be reached; your session is saved, try again.", true);
+      say(t("The server cannot be reached; your session is saved, try again."), true);
     } finally { state.busy = false; pendingBox.setAttribute("aria-busy", "false"); }
   }
 
@@ -201,7 +206,7 @@
     let text;
     if (q.kind === "short_answer") text = document.getElementById("short").value;
     else text = [...pendingBox.querySelectorAll("input[name=choice]:checked")].map((i) => i.value).join(",");
-    if (!text.trim()) { say("Choose or type an answer first.", true); return; }
+    if (!text.trim()) { say(t("Choose or type an answer first."), true); return; }
     const shown = q.kind === "short_answer" ? text :
       q.choices.filter((c) => text.split(",").includes(c.key)).map((c) => c.text).join("; ");
     send("answer", text, shown);
@@ -232,16 +237,16 @@
       else if (q.kind === "true_false" && (key === "t" || key === "f")) done = pick(q.choices.findIndex((c) => c.key.startsWith(key)));
       else if (/^[a-z]$/.test(key) && q.kind !== "true_false") done = pick(q.choices.findIndex((c) => c.key === key));
     }
-    if (!done && key === "n" && state.pending && state.pending.type === "lesson") { send("command", "continue", "Continue"); done = true; }
-    if (!done && key === "h" && q && q.has_hint) { send("command", "hint", "Hint, please"); done = true; }
-    if (!done && key === "s" && q) { send("command", "skip", "Skip"); done = true; }
+    if (!done && key === "n" && state.pending && state.pending.type === "lesson") { send("command", "continue", t("Continue")); done = true; }
+    if (!done && key === "h" && q && q.has_hint) { send("command", "hint", t("Hint, please")); done = true; }
+    if (!done && key === "s" && q) { send("command", "skip", t("Skip")); done = true; }
     if (!done && key === "?") { document.getElementById("ask").focus(); done = true; }
     if (!done && key === "enter" && q && e.target.closest && e.target.closest("#answer-form")) { submitAnswer(q); done = true; }
     if (done) e.preventDefault();
   }
 
-  document.getElementById("hint").addEventListener("click", () => send("command", "hint", "Hint, please"));
-  document.getElementById("skip").addEventListener("click", () => send("command", "skip", "Skip"));
+  document.getElementById("hint").addEventListener("click", () => send("command", "hint", t("Hint, please")));
+  document.getElementById("skip").addEventListener("click", () => send("command", "skip", t("Skip")));
   document.getElementById("new-session").addEventListener("click", newSession);
   document.getElementById("ask-form").addEventListener("submit", (e) => {
     e.preventDefault();
