@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from skillcoach.settings import Settings
+from tests.helpers import reply_for
 
 PASSWORD = "correct horse battery"
 
@@ -55,3 +57,11 @@ def browser(web_app) -> Iterator[Browser]:  # type: ignore[no-untyped-def]
 def other_browser(web_app) -> Iterator[Browser]:  # type: ignore[no-untyped-def]
     with TestClient(web_app) as client:
         yield Browser(client)
+
+
+def step(browser: Browser, state: dict[str, Any]) -> Any:
+    """Send the scripted learner's reply to the session's pending event through the JSON API."""
+    message = reply_for(browser.client.app.state.web.coach.curriculum, state["pending"])
+    kind, text = next(iter(message.items()))
+    return browser.post(f"/api/sessions/{state['session_id']}/messages",
+                        {"kind": kind, "text": text, "turn": state["turn"]})

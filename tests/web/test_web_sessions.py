@@ -8,17 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import reply_for
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, step
 
 pytestmark = pytest.mark.integration
-
-
-def step(browser: Browser, state: dict[str, Any]) -> Any:
-    message = reply_for(browser.client.app.state.web.coach.curriculum, state["pending"])
-    kind, text = next(iter(message.items()))
-    return browser.post(f"/api/sessions/{state['session_id']}/messages",
-                        {"kind": kind, "text": text, "turn": state["turn"]})
 
 
 def later_objective(browser: Browser) -> str:
