@@ -65,6 +65,8 @@ class LeaseKeeper:
     def close(self) -> None:
         """Stop renewing and give every lease back, so the next process need not wait for expiry."""
         self._stop.set()
+        if self._thread is not None:  # a beat in flight holds a connection: let it end before we go on
+            self._thread.join(timeout=min(self.seconds, 5.0))
         with self._guard:
             held, self._held = list(self._held), {}
         for session_id in held:

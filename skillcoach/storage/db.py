@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import weakref
 from functools import partial
 from pathlib import Path
@@ -13,11 +14,12 @@ from sqlalchemy.pool import NullPool
 
 from skillcoach.errors import SkillcoachError
 from skillcoach.storage.options import DatabaseOptions
-from skillcoach.storage.readonly import read_only_engine, read_only_sqlite
+from skillcoach.storage.readonly import is_read_only, read_only_engine, read_only_sqlite
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 _OPTIONS: weakref.WeakKeyDictionary[Engine, DatabaseOptions] = weakref.WeakKeyDictionary()
+_SQLITE_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 class StorageError(SkillcoachError, RuntimeError):
@@ -52,6 +54,7 @@ def _create(url: str, options: DatabaseOptions) -> Engine:
         _ensure_sqlite_dir(url)
         engine = create_engine(url, connect_args={"timeout": options.sqlite_busy_timeout})
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=int(options.sqlite_busy_timeout * 1000)))
+        _SQLITE_ENGINES.add(engine)
         return engine
     if url.startswith(POSTGRES_SCHEMES):
         from skillcoach.storage.pool import borrow, libpq_url, shared_pool
@@ -62,6 +65,18 @@ def _create(url: str, options: DatabaseOptions) -> Engine:
     # Any other database SQLAlchemy speaks: its own pool, sized by the same setting.
     return create_engine(url, pool_size=options.pool_size, pool_timeout=options.pool_timeout,
                          pool_pre_ping=options.pool_pre_ping)
+
+
+@atexit.register
+def close_sqlite_engines() -> None:
+    """Close this process's pooled SQLite connections (at exit).
+
+    The last connection to close folds the WAL into the database file; without it a pooled
+    connection left to interpreter shutdown can leave committed rows only in ``-wal``, which a
+    later read-only copy of the directory would not see.
+    """
+    for engine in list(_SQLITE_ENGINES):
+        engine.dispose()
 
 
 def _first_line(exc: Exception) -> str:
@@ -100,6 +115,10 @@ def migrate(engine: Engine) -> None:
     """
     if _at_head(engine):
         return  # the common case: skip loading Alembic at all
+    if is_read_only(engine):
+        where = engine.url.render_as_string(hide_password=True)
+        raise StorageError(f"the database {where} is in a read-only directory and not at this version's schema: "
+                           "open it once where it can be written")
     from skillcoach.storage.locks import schema_lock
 
     try:

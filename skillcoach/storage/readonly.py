@@ -9,10 +9,13 @@ read (progress, learner list/show, plan show, replay list) then work, and a writ
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
+
+_READ_ONLY: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -30,13 +33,23 @@ def read_only_sqlite(url: str) -> bool:
 
 
 def read_only_engine(url: str) -> Engine:
-    """Open a SQLite file read-only and immutable, so reading it never takes a lock or changes it."""
+    """Open a SQLite file read-only: immutable (no lock, no change), or through its leftover WAL."""
     path = sqlite_path(url)
     assert path is not None
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    # Committed rows can still sit in a -wal file (its writer was killed before folding it in):
+    # immutable would not read them, SQLite's read-only WAL mode does (it needs the -shm beside it).
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.is_file() and wal.stat().st_size else "mode=ro&immutable=1"
+    uri = f"file:{quote(str(path.resolve()))}?{mode}"
     engine = create_engine(f"sqlite:///{uri}&uri=true")
     event.listen(engine, "connect", _foreign_keys)
+    _READ_ONLY.add(engine)
     return engine
+
+
+def is_read_only(engine: Engine) -> bool:
+    """True for an engine made by ``read_only_engine``."""
+    return engine in _READ_ONLY
 
 
 def _foreign_keys(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -178,6 +178,35 @@ def test_read_only_data_dir_still_serves_read_only_commands(tmp_path: Path) -> N
     assert write.returncode != 0 and ("read-only" in refused or "cannot be written" in refused)
 
 
+def test_a_finished_command_leaves_every_row_in_the_database_file(tmp_path: Path) -> None:
+    _first_session(tmp_path)
+    for name in ("skillcoach.db", "checkpoints.db"):
+        wal = tmp_path / f"{name}-wal"
+        assert not wal.exists() or wal.stat().st_size == 0, f"{name}: rows left in the WAL at exit"
+
+
+# A writer killed after its commit: the row is only in the -wal file (no connection folded it in).
+KILLED_WRITER = """
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("INSERT INTO learners (id, name, weekly_minutes, goals, days, timezone, created_at, lang) "
+           "SELECT 'bo', 'Bo', weekly_minutes, goals, days, timezone, created_at, lang FROM learners")
+db.commit()
+os._exit(0)
+"""
+
+
+def test_a_read_only_data_dir_shows_rows_a_killed_writer_left_in_the_wal(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _first_session(data)
+    subprocess.run([sys.executable, "-c", KILLED_WRITER, str(data / "skillcoach.db")], check=True)
+    assert (data / "skillcoach.db-wal").stat().st_size > 0
+    with read_only(data):
+        listing = run_cli("learner", "list", env={"SKILLCOACH_DATA_DIR": str(data)})
+    assert listing.returncode == 0, listing.stderr
+    assert "ada" in listing.stdout and "bo" in listing.stdout
+
+
 def test_learner_names_with_terminal_escapes_are_never_printed_raw(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str],
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
