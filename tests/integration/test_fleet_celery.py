@@ -35,9 +35,9 @@ from tests.postgres_db import fresh_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(300)]
 WEEK = "2030-W48"
-LEARNERS = 1200
-CHUNK = 40  # 30 chunks over 3 workers: the killed one is surely mid-chunk with more to come
-VISIBILITY_SECONDS = 10  # Redis: an unacknowledged chunk comes back after this (RabbitMQ needs none)
+LEARNERS = 600
+CHUNK = 20  # 30 chunks over 3 workers: the killed one is surely mid-chunk with more to come
+VISIBILITY_SECONDS = 5  # Redis: an unacknowledged chunk comes back after this (RabbitMQ needs none)
 
 
 @pytest.fixture(params=["rabbitmq", "redis"])

@@ -74,6 +74,16 @@ def test_the_app_acknowledges_late_and_takes_one_chunk_at_a_time(settings: Setti
                                                        name=None, loglevel="INFO")
 
 
+@pytest.mark.parametrize("visibility", [5.0, 3600.0])
+def test_redis_sweeps_for_a_dead_workers_chunk_within_the_visibility_timeout(settings: Settings,
+                                                                             visibility: float) -> None:
+    options = make_celery(settings.model_copy(update={"broker_visibility_timeout": visibility})).conf
+    transport = options.broker_transport_options
+    sweep = transport["unacked_restore_interval"] * transport["unacked_restore_throttle"]
+    assert transport["visibility_timeout"] == visibility
+    assert sweep <= max(visibility / 2, 1.0) and sweep <= 10.0, "kombu's default sweep is every 100 s"
+
+
 def test_an_unreachable_broker_is_one_clear_error(settings: Settings) -> None:
     conf = settings.model_copy(update={"broker_url": "amqp://guest:secret@127.0.0.1:9//"})
     with pytest.raises(DistributedUnavailable, match=r"cannot enqueue on the broker amqp://guest@127.0.0.1:9//") as err:

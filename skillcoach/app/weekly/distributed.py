@@ -102,6 +102,17 @@ def result_backend(settings: Settings) -> str:
     return f"db+{settings.resolved_database_url}"
 
 
+def redis_transport_options(visibility_timeout: float) -> dict[str, float]:
+    """Redis's re-delivery settings (RabbitMQ ignores them): a dead worker's chunk back soon after the timeout.
+
+    Kombu sweeps for expired unacknowledged messages every ``interval x throttle`` seconds, 100 s by
+    default: with a short visibility timeout the sweep, not the timeout, would decide when a killed
+    worker's chunk comes back. One scan (a ZRANGE) per sweep, at most every 10 s.
+    """
+    return {"visibility_timeout": visibility_timeout, "unacked_restore_throttle": 1,
+            "unacked_restore_interval": max(1.0, min(10.0, visibility_timeout / 2))}
+
+
 def make_celery(settings: Settings) -> Any:
     """The Celery app for ``settings``, with the chunk task registered."""
     try:
@@ -109,7 +120,7 @@ def make_celery(settings: Settings) -> Any:
     except ImportError:
         raise DistributedUnavailable("distributed runs need Celery: pip install 'skillcoach[distributed]'") from None
     app = Celery("skillcoach", broker=settings.broker_url, backend=result_backend(settings), set_as_current=False)
-    transport = {"visibility_timeout": settings.broker_visibility_timeout}  # Redis; RabbitMQ ignores it
+    transport = redis_transport_options(settings.broker_visibility_timeout)
     app.conf.update(
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
         task_default_queue=settings.weekly_queue, task_serializer="json", result_serializer="json",
