@@ -102,7 +102,7 @@ class Coach:
         self.index = self.context.index
         self.budget = self.context.budget
         self._contexts = {self.context.lang: self.context}  # one per language learners use, built on first use
-        self._turn_locks: dict[str, threading.Lock] = {}
+        self._turn_locks: dict[str, threading.RLock] = {}
         self._turn_locks_guard = threading.Lock()
         self.leases = LeaseKeeper(self.store, self.settings.session_lease_seconds)
         self._stack.callback(self.leases.close)
@@ -188,10 +188,10 @@ class Coach:
         return await asyncio.to_thread(self.session, learner_id, minutes, new=new, lang=lang,
                                        objective_id=objective_id)
 
-    def turn_lock(self, session_id: str) -> threading.Lock:
-        """The lock that serialises the turns of one session within this process."""
+    def turn_lock(self, session_id: str) -> threading.RLock:
+        """The lock that serialises the turns of one session within this process (re-entrant: input checks hold it)."""
         with self._turn_locks_guard:
-            return self._turn_locks.setdefault(session_id, threading.Lock())
+            return self._turn_locks.setdefault(session_id, threading.RLock())
 
 
 def turn_context(shared: CoachContext) -> CoachContext:
@@ -289,12 +289,13 @@ class CoachSession:
 
     def answer(self, text: str) -> list[Event]:
         """Answer the question on the table."""
-        try:
-            response = self._parse_answer(text)
-        except (BadInput, InvalidAnswer) as exc:
-            return [error(exc.translated(self.context.gettext))]
-        # The reviewer grades the response parsed here; the turn records the learner's own text.
-        return self._run(Command(resume={"answer": text, "response": response}), {"answer": text})
+        with self._lock:  # parsed against the question this turn answers, not one another thread moved past
+            try:
+                response = self._parse_answer(text)
+            except (BadInput, InvalidAnswer) as exc:
+                return [error(exc.translated(self.context.gettext))]
+            # The reviewer grades the response parsed here; the turn records the learner's own text.
+            return self._run(Command(resume={"answer": text, "response": response}), {"answer": text})
 
     def ask(self, text: str) -> list[Event]:
         """Ask the tutor a question (the lesson or question on the table keeps waiting)."""
@@ -307,9 +308,10 @@ class CoachSession:
             question = question[:MAX_ASK_CHARS]
             notices.append(notice(self.context.gettext(
                 "Your question was cut to its first {max} characters.").format(max=MAX_ASK_CHARS)))
-        if not self._waiting():
-            return [error(self.context.gettext("The session is not waiting for input."))]
-        return notices + self._run(Command(resume={"ask": question}))
+        with self._lock:
+            if not self._waiting():
+                return [error(self.context.gettext("The session is not waiting for input."))]
+            return notices + self._run(Command(resume={"ask": question}))
 
     def command(self, name: str) -> list[Event]:
         """A command: continue, hint, skip, progress, dispute, quit, or help."""
@@ -323,9 +325,10 @@ class CoachSession:
         if name not in COMMANDS:
             return [error(_("Unknown command {name}. Commands: {commands}.").format(
                 name=repr(name), commands=", ".join(sorted(COMMANDS))))]
-        if not self._waiting():
-            return [error(_("The session is not waiting for input."))]
-        return self._run(Command(resume={"command": name}))
+        with self._lock:
+            if not self._waiting():
+                return [error(_("The session is not waiting for input."))]
+            return self._run(Command(resume={"command": name}))
 
     # -- internals ------------------------------------------------------------
     @property

@@ -164,7 +164,9 @@ def _grade_true_false(item: Item, response: str) -> Grade:
 
 def _grade_mcq(item: Item, response: str) -> Grade:
     right = str(item.answer)
-    chosen = next(c for c in item.choices if c.key == response)
+    chosen = next((c for c in item.choices if c.key == response), None)
+    if chosen is None:  # parse_response never lets one through; a resumed graph input might
+        return Grade(Verdict.WRONG, 0.0, f"{response!r} is not one of the choices. {item.explanation}", right, "exact")
     if response == right:
         text = " ".join(filter(None, [chosen.feedback, item.explanation]))
         return Grade(Verdict.CORRECT, 1.0, text, right, "exact")

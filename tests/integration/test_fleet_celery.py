@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,8 +37,8 @@ from tests.postgres_db import fresh_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(300)]
 WEEK = "2030-W48"
-LEARNERS = 600
-CHUNK = 20  # 30 chunks over 3 workers: the killed one is surely mid-chunk with more to come
+LEARNERS = 1200
+CHUNK = 40  # 30 chunks over 3 workers: the killed one is surely mid-chunk with more to come
 VISIBILITY_SECONDS = 5  # Redis: an unacknowledged chunk comes back after this (RabbitMQ needs none)
 
 
@@ -67,9 +69,22 @@ def last_task_line(log: Path) -> str:
     return lines[-1] if lines else ""
 
 
+def kill_mid_chunk(worker: subprocess.Popen[bytes], log: Path, killed: dict[str, str], limit: float = 200.0) -> None:
+    """SIGKILL ``worker`` once it has finished two chunks and has received a third (so it dies inside one)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and worker.poll() is None:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        line = last_task_line(log)
+        if text.count("succeeded") >= 2 and "received" in line:
+            killed["task"] = re.search(r"plan_chunk\[([0-9a-f-]+)\]", line).group(1)  # type: ignore[union-attr]
+            stop(worker)
+            return
+        time.sleep(0.02)
+
+
 def test_a_worker_killed_mid_batch_loses_and_doubles_no_learner(broker: str, pg_url: str, tmp_path: Path) -> None:
     """RabbitMQ re-delivers the killed worker's chunk when its connection drops; Redis after the visibility timeout."""
-    from skillcoach.app.weekly.distributed import DistributedReport, run_distributed
+    from skillcoach.app.weekly.distributed import run_distributed
 
     learners = [f"learner{n:05d}" for n in range(LEARNERS)]
     upsert_learners(Store(pg_url), [LearnerUpdate(lid, {}) for lid in learners], utcnow())
@@ -84,15 +99,12 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_no_learner(broker: str, pg_
     try:
         with celery_workers(envs, logs) as workers:
             wait_ready(logs, 3)
-
-            def kill_one_mid_chunk(report: DistributedReport) -> None:
-                line = last_task_line(logs / "worker0.log")
-                if killed or report.done < LEARNERS // 4 or "received" not in line:
-                    return  # not yet, or worker 0 is between chunks: kill it while it plans one
-                killed["task"] = re.search(r"plan_chunk\[([0-9a-f-]+)\]", line).group(1)  # type: ignore[union-attr]
-                stop(workers[0])
-
-            report = run_distributed(conf, WEEK, learners, chunk_size=CHUNK, on_chunk=kill_one_mid_chunk, timeout=240)
+            # Watched from a thread, not from the enqueuer's result callbacks: those can arrive in a burst
+            # after the last chunk, when worker 0 is no longer inside one.
+            watcher = threading.Thread(target=kill_mid_chunk, args=(workers[0], logs / "worker0.log", killed))
+            watcher.start()
+            report = run_distributed(conf, WEEK, learners, chunk_size=CHUNK, timeout=240)
+            watcher.join(5)
             assert workers[0].returncode == -9, "worker 0 was SIGKILLed"
     finally:
         delete_queue(broker, queue)

@@ -187,7 +187,8 @@ ERRORS: dict[str, tuple[list[str], dict[str, str]]] = {
     "unreachable database": (["learner", "list"],
                              {"SKILLCOACH_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/none"}),
     "bad model": (["chat", "--learner", "me", "--new-learner", "--jsonl"], {"SKILLCOACH_MODEL": "no-provider"}),
-    "locked database": (["learner", "add", "zed", "--minutes", "60"], {}),
+    "locked database": (["learner", "add", "zed", "--minutes", "60"],  # the lock outlasts a short wait
+                        {"SKILLCOACH_SQLITE_BUSY_TIMEOUT": "1", "SKILLCOACH_DB_LOCK_RETRIES": "1"}),
     "unknown language": (["chat", "--learner", "me", "--new-learner", "--jsonl", "--lang", "fr"], {}),
 }
 

@@ -43,6 +43,11 @@ def test_mcq_grading_is_exact_and_wrong_choice_feedback_is_shown() -> None:
     assert "why c is wrong" in wrong.feedback and wrong.correct_answer == "b"
 
 
+def test_a_choice_the_item_does_not_have_is_wrong_not_a_crash() -> None:
+    unknown = grade(mcq(), "z")  # only a graph resumed from outside the session could send it
+    assert unknown.verdict is Verdict.WRONG and unknown.score == 0.0 and "not one of the choices" in unknown.feedback
+
+
 def test_multi_select_partial_credit() -> None:
     item = multi(answer=["a", "c"])
     assert grade(item, "a,c").verdict is Verdict.CORRECT
