@@ -30,13 +30,16 @@ def test_processes_driving_one_learner_take_turns_as_its_writer(pg_url: str, tmp
 
     with Coach(Settings(data_dir=tmp_path / "setup", database_url=pg_url)) as coach:
         coach.session("ada").start()  # migrated, learner and session made before the race
-    procs = []
+    procs, go = [], tmp_path / "go"
     for n in range(PROCESSES):  # each its own settings (data dir, pool size), as on its own machine
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "SKILLCOACH_DATABASE_URL": pg_url,
                "SKILLCOACH_DATA_DIR": str(tmp_path / f"machine{n}"), "SKILLCOACH_DB_POOL_SIZE": str(2 + n)}
-        procs.append(subprocess.Popen([sys.executable, "-m", "tests.fleet_session_worker", "ada", str(TURNS), "240"],
-                                      cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True))
+        procs.append(subprocess.Popen([sys.executable, "-m", "tests.fleet_session_worker", "ada", str(TURNS), "240",
+                                       str(go)], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))
+    for proc in procs:  # every process started (imports done, coach open) before any reaches for the session
+        assert proc.stdout is not None and "ready" in proc.stdout.readline()
+    go.touch()
     reports = []
     for proc in procs:
         out, err = proc.communicate(timeout=280)
