@@ -17,9 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
 
 from bench import Row, figure, scratch_dir
+from bench.bulk import insert_rows
 from skillcoach.app.weekly.batch import BatchReport, WeeklyBatch
 from skillcoach.app.weekly.pool import run_weekly
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
@@ -36,7 +36,7 @@ GOAL_LEARNERS_PER_SECOND = 300
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo")
 SEED = 48
 WORKERS = 2  # the goal is set for two cores
-INSERT_EVERY = 1000  # learners per insert, so setting up does not dominate the memory peak
+INSERT_EVERY = 1000  # learners per transaction, so setting up does not dominate the memory peak
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -83,9 +83,8 @@ def populate(store: Store, curriculum: Curriculum, count: int) -> None:
             rows[Learner].append(_learner(rng, learner_id, curriculum, monday))
             _progress(rng, learner_id, curriculum, monday, rows)
         with store.transaction() as db:
-            for table, values in rows.items():
-                if values:
-                    db.execute(insert(table), values)
+            for model, values in rows.items():
+                insert_rows(db, model.__table__, values)
 
 
 def _learner(rng: random.Random, learner_id: str, curriculum: Curriculum, now: datetime) -> dict[str, Any]:
