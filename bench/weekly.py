@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-
 from bench import Row, figure, scratch_dir
 from bench.bulk import insert_rows
 from skillcoach.app.weekly.batch import BatchReport, WeeklyBatch
