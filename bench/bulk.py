@@ -6,11 +6,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Column, Table, insert
+from sqlalchemy import JSON, Column, FromClause, Table, insert
 from sqlalchemy.orm import Session
 
 
-def insert_rows(db: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def insert_rows(db: Session, table: FromClause, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows (dicts keyed by column name) into ``table`` in the session's transaction.
 
     On Postgres an ``insert(table)`` executemany goes one row per protocol message through
@@ -19,6 +19,8 @@ def insert_rows(db: Session, table: Table, rows: Sequence[dict[str, Any]]) -> No
     """
     if not rows:
         return
+    if not isinstance(table, Table):
+        raise TypeError(f"insert_rows needs a table, not {type(table).__name__}")
     if db.get_bind().dialect.name == "postgresql":
         _copy_rows(db, table, rows)
     else:

@@ -27,7 +27,7 @@ from skillcoach.learner.profile import WEEKDAYS
 from skillcoach.planning.weeks import parse_week
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import learner_ids
-from skillcoach.storage.models import Learner, ObjectiveState, ReviewCard
+from skillcoach.storage.models import Base, Learner, ObjectiveState, ReviewCard
 from skillcoach.storage.store import Store
 
 WEEK = "2026-W48"
@@ -76,7 +76,7 @@ def populate(store: Store, curriculum: Curriculum, count: int) -> None:
     rng = random.Random(SEED)
     monday = datetime.combine(parse_week(WEEK)[0], datetime.min.time(), UTC)
     for first in range(0, count, INSERT_EVERY):
-        rows: dict[type, list[dict[str, Any]]] = {Learner: [], ObjectiveState: [], ReviewCard: []}
+        rows: dict[type[Base], list[dict[str, Any]]] = {Learner: [], ObjectiveState: [], ReviewCard: []}
         for n in range(first, min(count, first + INSERT_EVERY)):
             learner_id = f"learner-{n:05d}"
             rows[Learner].append(_learner(rng, learner_id, curriculum, monday))
@@ -95,7 +95,7 @@ def _learner(rng: random.Random, learner_id: str, curriculum: Curriculum, now: d
 
 
 def _progress(rng: random.Random, learner_id: str, curriculum: Curriculum, monday: datetime,
-              rows: dict[type, list[dict[str, Any]]]) -> None:
+              rows: dict[type[Base], list[dict[str, Any]]]) -> None:
     """A prefix of the teaching order mastered (some learners all of it), one objective half-learned."""
     order = curriculum.order
     mastered = rng.choice((0, rng.randrange(len(order)), rng.randrange(len(order)), len(order)))
