@@ -1,9 +1,9 @@
 """Benchmark: the weekly batch on Celery workers (RabbitMQ, Postgres) against the single-process path.
 
-    python -m bench.fleet [--learners 1000 10000] [--workers 1 2 3] [--chunk 200]
+    python -m bench.fleet [--learners 1000 10000] [--workers 1 2 4] [--chunk 200]
 
 For each learner count: a fresh Postgres database filled like bench/weekly.py (varied progress),
-then the single-process batch, then the Celery run with 1, 2, 3 worker processes (``--pool solo``,
+then the single-process batch, then the Celery run with 1, 2, 4 worker processes (``--pool solo``,
 one process each; started before the clock, since a fleet's workers are already up). Plans are
 deleted between runs. Prints a Markdown table: learners/s, and where the time goes: the workers'
 summed task time per worker (planning + database) against the wall time (the rest: broker, result
@@ -35,20 +35,20 @@ ADMIN_URL = os.environ.get("SKILLCOACH_TEST_POSTGRES", "postgresql://postgres@12
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    """A new Postgres database for one learner count, dropped afterwards."""
+def fresh_database(admin_url: str = ADMIN_URL) -> Iterator[str]:
+    """A new Postgres database on the server of ``admin_url`` (postgresql://...), dropped afterwards."""
     import psycopg
 
     name = f"bench_fleet_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+    with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+        yield f"{admin_url.rsplit('/', 1)[0]}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
     finally:
         from skillcoach.storage.pool import close_pools
 
         close_pools()
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -94,7 +94,7 @@ def distributed(settings: Settings, learners: list[str], workers: int, chunk: in
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fleet", description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, nargs="+", default=[1000, 10_000])
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--chunk", type=int, default=200)
     parser.add_argument("--no-single", action="store_true", help="skip the single-process run (large counts)")
     args = parser.parse_args(argv)

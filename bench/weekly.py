@@ -17,9 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
-
 from bench import Row, figure, scratch_dir
+from bench.bulk import insert_rows
 from skillcoach.app.weekly.batch import BatchReport, WeeklyBatch
 from skillcoach.app.weekly.pool import run_weekly
 from skillcoach.curriculum.catalog import Curriculum, load_curriculum
@@ -28,7 +27,7 @@ from skillcoach.learner.profile import WEEKDAYS
 from skillcoach.planning.weeks import parse_week
 from skillcoach.settings import Settings
 from skillcoach.storage.learners import learner_ids
-from skillcoach.storage.models import Learner, ObjectiveState, ReviewCard
+from skillcoach.storage.models import Base, Learner, ObjectiveState, ReviewCard
 from skillcoach.storage.store import Store
 
 WEEK = "2026-W48"
@@ -36,7 +35,7 @@ GOAL_LEARNERS_PER_SECOND = 300
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo")
 SEED = 48
 WORKERS = 2  # the goal is set for two cores
-INSERT_EVERY = 1000  # learners per insert, so setting up does not dominate the memory peak
+INSERT_EVERY = 1000  # learners per transaction, so setting up does not dominate the memory peak
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -77,15 +76,14 @@ def populate(store: Store, curriculum: Curriculum, count: int) -> None:
     rng = random.Random(SEED)
     monday = datetime.combine(parse_week(WEEK)[0], datetime.min.time(), UTC)
     for first in range(0, count, INSERT_EVERY):
-        rows: dict[type, list[dict[str, Any]]] = {Learner: [], ObjectiveState: [], ReviewCard: []}
+        rows: dict[type[Base], list[dict[str, Any]]] = {Learner: [], ObjectiveState: [], ReviewCard: []}
         for n in range(first, min(count, first + INSERT_EVERY)):
             learner_id = f"learner-{n:05d}"
             rows[Learner].append(_learner(rng, learner_id, curriculum, monday))
             _progress(rng, learner_id, curriculum, monday, rows)
         with store.transaction() as db:
-            for table, values in rows.items():
-                if values:
-                    db.execute(insert(table), values)
+            for model, values in rows.items():
+                insert_rows(db, model.__table__, values)
 
 
 def _learner(rng: random.Random, learner_id: str, curriculum: Curriculum, now: datetime) -> dict[str, Any]:
@@ -97,7 +95,7 @@ def _learner(rng: random.Random, learner_id: str, curriculum: Curriculum, now: d
 
 
 def _progress(rng: random.Random, learner_id: str, curriculum: Curriculum, monday: datetime,
-              rows: dict[type, list[dict[str, Any]]]) -> None:
+              rows: dict[type[Base], list[dict[str, Any]]]) -> None:
     """A prefix of the teaching order mastered (some learners all of it), one objective half-learned."""
     order = curriculum.order
     mastered = rng.choice((0, rng.randrange(len(order)), rng.randrange(len(order)), len(order)))

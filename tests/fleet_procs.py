@@ -49,16 +49,16 @@ def worker_env(base: dict[str, str], home: Path, **settings: str) -> dict[str, s
 
 
 @contextmanager
-def celery_workers(envs: list[dict[str, str]], logs: Path, *, concurrency: int = 1,
-                   pool: str = "solo") -> Iterator[list[subprocess.Popen[bytes]]]:
-    """``skillcoach worker`` processes, one per environment; every one killed (with its children) on exit."""
+def celery_workers(envs: list[dict[str, str]], logs: Path, *, concurrency: int = 1, pool: str = "solo",
+                   module: str = "skillcoach") -> Iterator[list[subprocess.Popen[bytes]]]:
+    """``skillcoach worker`` processes (``python -m module worker``), one per environment; all killed on exit."""
     logs.mkdir(parents=True, exist_ok=True)
     procs: list[subprocess.Popen[bytes]] = []
     try:
         for n, env in enumerate(envs):
             log = open(logs / f"worker{n}.log", "wb")  # noqa: SIM115 - closed with the process below
             procs.append(subprocess.Popen(
-                [sys.executable, "-m", "skillcoach", "worker", f"--concurrency={concurrency}", f"--pool={pool}",
+                [sys.executable, "-m", module, "worker", f"--concurrency={concurrency}", f"--pool={pool}",
                  f"--name=w{n}-{os.getpid()}@{socket.gethostname()}", "--loglevel=INFO"],
                 cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
             log.close()

@@ -137,3 +137,35 @@ def test_the_command_enqueues_and_shows_the_workers_progress(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"{WEEK}: 30 planned, 0 already planned, 0 with nothing to plan, 0 failed" in done.stdout
     assert "30 planned, 0 failed" in done.stderr  # the progress bar's counts
+
+
+def test_a_chunk_that_kills_its_worker_process_every_time_is_given_up_and_reported(pg_url: str,
+                                                                                    tmp_path: Path) -> None:
+    """Prefork: the pool process running the poison chunk dies each time; the chunk comes back (rejected on
+    worker lost) until its delivery limit, then its learners are reported failed and the batch ends."""
+    from skillcoach.app.weekly.distributed import MAX_DELIVERIES, run_distributed
+
+    problem = broker_problem(RABBITMQ_URL)
+    if problem:
+        pytest.skip(problem)
+    healthy = [f"learner{n:03d}" for n in range(20)]
+    upsert_learners(Store(pg_url), [LearnerUpdate(lid, {}) for lid in [*healthy, "poison0", "poison1"]], utcnow())
+    queue = f"fleet-poison-{uuid.uuid4().hex[:8]}"
+    shared = {"SKILLCOACH_DATABASE_URL": pg_url, "SKILLCOACH_BROKER_URL": RABBITMQ_URL,
+              "SKILLCOACH_WEEKLY_QUEUE": queue}
+    logs = tmp_path / "logs"
+    conf = Settings(data_dir=tmp_path / "enqueuer", database_url=pg_url, broker_url=RABBITMQ_URL, weekly_queue=queue)
+    try:
+        with celery_workers([worker_env(shared, tmp_path / "machine")], logs, pool="prefork",
+                            module="tests.poison_worker") as workers:
+            wait_ready(logs, 1)
+            report = run_distributed(conf, WEEK, [*healthy[:10], "poison0", "poison1", *healthy[10:]],
+                                     chunk_size=10, timeout=180)
+            assert workers[0].poll() is None, "the worker itself survives its pool process"
+    finally:
+        delete_queue(RABBITMQ_URL, queue)
+    poisoned = ["poison0", "poison1", *healthy[10:18]]  # the second chunk of ten
+    assert sorted(o.learner_id for o in report.failed) == sorted(poisoned), report.failed
+    assert f"given up after {MAX_DELIVERIES} deliveries" in report.failed[0].message
+    assert report.count("planned") == 12 and set(plans_per_learner(pg_url)) == {*healthy[:10], *healthy[18:]}
+    assert (logs / "worker0.log").read_text().count("exited with 'exitcode 70'") == MAX_DELIVERIES

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from skillcoach.app.weekly import distributed
+from skillcoach.app.weekly.batch import BatchReport, Outcome
 from skillcoach.app.weekly.distributed import (
+    MAX_DELIVERIES,
     TASK,
     DistributedReport,
     DistributedUnavailable,
     chunks,
     make_celery,
+    prepare_results,
     run_distributed,
     worker_argv,
 )
@@ -62,6 +67,65 @@ def test_one_learners_failure_is_reported_and_the_chunk_goes_on(settings: Settin
     report = DistributedReport(WEEK)
     report.add(result)
     assert not report.ok and report.done == 3 and [o.learner_id for o in report.failed] == ["nobody"]
+
+
+class WorkerDied(BaseException):
+    """The worker process dying mid-chunk: nothing after it runs, the message is not acknowledged."""
+
+
+class DyingBatch:
+    """A batch whose first ``deaths`` runs take the worker process down, then plan nothing."""
+
+    def __init__(self, deaths: int) -> None:
+        self.deaths = deaths
+        self.runs = 0
+
+    def run(self, week: str, learners: list[str], force: bool = False) -> Any:
+        self.runs += 1
+        if self.runs <= self.deaths:
+            raise WorkerDied
+        return BatchReport(week, [Outcome(learner, "planned", "") for learner in learners])
+
+
+def deliver(app: Any, task_id: str, learners: list[str]) -> dict[str, Any]:
+    """The broker handing out the same message again: same task id, same attempt."""
+    return app.tasks[TASK].apply(args=(WEEK, learners, False), task_id=task_id).get()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=["memory", "database"])
+def backend_app(request: pytest.FixtureRequest, settings: Settings) -> Any:
+    """The Celery app with its results in memory, or in the SQLite database as by default."""
+    backend = "cache+memory://" if request.param == "memory" else ""
+    app = make_celery(settings.model_copy(update={"result_backend": backend}))
+    prepare_results(app)
+    return app
+
+
+def test_a_chunk_that_kills_its_worker_every_time_is_given_up_and_its_learners_reported(
+        backend_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    task_id = str(uuid.uuid4())  # the in-memory backend outlives the test
+    batch = DyingBatch(deaths=100)
+    monkeypatch.setattr(distributed, "worker_batch", lambda settings: batch)
+    for _ in range(MAX_DELIVERIES):
+        with pytest.raises(WorkerDied):
+            deliver(backend_app, task_id, ["l0", "l1"])
+    result = deliver(backend_app, task_id, ["l0", "l1"])
+    assert batch.runs == MAX_DELIVERIES, "the poison chunk was run again after its last allowed delivery"
+    report = DistributedReport(WEEK)
+    report.add(result)
+    assert [o.learner_id for o in report.failed] == ["l0", "l1"] and report.count("failed") == 2
+    assert f"given up after {MAX_DELIVERIES} deliveries" in report.failed[0].message
+
+
+def test_a_chunk_whose_worker_died_fewer_times_is_planned(backend_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    task_id = str(uuid.uuid4())  # the in-memory backend outlives the test
+    batch = DyingBatch(deaths=MAX_DELIVERIES - 1)
+    monkeypatch.setattr(distributed, "worker_batch", lambda settings: batch)
+    for _ in range(MAX_DELIVERIES - 1):
+        with pytest.raises(WorkerDied):
+            deliver(backend_app, task_id, ["l0", "l1"])
+    result = deliver(backend_app, task_id, ["l0", "l1"])
+    assert batch.runs == MAX_DELIVERIES and result["counts"] == {"planned": 2, "exists": 0, "nothing": 0, "failed": 0}
 
 
 def test_the_app_acknowledges_late_and_takes_one_chunk_at_a_time(settings: Settings) -> None:

@@ -12,6 +12,12 @@ prefetch of one (a worker holds one chunk it has not started, not a hundred). Ra
 re-delivers a dead worker's chunks as soon as its connection drops; Redis after the visibility
 timeout (SKILLCOACH_BROKER_VISIBILITY_TIMEOUT, one hour by default: longer than any chunk takes).
 
+Poison chunks: a chunk that kills its worker process (a crash in native code, the OOM killer) would
+come back forever, since neither broker counts deliveries for us (RabbitMQ's ``redelivered`` is a
+flag, Redis has none). So the task counts them itself, in the result backend, before it plans: the
+``MAX_DELIVERIES + 1``-th delivery of the same attempt plans nothing and returns every learner of
+the chunk as failed, which the enqueuing command reports (and acknowledges the message).
+
 Results: by default in the database the workers already share (Celery's SQLAlchemy backend,
 tables ``celery_taskmeta``/``celery_tasksetmeta``). It needs no further service, survives a
 restart of the enqueuing command, and holds one small row per chunk. Redis
@@ -39,6 +45,8 @@ PEEK = 64  # results asked for per poll: chunks finish roughly in queue order, s
 TASK_RETRIES = 3  # a chunk whose whole batch failed (database down at start) is tried again this often
 RESULT_EXPIRES = 7 * 24 * 3600  # seconds a chunk's result stays in the backend
 STATUSES: tuple[Status, ...] = ("planned", "exists", "nothing", "failed")
+MAX_DELIVERIES = 3  # a chunk whose worker died this many times in a row is not run again
+DELIVERED = "DELIVERED"  # a chunk's state in the result backend while it runs: how often it was handed out
 
 
 class DistributedUnavailable(SkillcoachError, RuntimeError):
@@ -143,6 +151,9 @@ def _plan_chunk(task: Any, week: str, learners: list[str], force: bool = False) 
     """The task: plan a chunk; one learner's failure is that learner's outcome, not the chunk's."""
     started = time.perf_counter()
     try:
+        if count_delivery(task) > MAX_DELIVERIES:
+            return failed_chunk(learners, f"chunk given up after {MAX_DELIVERIES} deliveries: each time the "
+                                          "worker process running it died (a crash, or killed for memory)")
         batch = worker_batch(_WORKER_SETTINGS[id(task.app)])
         report = batch.run(week, learners, force=force)
     except Exception as exc:  # noqa: BLE001 - the whole chunk could not run (database down): try again later
@@ -150,6 +161,20 @@ def _plan_chunk(task: Any, week: str, learners: list[str], force: bool = False) 
             raise task.retry(exc=exc, countdown=2 ** task.request.retries) from None
         return failed_chunk(learners, f"chunk failed on {socket.gethostname()}: {type(exc).__name__}: {exc}")
     return {**summarize(report.outcomes), "seconds": round(time.perf_counter() - started, 4)}
+
+
+def count_delivery(task: Any) -> int:
+    """Record one more delivery of this chunk (this attempt of it) in the result backend; the count with it.
+
+    Reading then writing is safe: with late acknowledgement one worker at a time holds the message.
+    A retry (``task.retry``) is a new attempt and counts from one.
+    """
+    task_id, attempt = task.request.id, task.request.retries
+    meta = task.backend.get_task_meta(task_id)
+    seen = meta.get("result") if meta.get("status") == DELIVERED else None
+    before = seen["deliveries"] if isinstance(seen, dict) and seen.get("attempt") == attempt else 0
+    task.backend.store_result(task_id, {"deliveries": before + 1, "attempt": attempt}, DELIVERED)
+    return int(before) + 1
 
 
 def worker_batch(settings: Settings) -> WeeklyBatch:
