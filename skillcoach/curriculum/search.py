@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass
-
-import bm25s
-import Stemmer
+from typing import Any
 
 from skillcoach.curriculum.catalog import Curriculum
 from skillcoach.curriculum.citations import cite, cite_all, cite_fields, fact_text
@@ -106,15 +104,27 @@ class _LanguageIndex:
     def __init__(self, curriculum: Curriculum):
         self.passages = [p for o in curriculum.objectives.values() for p in passages_of(o)]
         self._korean = curriculum.locale == "ko"
-        self._stemmer = Stemmer.Stemmer("english")
-        self._lock = threading.Lock()  # PyStemmer objects are not thread-safe; one Coach serves many sessions
-        self._bm25 = bm25s.BM25()
-        tokens = self._tokens([p.text for p in self.passages])
-        self._bm25.index(tokens, show_progress=False)
+        self._lock = threading.RLock()  # PyStemmer objects are not thread-safe; one Coach serves many sessions
+        self._stemmer: Any = None
+        self._bm25: Any = None  # built on the first search: a session that never asks never pays for it
+
+    def _index(self) -> Any:
+        with self._lock:
+            if self._bm25 is None:
+                import bm25s  # here, not at import: bm25s and its index are a tenth of the coach's start-up
+                import Stemmer
+
+                self._stemmer = Stemmer.Stemmer("english")
+                bm25 = bm25s.BM25()
+                bm25.index(self._tokens([p.text for p in self.passages]), show_progress=False)
+                self._bm25 = bm25
+            return self._bm25
 
     def _tokens(self, texts: list[str]) -> list[list[str]]:
         if self._korean:
             return [search_terms(text) for text in texts]
+        import bm25s  # already loaded by _index, which runs before any tokenizing
+
         with self._lock:
             tokens = bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, return_ids=False,
                                     show_progress=False)
@@ -122,12 +132,13 @@ class _LanguageIndex:
 
     def search(self, query: str, k: int = 3, objective_id: str | None = None) -> list[Passage]:
         """The best ``k`` passages for ``query`` (fewer when little matches)."""
+        bm25 = self._index()
         terms = self._tokens([query])[0]
         if not terms or not self.passages:
             return []
         n = len(self.passages)
         with self._lock:
-            docs, scores = self._bm25.retrieve([terms], k=n if objective_id else min(k, n), show_progress=False)
+            docs, scores = bm25.retrieve([terms], k=n if objective_id else min(k, n), show_progress=False)
         hits = [self.passages[int(d)] for d, s in zip(docs[0], scores[0], strict=True) if s > MIN_SCORE]
         if objective_id:
             hits = [p for p in hits if p.objective_id == objective_id]
