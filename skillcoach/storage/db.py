@@ -107,11 +107,13 @@ def _sqlite_pragmas(dbapi_connection, _record, *, busy_ms: int) -> None:  # type
     cursor.close()
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, *, snapshot: bool = True) -> None:
     """Bring the schema to the newest revision (creates it on a new database).
 
     Processes starting together on a new database take turns: a file lock beside a SQLite
     database, an advisory lock on Postgres; whoever waited finds the schema made and moves on.
+    A new SQLite database is made from the head's schema snapshot (storage/snapshot.py) unless
+    ``snapshot`` is False; every other case runs the Alembic migrations.
     """
     if _at_head(engine):
         return  # the common case: skip loading Alembic at all
@@ -126,12 +128,36 @@ def migrate(engine: Engine) -> None:
             if locked is None:
                 if not _at_head(engine):
                     with engine.begin() as connection:
-                        _upgrade(connection)
+                        _create_or_upgrade(connection, snapshot)
             elif _current_revision(locked) != head_revision():
                 with locked.begin():
                     _upgrade(locked)
     except SQLAlchemyError as exc:
         raise StorageError(describe_db_error(exc, engine)) from None
+
+
+def migrate_with_alembic(engine: Engine) -> None:
+    """``migrate`` without the snapshot: the migrations themselves (to write or check the snapshot)."""
+    migrate(engine, snapshot=False)
+
+
+def _create_or_upgrade(connection: Connection, snapshot: bool) -> None:
+    statements = _new_sqlite_snapshot(connection) if snapshot else None
+    if statements:
+        from skillcoach.storage.snapshot import create_from_snapshot
+
+        create_from_snapshot(connection, statements)
+    else:
+        _upgrade(connection)
+
+
+def _new_sqlite_snapshot(connection: Connection) -> list[str] | None:
+    """The head's snapshot statements when ``connection`` is an empty SQLite database, else None."""
+    if connection.dialect.name != "sqlite" or inspect(connection).get_table_names():
+        return None
+    from skillcoach.storage.snapshot import snapshot_statements
+
+    return snapshot_statements(head_revision())
 
 
 def _upgrade(connection: Connection) -> None:
