@@ -4,17 +4,36 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from skillcoach.app.cli.app import replay_app, settings
 from skillcoach.app.cli.errors import UserError
-from skillcoach.app.cli.render import make_console, plain
 
-console = make_console()
+
+# rich, markdown and the event models load when a replay command runs, not for every --help.
+@cache
+def _console() -> Any:
+    from skillcoach.app.cli.render import make_console
+
+    return make_console()
+
+
+def plain(text: str, style: str = "") -> Any:
+    """``render.plain``, imported on first use."""
+    from skillcoach.app.cli.render import plain as render_plain
+
+    return render_plain(text, style)
+
+
+def _table(*args: Any, **kwargs: Any) -> Any:
+    """A rich ``Table`` (rich loads on first use)."""
+    from rich.table import Table
+
+    return Table(*args, **kwargs)
 
 
 @replay_app.command("list")
@@ -36,7 +55,7 @@ def list_sessions(
         typer.echo(json.dumps(rows, indent=2))
         return
     # Fits 80 columns: the full session id (it is what 'replay show' takes), the rest compact.
-    table = Table(title="Sessions", box=None, header_style="bold", pad_edge=False, title_justify="left")
+    table = _table(title="Sessions", box=None, header_style="bold", pad_edge=False, title_justify="left")
     table.add_column("session", no_wrap=True, min_width=32)
     table.add_column("learner", max_width=12, overflow="ellipsis", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -46,7 +65,7 @@ def list_sessions(
     for r in rows:
         table.add_row(r["session_id"], plain(r["learner_id"]), r["status"], r["started_at"][5:16].replace("T", " "),
                       str(r["turns"]), f"{r['correct']}/{r['answers']}")
-    console.print(table)
+    _console().print(table)
 
 
 @replay_app.command("show")
@@ -76,20 +95,20 @@ def show(
 
 def _print_turn(t: dict[str, Any]) -> None:
     """One turn; recorded text (learner input, tool and model output) is printed as plain text."""
-    console.rule(plain(f"turn {t['turn']}  trace {t['trace_id']}"))
+    _console().rule(plain(f"turn {t['turn']}  trace {t['trace_id']}"))
     if t["trace_url"]:
-        console.print(plain(t["trace_url"], "dim"))
-    console.print(plain(f"input: {t['input'] or '(session start)'}"))
-    console.print(plain("route: " + " -> ".join(t["route"])))
+        _console().print(plain(t["trace_url"], "dim"))
+    _console().print(plain(f"input: {t['input'] or '(session start)'}"))
+    _console().print(plain("route: " + " -> ".join(t["route"])))
     for call in t["tools"]:
-        console.print(plain(f"  tool {call['tool']}({call['input']}) -> {call['output']}"))
+        _console().print(plain(f"  tool {call['tool']}({call['input']}) -> {call['output']}"))
     for call in t["llm"]:
-        console.print(plain(f"  llm {call['agent']} ({call['model']}, {call['tokens']} tokens) -> {call['output']}"))
+        _console().print(plain(f"  llm {call['agent']} ({call['model']}, {call['tokens']} tokens) -> {call['output']}"))
     if t["grade"]:
         g = t["grade"]
-        console.print(plain(f"grade: {g['verdict']} ({g['score']}) on {g['item_id']}; mastery "
+        _console().print(plain(f"grade: {g['verdict']} ({g['score']}) on {g['item_id']}; mastery "
                             f"{g.get('mastery_before')} -> {g['mastery']}"))
-    console.print(plain(f"{len(t['checkpoints'])} checkpoint(s)", "dim"))
+    _console().print(plain(f"{len(t['checkpoints'])} checkpoint(s)", "dim"))
 
 
 def _show_trace(trace_id: str, as_json: bool) -> None:
@@ -111,7 +130,7 @@ def _show_trace(trace_id: str, as_json: bool) -> None:
         typer.echo(json.dumps(observations, indent=2, default=str))
         return
     for line in observation_tree(observations):
-        console.print(plain(line))
+        _console().print(plain(line))
 
 
 @replay_app.command("run")
@@ -138,7 +157,7 @@ def run(
         results = [r for r in replay_many(conf, _since(since), lambda sid: _or_skip(one, sid, skipped)) if r]
         _summary_table(results)
         for sid, why in skipped:
-            console.print(plain(f"not replayed: {sid}: {why}", "yellow"))
+            _console().print(plain(f"not replayed: {sid}: {why}", "yellow"))
         raise typer.Exit(0 if all(r.identical for r in results) and not skipped else 1)
     if not session_id:
         raise UserError("give a SESSION id, or --all --since DATE")
@@ -169,17 +188,17 @@ def _since(text: str | None) -> datetime:
 
 def _print_result(result: Any) -> None:
     for notice in result.notices:
-        console.print(plain(notice, "yellow"))
+        _console().print(plain(notice, "yellow"))
     diffs = result.differences()
     if not diffs:
-        console.print(f"identical: {len(result.original)} turns reproduced (routes, grades, mastery, feedback)")
+        _console().print(f"identical: {len(result.original)} turns reproduced (routes, grades, mastery, feedback)")
         return
-    table = Table(title=f"{len(diffs)} difference(s): original vs replay")
+    table = _table(title=f"{len(diffs)} difference(s): original vs replay")
     for col in ("turn", "field", "original", "replay"):
         table.add_column(col)
     for turn, name, before, after in diffs:
         table.add_row(str(turn), name, plain(_cell(before)), plain(_cell(after)))
-    console.print(table)
+    _console().print(table)
 
 
 def _cell(value: Any) -> str:
@@ -188,7 +207,7 @@ def _cell(value: Any) -> str:
 
 
 def _summary_table(results: list[Any]) -> None:
-    table = Table(title="Replay summary")
+    table = _table(title="Replay summary")
     for col in ("session", "turns", "identical", "grades changed", "routes changed", "mastery changed"):
         table.add_column(col)
     for r in results:
@@ -196,7 +215,7 @@ def _summary_table(results: list[Any]) -> None:
         count = {name: sum(1 for d in diffs if d[1] == name) for name in ("verdict", "route", "mastery")}
         table.add_row(r.session_id, str(len(r.original)), "yes" if r.identical else "no", str(count["verdict"]),
                       str(count["route"]), str(count["mastery"]))
-    console.print(table)
+    _console().print(table)
 
 
 @replay_app.command("export")
@@ -216,7 +235,7 @@ def export(
     except LangfuseAPIError as exc:
         raise UserError(str(exc)) from None
     for sid, why in result.skipped:
-        console.print(plain(f"not exported: {sid}: {why}", "yellow"))
+        _console().print(plain(f"not exported: {sid}: {why}", "yellow"))
     typer.echo(f"dataset {dataset}: {result.items} item(s) from {result.sessions} session(s)")
 
 
@@ -251,14 +270,14 @@ def experiment(
 
 
 def _experiment_table(summary: Any) -> None:
-    console.print(plain(f"experiment {summary.run_name} on dataset {summary.dataset}: {summary.items} item(s)"))
-    table = Table(box=None, header_style="bold", pad_edge=False)
+    _console().print(plain(f"experiment {summary.run_name} on dataset {summary.dataset}: {summary.items} item(s)"))
+    table = _table(box=None, header_style="bold", pad_edge=False)
     for col in ("score", "mean", "items"):
         table.add_column(col, justify="left" if col == "score" else "right")
     for name, (mean, count) in summary.means().items():
         table.add_row(name, f"{mean:.3f}" if abs(mean) < 100 else f"{mean:.0f}", str(count))
-    console.print(table)
+    _console().print(table)
     for item_id, why in summary.skipped:
-        console.print(plain(f"not run: item {item_id}: {why}", "yellow"))
+        _console().print(plain(f"not run: item {item_id}: {why}", "yellow"))
     if summary.url:
-        console.print(plain(summary.url, "dim"))
+        _console().print(plain(summary.url, "dim"))
