@@ -33,7 +33,7 @@ from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command, StreamMode
+from langgraph.types import Command, Durability, StreamMode
 
 from agents.composer import Composer
 from agents.context import CoachContext, build_coach_context, for_language
@@ -397,7 +397,7 @@ class CoachSession:
         self.coach.budget.begin_turn(context.recorder)
         chunk: Any  # (mode, chunk) pairs: a custom event, or {node: update}
         for mode, chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config), context=context,
-                                                   stream_mode=STREAM_MODES, durability="sync"):
+                                                   stream_mode=STREAM_MODES, durability=durability(graph_input)):
             if mode == "custom":
                 written = parse_event(chunk)
                 events.append(written)
@@ -494,6 +494,16 @@ class CoachSession:
         """Scores and session data on the turn's trace, once the turn is committed."""
         self.coach.tracer.after_turn(trace_id, [e.wire() for e in events], finished=self.finished,
                                      session_id=self.id)
+
+
+def durability(graph_input: Any) -> Durability:
+    """When a run writes its checkpoints: a learner's turn once, where it stops; the session's first run, every step.
+
+    A turn cut off by a crash is redone whole from the wait it started at (``CoachSession._redo``), so the
+    checkpoints of the steps in between were never read back, and writing them was most of a turn's checkpoint
+    I/O. The first run has no wait before it: it keeps its input checkpoint, the one its redo starts from.
+    """
+    return "exit" if isinstance(graph_input, Command) else "sync"
 
 
 def _pending(value: Any) -> Pending:
