@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -240,16 +240,22 @@ class Store:
     @retry_locked
     def record_turn(self, session_id: str, number: int, trace_id: str, learner_input: dict[str, Any],
                     record: dict[str, Any], tokens: int = 0, llm_calls: int = 0) -> None:
-        """Insert or complete the record of one turn (idempotent on session + number)."""
+        """Insert or complete the record of one turn (idempotent on session + number).
+
+        Plain UPDATE/INSERT statements, no ORM objects loaded: a turn writes its record twice (the input
+        before its step runs, the outcome after), and this is on every turn's path.
+        """
+        values = {"learner_input": learner_input, "record": record, "tokens": tokens, "llm_calls": llm_calls}
         with self.transaction() as db:
-            row = db.scalars(select(Turn).where(Turn.session_id == session_id, Turn.number == number)).first()
-            if row is None:
-                row = Turn(session_id=session_id, number=number, trace_id=trace_id, created_at=review.utcnow())
-                db.add(row)
-            row.learner_input, row.record, row.tokens, row.llm_calls = learner_input, record, tokens, llm_calls
-            session = db.get(CoachingSession, session_id)
-            if session is not None:
-                session.tokens = (session.tokens or 0) + tokens
+            done = db.execute(update(Turn).where(Turn.session_id == session_id, Turn.number == number)
+                              .values(values).execution_options(synchronize_session=False))
+            if not cast("CursorResult[Any]", done).rowcount:
+                db.execute(insert(Turn).values(session_id=session_id, number=number, trace_id=trace_id,
+                                               created_at=review.utcnow(), **values))
+            if tokens:
+                db.execute(update(CoachingSession).where(CoachingSession.id == session_id)
+                           .values(tokens=func.coalesce(CoachingSession.tokens, 0) + tokens)
+                           .execution_options(synchronize_session=False))
 
     def turns(self, session_id: str) -> list[Turn]:
         """Return the session's recorded turns in order, for replay."""
@@ -335,6 +341,12 @@ class Store:
         with self.transaction() as db:
             rows = db.scalars(select(ObjectiveState).where(ObjectiveState.learner_id == learner_id))
             return {r.objective_id: state_of(r) for r in rows}
+
+    def state(self, learner_id: str, objective_id: str) -> MasteryState | None:
+        """One objective's mastery state for the learner, as stored; None before their first answer or lesson."""
+        with self.transaction() as db:
+            row = db.get(ObjectiveState, (learner_id, objective_id))
+            return state_of(row) if row is not None else None
 
     def provisional(self, learner_id: str) -> dict[str, datetime]:
         """Objectives provisionally mastered, waiting for a right answer on a later day, and since when."""
