@@ -68,7 +68,10 @@ COMMANDS_HELP = N_("Answer with a choice number or letter (1 3 or a,c for severa
                    "/help this list; ?QUESTION asks the tutor; continue (Enter) moves on after a lesson.")
 
 CoachGraph = CompiledStateGraph[CoachState, CoachContext, CoachInput, CoachState]
-STREAM_MODES: list[StreamMode] = ["custom", "updates"]  # the events nodes write, and the route
+# The route, from each node's update. The events nodes emit reach the session through the turn context's
+# sink, not LangGraph's "custom" stream: streaming that runs every node in a worker thread, with a waiter
+# thread beside it, where "updates" alone runs a one-node step in the caller's thread.
+STREAM_MODE: StreamMode = "updates"
 
 
 class Coach:
@@ -395,14 +398,16 @@ class CoachSession:
                                           events=events)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
         self.coach.budget.begin_turn(context.recorder)
-        chunk: Any  # (mode, chunk) pairs: a custom event, or {node: update}
-        for mode, chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config), context=context,
-                                                   stream_mode=STREAM_MODES, durability=durability(graph_input)):
-            if mode == "custom":
-                written = parse_event(chunk)
-                events.append(written)
-                self._tell(written)
-                continue
+
+        def written(wire: dict[str, Any]) -> None:  # an event a node emits, as it emits it
+            event = parse_event(wire)
+            events.append(event)
+            self._tell(event)
+
+        chunk: dict[str, Any]  # {node: its update}
+        for chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config),
+                                             context=replace(context, sink=written), stream_mode=STREAM_MODE,
+                                             durability=durability(graph_input)):
             for node, update in chunk.items():
                 if node == "__interrupt__":
                     self.pending = _pending(update[0].value)
