@@ -386,6 +386,7 @@ class CoachSession:
                 trace_id = self._record(turn, learner_input, route, events, started, context.recorder)
             self.turn = turn
             self._traced(trace_id, events)
+            self._let_go_when_finished()
             return events
 
     def _stream(self, graph_input: Any, turn: int, learner_input: Any, context: CoachContext,
@@ -460,7 +461,13 @@ class CoachSession:
                                     datetime.fromisoformat(cut_off.record["started_at"]), context.recorder)
         self.turn = cut_off.number
         self._traced(trace_id, events)
+        self._let_go_when_finished()
         return events
+
+    def _let_go_when_finished(self) -> None:
+        """A finished session's lease is given back: the heartbeat then renews only sessions still open."""
+        if self.finished:
+            self.coach.leases.let_go(self.id)
 
     def _checkpoint_before(self, turn: int) -> Any:
         """The snapshot a turn started from: the wait for input after turn - 1, or the session's first."""

@@ -47,6 +47,13 @@ class LeaseKeeper:
         with self._guard:
             self._held[session_id] = time.time()
 
+    def let_go(self, session_id: str) -> None:
+        """Stop renewing a session that is over, and give its lease back (the heartbeat renews open ones only)."""
+        with self._guard:
+            held = self._held.pop(session_id, None)
+        if held is not None:
+            leases.release(self.store, session_id, self.holder)
+
     def _renew_all(self) -> None:
         while not self._stop.wait(self.seconds / 3):
             with self._guard:

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,6 +51,13 @@ from skillcoach.storage.models import (
 from skillcoach.storage.options import DatabaseOptions
 
 T = TypeVar("T")
+_TURNS_TABLE, _SESSIONS_TABLE = cast(Table, Turn.__table__), cast(Table, CoachingSession.__table__)
+_TURNS, _SESSIONS = _TURNS_TABLE.c, _SESSIONS_TABLE.c
+_UPDATE_TURN = update(_TURNS_TABLE).where(_TURNS.session_id == bindparam("b_session"),
+                                          _TURNS.number == bindparam("b_number"))  # SET: the columns given
+_INSERT_TURN = insert(_TURNS_TABLE)
+_ADD_SESSION_TOKENS = (update(_SESSIONS_TABLE).where(_SESSIONS.id == bindparam("b_session"))
+                       .values(tokens=func.coalesce(_SESSIONS.tokens, 0) + bindparam("b_tokens")))
 # ASCII letters and digits, and Hangul syllables (Korean names such as 지민); no other scripts (look-alikes).
 LEARNER_ID = re.compile(r"^[A-Za-z0-9\uac00-\ud7a3][A-Za-z0-9\uac00-\ud7a3_.@-]{0,63}$")
 
@@ -242,20 +249,17 @@ class Store:
                     record: dict[str, Any], tokens: int = 0, llm_calls: int = 0) -> None:
         """Insert or complete the record of one turn (idempotent on session + number).
 
-        Plain UPDATE/INSERT statements, no ORM objects loaded: a turn writes its record twice (the input
-        before its step runs, the outcome after), and this is on every turn's path.
+        Prepared Core statements, no ORM objects: a turn writes its record twice (its input before its
+        step runs, its outcome after), and building ORM statements cost more than running them.
         """
         values = {"learner_input": learner_input, "record": record, "tokens": tokens, "llm_calls": llm_calls}
         with self.transaction() as db:
-            done = db.execute(update(Turn).where(Turn.session_id == session_id, Turn.number == number)
-                              .values(values).execution_options(synchronize_session=False))
-            if not cast("CursorResult[Any]", done).rowcount:
-                db.execute(insert(Turn).values(session_id=session_id, number=number, trace_id=trace_id,
-                                               created_at=review.utcnow(), **values))
+            connection = db.connection()
+            if not connection.execute(_UPDATE_TURN, {"b_session": session_id, "b_number": number, **values}).rowcount:
+                connection.execute(_INSERT_TURN, {"session_id": session_id, "number": number, "trace_id": trace_id,
+                                                  "created_at": review.utcnow(), **values})
             if tokens:
-                db.execute(update(CoachingSession).where(CoachingSession.id == session_id)
-                           .values(tokens=func.coalesce(CoachingSession.tokens, 0) + tokens)
-                           .execution_options(synchronize_session=False))
+                connection.execute(_ADD_SESSION_TOKENS, {"b_session": session_id, "b_tokens": tokens})
 
     def turns(self, session_id: str) -> list[Turn]:
         """Return the session's recorded turns in order, for replay."""

@@ -8,6 +8,7 @@ import pytest
 
 from skillcoach.app.api import Coach
 from skillcoach.settings import Settings
+from skillcoach.storage import leases
 from tests.helpers import reply_for
 
 pytestmark = pytest.mark.integration
@@ -182,3 +183,13 @@ def test_a_session_can_run_on_any_skill(coach: Coach) -> None:
         session.command("continue")
         assert session.pending["type"] == "question" and session.pending["objective_id"] in own
         session.send(reply_for(cur, session.pending))
+
+
+def test_a_finished_session_gives_its_lease_back(coach: Coach) -> None:
+    session = coach.session("fay")
+    session.start()
+    assert leases.holder_of(coach.store, session.id).expires_at > 0  # type: ignore[union-attr]
+    session.command("quit")
+    assert session.finished
+    assert leases.holder_of(coach.store, session.id).expires_at == 0.0  # type: ignore[union-attr]
+    leases.acquire(coach.store, session.id, leases.Holder.here(), 30)  # free at once, not after the lease runs out

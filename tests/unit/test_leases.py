@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from skillcoach.app.lease_keeper import LeaseKeeper
 from skillcoach.storage import leases
 from skillcoach.storage.leases import Holder, SessionBusy
 from skillcoach.storage.options import DatabaseOptions
@@ -56,3 +57,14 @@ def test_a_released_lease_is_free_at_once(store: Store) -> None:
     leases.acquire(store, sid, first, 3600)
     leases.release(store, sid, first)
     leases.acquire(store, sid, second, 30)
+
+
+def test_a_keeper_lets_go_of_a_session_at_once(store: Store) -> None:
+    keeper = LeaseKeeper(store, 3600)
+    sid = store.open_session("ada", 10).id
+    keeper.hold(sid)
+    with pytest.raises(SessionBusy):
+        leases.acquire(store, sid, Holder.here(), 30)
+    keeper.let_go(sid)
+    leases.acquire(store, sid, Holder.here(), 30)
+    keeper.close()
