@@ -51,6 +51,7 @@ from skillcoach.storage.models import (
 from skillcoach.storage.options import DatabaseOptions
 
 T = TypeVar("T")
+# The turn record's statements, in Core: no ORM objects on the path every turn takes twice.
 _TURNS_TABLE, _SESSIONS_TABLE = cast(Table, Turn.__table__), cast(Table, CoachingSession.__table__)
 _TURNS, _SESSIONS = _TURNS_TABLE.c, _SESSIONS_TABLE.c
 _UPDATE_TURN = update(_TURNS_TABLE).where(_TURNS.session_id == bindparam("b_session"),
@@ -58,6 +59,12 @@ _UPDATE_TURN = update(_TURNS_TABLE).where(_TURNS.session_id == bindparam("b_sess
 _INSERT_TURN = insert(_TURNS_TABLE)
 _ADD_SESSION_TOKENS = (update(_SESSIONS_TABLE).where(_SESSIONS.id == bindparam("b_session"))
                        .values(tokens=func.coalesce(_SESSIONS.tokens, 0) + bindparam("b_tokens")))
+# Statements on every answer's path, built once (building them cost more than running them).
+_ATTEMPT_OF_TURN = select(Attempt.id).where(Attempt.session_id == bindparam("b_session"),
+                                            Attempt.turn == bindparam("b_turn"))
+_ITEM_COUNTS = (select(Attempt.item_id, func.count())
+                .where(Attempt.learner_id == bindparam("b_learner"), Attempt.objective_id == bindparam("b_objective"))
+                .group_by(Attempt.item_id))
 # ASCII letters and digits, and Hangul syllables (Korean names such as 지민); no other scripts (look-alikes).
 LEARNER_ID = re.compile(r"^[A-Za-z0-9\uac00-\ud7a3][A-Za-z0-9\uac00-\ud7a3_.@-]{0,63}$")
 
@@ -249,8 +256,8 @@ class Store:
                     record: dict[str, Any], tokens: int = 0, llm_calls: int = 0) -> None:
         """Insert or complete the record of one turn (idempotent on session + number).
 
-        Prepared Core statements, no ORM objects: a turn writes its record twice (its input before its
-        step runs, its outcome after), and building ORM statements cost more than running them.
+        Prepared Core statements: a turn writes its record twice (its input before its step runs, its
+        outcome after).
         """
         values = {"learner_input": learner_input, "record": record, "tokens": tokens, "llm_calls": llm_calls}
         with self.transaction() as db:
@@ -304,10 +311,9 @@ class Store:
                           details=attempt_details(grade, hints, [m for m, _ in mistakes]))
         try:
             with self.transaction() as db:
-                existing = db.scalars(select(Attempt).where(
-                    Attempt.session_id == session_id, Attempt.turn == turn)).first()
-                if existing is not None:
-                    return _stored_result(db, existing)
+                known = db.execute(_ATTEMPT_OF_TURN, {"b_session": session_id, "b_turn": turn}).scalar()
+                if known is not None:
+                    return _stored_result(db, db.get_one(Attempt, known))
                 return apply_attempt(db, self.model, attempt, item, lambda _: list(dependents or []), mistakes)
         except IntegrityError:
             with self.transaction() as db:
@@ -325,8 +331,7 @@ class Store:
     def item_counts(self, learner_id: str, objective_id: str) -> dict[str, int]:
         """How often the learner has answered each item of an objective."""
         with self.transaction() as db:
-            rows = db.execute(select(Attempt.item_id, func.count()).where(
-                Attempt.learner_id == learner_id, Attempt.objective_id == objective_id).group_by(Attempt.item_id))
+            rows = db.execute(_ITEM_COUNTS, {"b_learner": learner_id, "b_objective": objective_id})
             return {item_id: int(n) for item_id, n in rows}
 
     def attempts(self, *, session_id: str | None = None, learner_id: str | None = None) -> list[Attempt]:
