@@ -465,7 +465,7 @@ class CoachSession:
         return events
 
     def _let_go_when_finished(self) -> None:
-        """A finished session's lease is given back: the heartbeat then renews only sessions still open."""
+        """A finished session's lease is no longer renewed: the heartbeat then renews only sessions still open."""
         if self.finished:
             self.coach.leases.let_go(self.id)
 

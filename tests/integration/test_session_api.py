@@ -8,7 +8,6 @@ import pytest
 
 from skillcoach.app.api import Coach
 from skillcoach.settings import Settings
-from skillcoach.storage import leases
 from tests.helpers import reply_for
 
 pytestmark = pytest.mark.integration
@@ -185,11 +184,9 @@ def test_a_session_can_run_on_any_skill(coach: Coach) -> None:
         session.send(reply_for(cur, session.pending))
 
 
-def test_a_finished_session_gives_its_lease_back(coach: Coach) -> None:
+def test_a_finished_session_is_no_longer_renewed(coach: Coach) -> None:
     session = coach.session("fay")
     session.start()
-    assert leases.holder_of(coach.store, session.id).expires_at > 0  # type: ignore[union-attr]
+    assert session.id in coach.leases.renewing()
     session.command("quit")
-    assert session.finished
-    assert leases.holder_of(coach.store, session.id).expires_at == 0.0  # type: ignore[union-attr]
-    leases.acquire(coach.store, session.id, leases.Holder.here(), 30)  # free at once, not after the lease runs out
+    assert session.finished and session.id not in coach.leases.renewing()

@@ -59,12 +59,15 @@ def test_a_released_lease_is_free_at_once(store: Store) -> None:
     leases.acquire(store, sid, second, 30)
 
 
-def test_a_keeper_lets_go_of_a_session_at_once(store: Store) -> None:
-    keeper = LeaseKeeper(store, 3600)
+def test_a_session_let_go_is_no_longer_renewed_and_lapses(store: Store) -> None:
+    keeper = LeaseKeeper(store, 0.3)
     sid = store.open_session("ada", 10).id
     keeper.hold(sid)
-    with pytest.raises(SessionBusy):
-        leases.acquire(store, sid, Holder.here(), 30)
+    assert keeper.renewing() == {sid}
     keeper.let_go(sid)
+    assert keeper.renewing() == set()
+    with pytest.raises(SessionBusy):  # still held until it lapses
+        leases.acquire(store, sid, Holder.here(), 30)
+    time.sleep(0.5)  # past the lease: the heartbeat (every 0.1 s) renewed it no more
     leases.acquire(store, sid, Holder.here(), 30)
     keeper.close()
