@@ -50,6 +50,8 @@ class CoachContext:
     budget: TurnBudget = field(default_factory=lambda: TurnBudget(60.0, 0.0, TurnRecorder()))
     lang: str = "en"  # the learner's language: curriculum text, fixed strings and model prompts
     translations: gettext_module.NullTranslations = field(default_factory=gettext_module.NullTranslations)
+    # Where the events of a turn go as nodes emit them (a face's collector); None: LangGraph's custom stream only.
+    sink: Callable[[dict[str, Any]], None] | None = None
 
     def gettext(self, message: str) -> str:
         """``message`` in the learner's language (the ``_`` of agents)."""

@@ -19,10 +19,14 @@ from skillcoach.storage.evidence import AttemptResult
 def emit(runtime: Runtime[Any], event: EventBase) -> None:
     """Stream an event to the faces as its protocol dict.
 
-    Every consumer (the Python API, a ``langgraph dev`` client) receives the same JSON-native
-    object; the API reads it back as a model.
+    Every consumer (the Python API through the context's sink, a ``langgraph dev`` client through
+    LangGraph's custom stream) receives the same JSON-native object; the API reads it back as a model.
     """
-    runtime.stream_writer(event.wire())
+    wire = event.wire()
+    runtime.stream_writer(wire)
+    sink = getattr(runtime.context, "sink", None)
+    if sink is not None:
+        sink(wire)
 
 
 def question(item: Item, objective: Objective, number: int, mode: str) -> Question:

@@ -21,7 +21,7 @@ def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     objective = ctx.curriculum.objective(oid)
     asked = list(state.get("asked", []))
     seen = ctx.store.item_counts(state["learner_id"], oid)
-    known = ctx.store.states(state["learner_id"]).get(oid)  # one read gives P(L) and the items to re-check
+    known = ctx.store.state(state["learner_id"], oid)  # one read gives P(L) and the items to re-check
     p_mastery = known.knowledge.p_mastery if known else 0.0
     item = pick_item(objective, asked, seen, p_mastery, recheck=set(known.recheck) if known else set(),
                      review=state.get("mode") == "review")

@@ -33,7 +33,7 @@ from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command, StreamMode
+from langgraph.types import Command, Durability, StreamMode
 
 from agents.composer import Composer
 from agents.context import CoachContext, build_coach_context, for_language
@@ -68,7 +68,10 @@ COMMANDS_HELP = N_("Answer with a choice number or letter (1 3 or a,c for severa
                    "/help this list; ?QUESTION asks the tutor; continue (Enter) moves on after a lesson.")
 
 CoachGraph = CompiledStateGraph[CoachState, CoachContext, CoachInput, CoachState]
-STREAM_MODES: list[StreamMode] = ["custom", "updates"]  # the events nodes write, and the route
+# The route, from each node's update. The events nodes emit reach the session through the turn context's
+# sink, not LangGraph's "custom" stream: streaming that runs every node in a worker thread, with a waiter
+# thread beside it, where "updates" alone runs a one-node step in the caller's thread.
+STREAM_MODE: StreamMode = "updates"
 
 
 class Coach:
@@ -383,6 +386,7 @@ class CoachSession:
                 trace_id = self._record(turn, learner_input, route, events, started, context.recorder)
             self.turn = turn
             self._traced(trace_id, events)
+            self._let_go_when_finished()
             return events
 
     def _stream(self, graph_input: Any, turn: int, learner_input: Any, context: CoachContext,
@@ -395,14 +399,16 @@ class CoachSession:
                                           events=events)
         config["metadata"] = {**config.get("metadata", {}), **self.trace_metadata}
         self.coach.budget.begin_turn(context.recorder)
-        chunk: Any  # (mode, chunk) pairs: a custom event, or {node: update}
-        for mode, chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config), context=context,
-                                                   stream_mode=STREAM_MODES, durability="sync"):
-            if mode == "custom":
-                written = parse_event(chunk)
-                events.append(written)
-                self._tell(written)
-                continue
+
+        def written(wire: dict[str, Any]) -> None:  # an event a node emits, as it emits it
+            event = parse_event(wire)
+            events.append(event)
+            self._tell(event)
+
+        chunk: dict[str, Any]  # {node: its update}
+        for chunk in self.coach.graph.stream(graph_input, cast(RunnableConfig, config),
+                                             context=replace(context, sink=written), stream_mode=STREAM_MODE,
+                                             durability=durability(graph_input)):
             for node, update in chunk.items():
                 if node == "__interrupt__":
                     self.pending = _pending(update[0].value)
@@ -455,7 +461,13 @@ class CoachSession:
                                     datetime.fromisoformat(cut_off.record["started_at"]), context.recorder)
         self.turn = cut_off.number
         self._traced(trace_id, events)
+        self._let_go_when_finished()
         return events
+
+    def _let_go_when_finished(self) -> None:
+        """A finished session's lease is no longer renewed: the heartbeat then renews only sessions still open."""
+        if self.finished:
+            self.coach.leases.let_go(self.id)
 
     def _checkpoint_before(self, turn: int) -> Any:
         """The snapshot a turn started from: the wait for input after turn - 1, or the session's first."""
@@ -494,6 +506,16 @@ class CoachSession:
         """Scores and session data on the turn's trace, once the turn is committed."""
         self.coach.tracer.after_turn(trace_id, [e.wire() for e in events], finished=self.finished,
                                      session_id=self.id)
+
+
+def durability(graph_input: Any) -> Durability:
+    """When a run writes its checkpoints: a learner's turn once, where it stops; the session's first run, every step.
+
+    A turn cut off by a crash is redone whole from the wait it started at (``CoachSession._redo``), so the
+    checkpoints of the steps in between were never read back, and writing them was most of a turn's checkpoint
+    I/O. The first run has no wait before it: it keeps its input checkpoint, the one its redo starts from.
+    """
+    return "exit" if isinstance(graph_input, Command) else "sync"
 
 
 def _pending(value: Any) -> Pending:

@@ -47,6 +47,19 @@ class LeaseKeeper:
         with self._guard:
             self._held[session_id] = time.time()
 
+    def renewing(self) -> frozenset[str]:
+        """The sessions the heartbeat keeps renewing."""
+        with self._guard:
+            return frozenset(self._held)
+
+    def let_go(self, session_id: str) -> None:
+        """Stop renewing a session that is over: its lease lapses within ``seconds`` (no write on the turn's path).
+
+        The heartbeat then renews only the sessions still open, not every one this Coach ever held.
+        """
+        with self._guard:
+            self._held.pop(session_id, None)
+
     def _renew_all(self) -> None:
         while not self._stop.wait(self.seconds / 3):
             with self._guard:

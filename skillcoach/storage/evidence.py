@@ -105,9 +105,13 @@ def _utc(moment: datetime | None) -> datetime | None:
     return None if moment is None else review_time(moment)
 
 
-def write_state(db: Session, learner_id: str, objective_id: str, state: MasteryState, now: datetime) -> ObjectiveState:
-    """Store an objective's mastery state, creating its row on the learner's first answer."""
-    row = db.get(ObjectiveState, (learner_id, objective_id))
+def write_state(db: Session, learner_id: str, objective_id: str, state: MasteryState, now: datetime,
+                row: ObjectiveState | None = None) -> ObjectiveState:
+    """Store an objective's mastery state, creating its row on the learner's first answer.
+
+    ``row`` is the objective's row when the caller has just read it (saves reading it again).
+    """
+    row = row or db.get(ObjectiveState, (learner_id, objective_id))
     if row is None:
         row = ObjectiveState(learner_id=learner_id, objective_id=objective_id, p_mastery=0.0, items=[], responses=0,
                              updated_at=now, lessons=0, stuck_sessions=0, review_misses=0)
@@ -123,13 +127,14 @@ def write_state(db: Session, learner_id: str, objective_id: str, state: MasteryS
 def apply_attempt(db: Session, model: LearnerModel, attempt: Attempt, item: Item, dependents: Dependents,
                   mistakes: list[tuple[str, str]]) -> AttemptResult:
     """Write the attempt, then move mastery and the review card (one transaction)."""
-    db.add(attempt)
-    db.flush()  # the unique (session, turn) check fires here, before mastery moves
     learner_id, objective_id, now = attempt.learner_id, attempt.objective_id, attempt.created_at
-    before = state_of(db.get(ObjectiveState, (learner_id, objective_id)))
+    row = db.get(ObjectiveState, (learner_id, objective_id))  # held: the session's identity map is weak
+    before = state_of(row)
     after, change = step(before, observation(attempt, item), model)
     attempt.mastery_before, attempt.mastery_after = before.knowledge.p_mastery, after.knowledge.p_mastery
-    write_state(db, learner_id, objective_id, after, now)
+    db.add(attempt)  # inserted whole, its mastery with it
+    db.flush()  # the unique (session, turn) check fires here, before mastery moves
+    write_state(db, learner_id, objective_id, after, now, row)
     _move_card(db, attempt, before, change, dependents)
     _count_misconceptions(db, attempt, mistakes)
     return AttemptResult(before.knowledge.p_mastery, after.knowledge.p_mastery, after.mastered_at is not None,

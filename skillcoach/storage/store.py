@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,6 +51,20 @@ from skillcoach.storage.models import (
 from skillcoach.storage.options import DatabaseOptions
 
 T = TypeVar("T")
+# The turn record's statements, in Core: no ORM objects on the path every turn takes twice.
+_TURNS_TABLE, _SESSIONS_TABLE = cast(Table, Turn.__table__), cast(Table, CoachingSession.__table__)
+_TURNS, _SESSIONS = _TURNS_TABLE.c, _SESSIONS_TABLE.c
+_UPDATE_TURN = update(_TURNS_TABLE).where(_TURNS.session_id == bindparam("b_session"),
+                                          _TURNS.number == bindparam("b_number"))  # SET: the columns given
+_INSERT_TURN = insert(_TURNS_TABLE)
+_ADD_SESSION_TOKENS = (update(_SESSIONS_TABLE).where(_SESSIONS.id == bindparam("b_session"))
+                       .values(tokens=func.coalesce(_SESSIONS.tokens, 0) + bindparam("b_tokens")))
+# Statements on every answer's path, built once (building them cost more than running them).
+_ATTEMPT_OF_TURN = select(Attempt.id).where(Attempt.session_id == bindparam("b_session"),
+                                            Attempt.turn == bindparam("b_turn"))
+_ITEM_COUNTS = (select(Attempt.item_id, func.count())
+                .where(Attempt.learner_id == bindparam("b_learner"), Attempt.objective_id == bindparam("b_objective"))
+                .group_by(Attempt.item_id))
 # ASCII letters and digits, and Hangul syllables (Korean names such as 지민); no other scripts (look-alikes).
 LEARNER_ID = re.compile(r"^[A-Za-z0-9\uac00-\ud7a3][A-Za-z0-9\uac00-\ud7a3_.@-]{0,63}$")
 
@@ -240,16 +254,19 @@ class Store:
     @retry_locked
     def record_turn(self, session_id: str, number: int, trace_id: str, learner_input: dict[str, Any],
                     record: dict[str, Any], tokens: int = 0, llm_calls: int = 0) -> None:
-        """Insert or complete the record of one turn (idempotent on session + number)."""
+        """Insert or complete the record of one turn (idempotent on session + number).
+
+        Prepared Core statements: a turn writes its record twice (its input before its step runs, its
+        outcome after).
+        """
+        values = {"learner_input": learner_input, "record": record, "tokens": tokens, "llm_calls": llm_calls}
         with self.transaction() as db:
-            row = db.scalars(select(Turn).where(Turn.session_id == session_id, Turn.number == number)).first()
-            if row is None:
-                row = Turn(session_id=session_id, number=number, trace_id=trace_id, created_at=review.utcnow())
-                db.add(row)
-            row.learner_input, row.record, row.tokens, row.llm_calls = learner_input, record, tokens, llm_calls
-            session = db.get(CoachingSession, session_id)
-            if session is not None:
-                session.tokens = (session.tokens or 0) + tokens
+            connection = db.connection()
+            if not connection.execute(_UPDATE_TURN, {"b_session": session_id, "b_number": number, **values}).rowcount:
+                connection.execute(_INSERT_TURN, {"session_id": session_id, "number": number, "trace_id": trace_id,
+                                                  "created_at": review.utcnow(), **values})
+            if tokens:
+                connection.execute(_ADD_SESSION_TOKENS, {"b_session": session_id, "b_tokens": tokens})
 
     def turns(self, session_id: str) -> list[Turn]:
         """Return the session's recorded turns in order, for replay."""
@@ -294,10 +311,9 @@ class Store:
                           details=attempt_details(grade, hints, [m for m, _ in mistakes]))
         try:
             with self.transaction() as db:
-                existing = db.scalars(select(Attempt).where(
-                    Attempt.session_id == session_id, Attempt.turn == turn)).first()
-                if existing is not None:
-                    return _stored_result(db, existing)
+                known = db.execute(_ATTEMPT_OF_TURN, {"b_session": session_id, "b_turn": turn}).scalar()
+                if known is not None:
+                    return _stored_result(db, db.get_one(Attempt, known))
                 return apply_attempt(db, self.model, attempt, item, lambda _: list(dependents or []), mistakes)
         except IntegrityError:
             with self.transaction() as db:
@@ -315,8 +331,7 @@ class Store:
     def item_counts(self, learner_id: str, objective_id: str) -> dict[str, int]:
         """How often the learner has answered each item of an objective."""
         with self.transaction() as db:
-            rows = db.execute(select(Attempt.item_id, func.count()).where(
-                Attempt.learner_id == learner_id, Attempt.objective_id == objective_id).group_by(Attempt.item_id))
+            rows = db.execute(_ITEM_COUNTS, {"b_learner": learner_id, "b_objective": objective_id})
             return {item_id: int(n) for item_id, n in rows}
 
     def attempts(self, *, session_id: str | None = None, learner_id: str | None = None) -> list[Attempt]:
@@ -335,6 +350,12 @@ class Store:
         with self.transaction() as db:
             rows = db.scalars(select(ObjectiveState).where(ObjectiveState.learner_id == learner_id))
             return {r.objective_id: state_of(r) for r in rows}
+
+    def state(self, learner_id: str, objective_id: str) -> MasteryState | None:
+        """One objective's mastery state for the learner, as stored; None before their first answer or lesson."""
+        with self.transaction() as db:
+            row = db.get(ObjectiveState, (learner_id, objective_id))
+            return state_of(row) if row is not None else None
 
     def provisional(self, learner_id: str) -> dict[str, datetime]:
         """Objectives provisionally mastered, waiting for a right answer on a later day, and since when."""

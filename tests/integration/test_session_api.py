@@ -182,3 +182,11 @@ def test_a_session_can_run_on_any_skill(coach: Coach) -> None:
         session.command("continue")
         assert session.pending["type"] == "question" and session.pending["objective_id"] in own
         session.send(reply_for(cur, session.pending))
+
+
+def test_a_finished_session_is_no_longer_renewed(coach: Coach) -> None:
+    session = coach.session("fay")
+    session.start()
+    assert session.id in coach.leases.renewing()
+    session.command("quit")
+    assert session.finished and session.id not in coach.leases.renewing()

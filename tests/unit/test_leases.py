@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from skillcoach.app.lease_keeper import LeaseKeeper
 from skillcoach.storage import leases
 from skillcoach.storage.leases import Holder, SessionBusy
 from skillcoach.storage.options import DatabaseOptions
@@ -56,3 +57,17 @@ def test_a_released_lease_is_free_at_once(store: Store) -> None:
     leases.acquire(store, sid, first, 3600)
     leases.release(store, sid, first)
     leases.acquire(store, sid, second, 30)
+
+
+def test_a_session_let_go_is_no_longer_renewed_and_lapses(store: Store) -> None:
+    keeper = LeaseKeeper(store, 0.3)
+    sid = store.open_session("ada", 10).id
+    keeper.hold(sid)
+    assert keeper.renewing() == {sid}
+    keeper.let_go(sid)
+    assert keeper.renewing() == set()
+    with pytest.raises(SessionBusy):  # still held until it lapses
+        leases.acquire(store, sid, Holder.here(), 30)
+    time.sleep(0.5)  # past the lease: the heartbeat (every 0.1 s) renewed it no more
+    leases.acquire(store, sid, Holder.here(), 30)
+    keeper.close()
