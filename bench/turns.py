@@ -1,8 +1,11 @@
 """Turn overhead: time per learner turn through the Python API, against a bare LangGraph graph.
 
 Both run in the same process on the same kind of checkpointer (SQLite file, WAL, in one
-temporary data dir), streamed the same way (``stream_mode=["custom", "updates"]``,
-``durability="sync"``), in alternating blocks so drift (caches, file growth) hits both alike.
+temporary data dir), in alternating blocks so drift (caches, file growth) hits both alike. The
+bare graph streams ``["custom", "updates"]`` with ``durability="sync"``, as the coach did until
+2026-12-02; the coach now runs as its Python API does (events through the turn context's sink,
+``"updates"`` only; a resumed turn's checkpoint written once, where it stops), with the same
+guarantees (a turn cut off by kill -9 is redone whole; tests/integration/test_crash_replay.py).
 The bare graph has four nodes and waits in one of them, like the coach's learner node:
 a resumed turn runs wait -> check -> ask -> wait, no storage and no grading.
 """
