@@ -238,3 +238,32 @@ def test_sample_rate_zero_exports_no_spans_and_turns_keep_their_trace_ids(tmp_pa
         turns = coach.store.turns(session.id)
     assert exporter.get_finished_spans() == ()
     assert [t.trace_id for t in turns] == [Langfuse.create_trace_id(seed=f"{session.id}:{t.number}") for t in turns]
+
+
+def test_node_observations_carry_only_what_the_trace_does_not(tmp_path: Path) -> None:
+    """The turn's metadata (turn, mode) is on the trace once, not repeated on every node; the wait for the
+    learner is said in a few words, not as the repr of the question it shows."""
+    exporter = InMemorySpanExporter()
+    settings = traced_settings(tmp_path, "http://127.0.0.1:9", "lean")
+    tracer = LangfuseTracer(settings, span_exporter=exporter)
+    with Coach(settings, tracer=tracer) as coach:
+        session = coach.session("ada", minutes=6)
+        session.start()
+        session.command("continue")
+        session.send(reply_for(coach.curriculum, session.pending))
+        tracer.flush()
+    spans = exporter.get_finished_spans()
+    nodes = [s for s in spans if node_of(s.name) in NODES]
+    assert nodes
+    for span in nodes:
+        assert span.attributes["langfuse.trace.metadata.turn"] is not None, "trace metadata still on every span"
+        assert "langfuse.observation.metadata.turn" not in span.attributes
+        assert "langfuse.observation.metadata.mode" not in span.attributes
+        assert "langfuse.observation.metadata.tags" not in span.attributes, "graph:step:N repeats the step"
+        assert span.attributes["langfuse.observation.metadata.step"]
+    waits = [s for s in nodes if s.name == "learner: waits"]
+    assert waits and {s.attributes["langfuse.observation.status_message"] for s in waits} == {
+        "waits for the learner"}
+    assert all(s.attributes["langfuse.observation.level"] == "DEFAULT" for s in waits)
+    roots = [s for s in spans if s.name.startswith("interactive-turn-")]
+    assert all(s.attributes["langfuse.observation.metadata.turn"] is not None for s in roots)
