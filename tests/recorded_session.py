@@ -14,9 +14,11 @@ from contextlib import redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from skillcoach.app.api import Coach
 from skillcoach.app.cli import chat
+from skillcoach.learner import review
 from skillcoach.settings import REPO_ROOT, Settings
 from tests.helpers import reply_for
 
@@ -75,8 +77,13 @@ def _session_lines(settings: Settings) -> Iterator[str]:
 
 
 def record(data_dir: Path) -> str:
-    """The whole recorded session's JSONL text, on a fresh data dir."""
-    return "".join(_session_lines(Settings(data_dir=data_dir)))
+    """The whole recorded session's JSONL text, on a fresh data dir.
+
+    The store stamps sessions and turns with the wall clock, and the summary's minutes studied come
+    from those stamps: held at ``NOW`` here, so a slow machine does not turn 0.0 minutes into 0.1.
+    """
+    with patch.object(review, "utcnow", lambda: NOW):
+        return "".join(_session_lines(Settings(data_dir=data_dir)))
 
 
 if __name__ == "__main__":
