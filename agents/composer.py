@@ -11,7 +11,7 @@ import gettext
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from skillcoach.curriculum.citations import fact_line
+from skillcoach.curriculum.citations import citation_style, fact_line
 from skillcoach.curriculum.models import Item, Objective
 from skillcoach.curriculum.search import Passage
 from skillcoach.grading.answers import Grade, Verdict
@@ -68,7 +68,7 @@ class OfflineComposer:
         parts += [_("**Example**"), objective.example.strip()]
         if objective.facts:
             parts.append(_("**Reported figures**"))
-            parts += [f"- {fact_line(f)}" for f in objective.facts]
+            parts += [f"- {fact_line(f, citation_style(self.lang))}" for f in objective.facts]
         return "\n\n".join(parts)
 
     def remediation(self, objective: Objective, item: Item | None, grade: dict[str, Any] | None) -> str:

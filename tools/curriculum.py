@@ -7,7 +7,7 @@ from typing import Any
 from langchain_core.tools import BaseTool, tool
 
 from skillcoach.curriculum.catalog import Curriculum
-from skillcoach.curriculum.citations import cite, cite_fields
+from skillcoach.curriculum.citations import citation_style, cite, cite_fields
 from skillcoach.curriculum.search import CurriculumIndex
 from skillcoach.grading.answers import display_choices
 
@@ -21,6 +21,7 @@ def curriculum_tools(curriculum: Curriculum, index: CurriculumIndex) -> list[Bas
             obj = curriculum.objective(objective_id)
         except KeyError as exc:
             return {"error": str(exc)}
+        style = citation_style(curriculum.locale)
         return {
             "id": obj.id,
             "title": obj.title,
@@ -28,7 +29,7 @@ def curriculum_tools(curriculum: Curriculum, index: CurriculumIndex) -> list[Bas
             "explanation": obj.explanation,
             "key_points": list(obj.key_points),
             "example": obj.example,
-            "facts": [{"claim": f.claim, "as_of": f.as_of, "since": f.since, "source": cite(f.source),
+            "facts": [{"claim": f.claim, "as_of": f.as_of, "since": f.since, "source": cite(f.source, style),
                        **cite_fields(f.source)} for f in obj.facts],
             "prerequisites": list(obj.prerequisites),
         }

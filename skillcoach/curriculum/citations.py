@@ -16,6 +16,11 @@ from skillcoach.curriculum.models import Fact, Heading, Objective, Source, Sourc
 Style = Literal["en", "ko"]
 
 
+def citation_style(lang: str) -> Style:
+    """The citation style for a learner's language: Korean citations for Korean, English otherwise."""
+    return "ko" if lang == "ko" else "en"
+
+
 @dataclass(frozen=True)
 class Citation:
     """Where in a source article a fact comes from, in the words a learner needs to find it."""

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from skillcoach.curriculum.catalog import Curriculum
-from skillcoach.curriculum.citations import cite, cite_all, cite_fields, fact_text
+from skillcoach.curriculum.citations import citation_style, cite, cite_all, cite_fields, fact_text
 from skillcoach.curriculum.korean import has_hangul, search_terms
 from skillcoach.curriculum.loader import CurriculumError
 from skillcoach.curriculum.models import Objective, SourceRef
@@ -45,14 +45,15 @@ def _fields(refs: list[SourceRef]) -> dict[str, str]:
 def passages_of(objective: Objective) -> list[Passage]:
     """Cut an objective into retrievable passages, each with a citable source."""
     skill, oid = objective.skill_id, objective.id
-    home, home_fields = cite_all(objective.sources), _fields(list(objective.sources))
+    style = citation_style(_locale_of(objective))  # a Korean passage cites its source in Korean
+    home, home_fields = cite_all(objective.sources, style), _fields(list(objective.sources))
     found: list[Passage] = []
     for para in (p.strip() for p in objective.explanation.split("\n\n")):
         if len(para.split()) >= 8:
             found.append(Passage(skill, oid, "explanation", home, f"{objective.title}: {para}", **home_fields))
     found += [Passage(skill, oid, "key_point", home, f"{objective.title}: {kp}", **home_fields)
               for kp in objective.key_points]
-    found += [Passage(skill, oid, "fact", cite(f.source), fact_text(f), **cite_fields(f.source))
+    found += [Passage(skill, oid, "fact", cite(f.source, style), fact_text(f), **cite_fields(f.source))
               for f in objective.facts]
     example = EXAMPLE_LABEL.get(_locale_of(objective), "Example")
     found.append(Passage(skill, oid, "example", home, f"{example} ({objective.title}): {objective.example.strip()}",

@@ -51,3 +51,20 @@ def test_particles_glued_to_english_names_are_split_off() -> None:
     assert "zapier" in search_terms("Zapier는")
     assert "검색" in search_terms("검색을 했습니다")
 
+
+
+def test_korean_passages_cite_their_sources_in_korean(index: CurriculumIndex) -> None:
+    hit = index.search("C2PA가 뭔가요?", k=1)[0]
+    assert "로 시작하는 부분" in hit.source or "「" in hit.source
+    assert "part opening" not in hit.source and "undated" not in hit.source
+    english = index.search("What is C2PA?", k=1)[0]
+    assert "part opening" in english.source or "“" in english.source
+
+
+def test_a_korean_lesson_cites_its_figures_in_korean() -> None:
+    from agents.composer import OfflineComposer
+
+    curriculum = load_curriculum(CURRICULUM, lang="ko")
+    objective = curriculum.objective("video-generation/production-and-ethics")
+    lesson = OfflineComposer().for_language("ko").lesson(objective, "이유")
+    assert "로 시작하는 부분" in lesson and "part opening" not in lesson
