@@ -53,6 +53,24 @@ def test_translations_keep_every_placeholder() -> None:
         assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(text)), msgid
 
 
+def test_bold_text_closes_before_a_korean_particle() -> None:
+    # CommonMark leaves "**(...)**을" unclosed: a closing ** after punctuation must not touch a Hangul letter
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt()
+    for text in _catalog().values():
+        if "**" in text:
+            rendered = html.render(text.format_map(_Titles()))
+            assert "**" not in rendered, text
+
+
+class _Titles(dict[str, str]):
+    """Placeholders filled with a title that ends in punctuation, as many curriculum titles do."""
+
+    def __missing__(self, key: str) -> str:
+        return "구성 요소(역할, 형식)"
+
+
 def test_extraction_finds_no_string_missing_from_the_catalog() -> None:
     extracted = _extracted()
     assert "Session over: {answered} answer(s), {correct} correct, {partial} partly right." in extracted
