@@ -72,7 +72,23 @@ def test_curriculum_validate_reports_file_field_problem(tmp_path) -> None:  # ty
     assert result.returncode == 1
     assert result.stdout.startswith("prompt-engineering.yaml: objectives[prompt-engineering/")
     assert ".kind: Input should be" in result.stdout
-    assert run("curriculum", "validate").returncode == 0
+    whole = run("curriculum", "validate")
+    assert whole.returncode == 0
+    assert "\nok: ko: every text translated;" in whole.stdout  # the shipped curriculum is bilingual
+
+
+def test_curriculum_validate_reports_what_a_translation_lacks(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import shutil
+
+    from tests.conftest import CURRICULUM
+
+    shutil.copytree(CURRICULUM, tmp_path / "curriculum")
+    (tmp_path / "curriculum" / "ko" / "rag.yaml").unlink()
+    env = {**os.environ, "SKILLCOACH_CURRICULUM_DIR": str(tmp_path / "curriculum")}
+    result = run("curriculum", "validate", env=env)
+    assert result.returncode == 1 and "ok: ko" not in result.stdout
+    assert "ko/rag.yaml: objectives[rag/why-rag]" in result.stdout and "(not translated?)" in result.stdout
 
 
 def test_curriculum_show_and_unknown_id() -> None:

@@ -12,6 +12,8 @@ from skillcoach.app.cli.app import app, curriculum_app, settings
 from skillcoach.app.cli.errors import UserError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from skillcoach.curriculum.catalog import Curriculum
 
 
@@ -68,6 +70,16 @@ def validate(
     facts = sum(len(o.facts) for s in raw.skills.values() for o in s.objectives)
     typer.echo(f"ok: {len(raw.skills)} skills, {sum(len(s.objectives) for s in raw.skills.values())} "
                f"objectives, {items} items, {facts} facts")
+    for lang in translations(conf.curriculum_dir):  # checked above by check_languages: say so
+        typer.echo(f"ok: {lang}: every text translated; ids, choice and answer keys, misconceptions, sources, "
+                   "dates and figures as in English")
+
+
+def translations(directory: Path) -> list[str]:
+    """The curriculum's translated languages: those with a folder of skill files."""
+    from skillcoach.curriculum.localize import LANGUAGES, language_dir, skill_files
+
+    return [lang for lang in LANGUAGES if lang != "en" and skill_files(language_dir(directory, lang))]
 
 
 def _print_coverage(raw) -> None:  # type: ignore[no-untyped-def]
