@@ -1,7 +1,10 @@
-"""Langfuse tracing through the SDK's LangChain ``CallbackHandler``, attached at invoke time.
+"""Langfuse tracing: one trace per turn, written in one pass when the turn ends.
 
-One trace per learner turn: the handler gets a deterministic trace id from
-(session id, turn), so a step re-run after a crash lands in the same trace.
+A light callback attached at invoke time notes the turn's runs; their spans go to the OpenTelemetry
+tracer of the Langfuse client (skillcoach.tracing.span_writer).
+
+One trace per learner turn: its id is derived from (session id, turn), so a step re-run after a crash
+lands in the same trace.
 Export happens in the SDK's background threads; a down or slow Langfuse costs a
 turn nothing, is reported once, and the flush at exit is bounded.
 """
@@ -16,12 +19,13 @@ from typing import Any
 from langfuse import Langfuse
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.sampling import TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import Decision, TraceIdRatioBased
 
 from skillcoach.settings import Settings
 from skillcoach.tracing.masking import langfuse_mask, redact_url, trace_user_id
+from skillcoach.tracing.span_writer import SpanWriter
 from skillcoach.tracing.tracer import turn_trace_id
-from skillcoach.tracing.turn_handler import TurnHandler
+from skillcoach.tracing.turn_spans import TurnSpans
 
 log = logging.getLogger("skillcoach.tracing.tracer")
 # Set once a Langfuse client exists in this process: its SDK registers exit hooks that flush again
@@ -48,12 +52,14 @@ class LangfuseTracer:
         self.mask_pii = settings.mask_pii
         for name in NOISY_LOGGERS:  # the SDK logs every failed export; we warn once ourselves
             logging.getLogger(name).setLevel(logging.CRITICAL)
+        self.provider = tracer_provider(settings)
         self.client = Langfuse(public_key=self.public_key,
                                secret_key=settings.langfuse_secret_key.get_secret_value(),
                                base_url=self.base_url, timeout=EXPORT_TIMEOUT_SECONDS,
-                               environment=settings.env, release=release(),
-                               tracer_provider=tracer_provider(settings),
+                               environment=settings.env, release=release(), tracer_provider=self.provider,
                                mask=langfuse_mask if settings.mask_pii else None, span_exporter=span_exporter)
+        self.writer = SpanWriter(self.client, mask_pii=settings.mask_pii, environment=settings.env,
+                                 release=release())
         CLIENT_STARTED.set()
         self.reachable: bool | None = None  # unknown until the background check answers
         if span_exporter is None:
@@ -78,16 +84,24 @@ class LangfuseTracer:
 
     def config(self, base: dict[str, Any], *, session_id: str, learner_id: str, turn: int, mode: str,
                learner_input: Any = None, events: list[Any] | None = None) -> dict[str, Any]:
-        """Return the run config of one turn, with a handler that traces it.
+        """Return the run config of one turn, with a callback that traces it when its trace is sampled.
 
         ``events`` is the list the turn's events are streamed into: the trace's output.
         """
-        handler = TurnHandler(public_key=self.public_key, trace_id=self.trace_id(session_id, turn),
-                              learner_input=learner_input, events=events)
+        trace_id = self.trace_id(session_id, turn)
         user_id = trace_user_id(learner_id) if self.mask_pii else learner_id
         metadata = {"langfuse_session_id": session_id, "langfuse_user_id": user_id, "langfuse_tags": [mode],
                     "langfuse_trace_name": f"{mode} turn {turn}", "turn": turn, "mode": mode}
-        return {**base, "callbacks": [handler], "run_name": f"{mode}-turn-{turn}", "metadata": metadata}
+        config = {**base, "run_name": f"{mode}-turn-{turn}", "metadata": metadata}
+        if self.sampled(trace_id):  # a trace left out costs the turn no callbacks at all
+            config["callbacks"] = [TurnSpans(self.writer, trace_id=trace_id, learner_input=learner_input,
+                                             events=events)]
+        return config
+
+    def sampled(self, trace_id: str) -> bool:
+        """Whether the provider's sampler keeps the trace (``LANGFUSE_SAMPLE_RATE``), decided from its id."""
+        decision = self.provider.sampler.should_sample(None, int(trace_id, 16), "turn").decision
+        return decision is Decision.RECORD_AND_SAMPLE
 
     def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
                    session_id: str | None = None) -> None:

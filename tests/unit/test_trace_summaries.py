@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skillcoach.tracing.summaries import node_input, node_name, node_output, turn_input, turn_output
-from skillcoach.tracing.turn_handler import lean
+from skillcoach.tracing.turn_spans import lean
 
 STATE = {"learner_id": "ada", "session_id": "s", "turn": 4, "objective_id": "rag/chunking", "item_id": "rag/q1",
          "mode": "learn", "inbox": {"answer": "b"}, "last": {"mastery": 0.31}, "stats": {"answered": 3},
