@@ -22,6 +22,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.sampling import Decision, TraceIdRatioBased
 
 from skillcoach.settings import Settings
+from skillcoach.tracing.background import Background
 from skillcoach.tracing.masking import langfuse_mask, redact_url, trace_user_id
 from skillcoach.tracing.span_writer import SpanWriter
 from skillcoach.tracing.tracer import turn_trace_id
@@ -32,6 +33,7 @@ log = logging.getLogger("skillcoach.tracing.tracer")
 # without a bound, so the CLI ends the process itself after our bounded flush (see skillcoach.app.cli).
 CLIENT_STARTED = threading.Event()
 FLUSH_SECONDS = 3.0
+DRAIN_SECONDS = 30.0  # an explicit flush waits this long at most for the turns' traces still being written
 EXPORT_TIMEOUT_SECONDS = 5
 SERVICE_NAME = "skillcoach"
 NOISY_LOGGERS = ("langfuse", "opentelemetry.exporter.otlp.proto.http", "opentelemetry.sdk._shared_internal")
@@ -58,8 +60,9 @@ class LangfuseTracer:
                                base_url=self.base_url, timeout=EXPORT_TIMEOUT_SECONDS,
                                environment=settings.env, release=release(), tracer_provider=self.provider,
                                mask=langfuse_mask if settings.mask_pii else None, span_exporter=span_exporter)
+        self.background = Background()  # spans and scores are written after the turn has answered
         self.writer = SpanWriter(self.client, mask_pii=settings.mask_pii, environment=settings.env,
-                                 release=release())
+                                 release=release(), background=self.background)
         CLIENT_STARTED.set()
         self.reachable: bool | None = None  # unknown until the background check answers
         if span_exporter is None:
@@ -105,7 +108,10 @@ class LangfuseTracer:
 
     def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
                    session_id: str | None = None) -> None:
-        """Score the turn's trace from its events: correctness, mastery, disputes and, at the end, session accuracy."""
+        """Score the turn's trace from its events (in the background): correctness, mastery, disputes, accuracy."""
+        self.background.submit(lambda: self._score(trace_id, events, session_id))
+
+    def _score(self, trace_id: str, events: list[dict[str, Any]], session_id: str | None) -> None:
         for ev in events:
             if ev["type"] == "feedback":
                 self.client.create_score(name="correctness", value=float(ev["score"]), trace_id=trace_id,
@@ -138,17 +144,22 @@ class LangfuseTracer:
             return None
 
     def flush(self) -> None:
-        """Send the traces and scores still buffered to Langfuse."""
+        """Write the turns' traces and scores still queued, and send them to Langfuse."""
+        self.background.drain(DRAIN_SECONDS)
         self.client.flush()
 
     def shutdown(self) -> None:
         """Flush what is queued, but never hold the process longer than FLUSH_SECONDS."""
-        worker = threading.Thread(target=self.client.shutdown, daemon=True, name="langfuse-shutdown")
+        worker = threading.Thread(target=self._shutdown, daemon=True, name="langfuse-shutdown")
         worker.start()
         # Known unreachable: it was reported already, and waiting would only delay the exit.
         worker.join(0.2 if self.reachable is False else FLUSH_SECONDS)
         if worker.is_alive() and self.reachable is not False:
             log.warning("Langfuse did not take the last traces within %.0f s; they are dropped.", FLUSH_SECONDS)
+
+    def _shutdown(self) -> None:
+        self.background.drain(FLUSH_SECONDS)
+        self.client.shutdown()
 
 
 def release() -> str | None:

@@ -3,13 +3,15 @@
 Each span gets explicit start and end times and its attributes built once, with the keys Langfuse's
 server reads (``langfuse/_client/attributes.py``). Parents start before their children and end after
 them, so the SDK's span processor sees the tree as it would live. A trace not sampled costs one
-unrecorded span: nothing is serialised or masked for it.
+unrecorded span: nothing is serialised or masked for it. With a Background, a turn's spans are written
+after the turn has answered, off its path; the tracer's flush and shutdown wait for them.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -21,6 +23,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 
+from skillcoach.tracing.background import Background
 from skillcoach.tracing.masking import mask
 
 Attributes = dict[str, Any]
@@ -36,7 +39,9 @@ class Run:
     parent: UUID | None
     start: int  # time.time_ns()
     input: Any = None
-    metadata: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None  # as LangChain gave it, until the run is written
+    tags: list[str] | None = None
+    extras: dict[str, Any] | None = None  # a tool run's own keyword arguments (e.g. its color), shown as metadata
     end: int = 0
     output: Any = None
     level: str | None = None
@@ -47,8 +52,10 @@ class Run:
 class SpanWriter:
     """Writes a turn's runs to the Langfuse client's tracer; masks every text it exports when asked to."""
 
-    def __init__(self, client: Langfuse, *, mask_pii: bool, environment: str, release: str | None):
+    def __init__(self, client: Langfuse, *, mask_pii: bool, environment: str, release: str | None,
+                 background: Background | None = None):
         self.tracer: trace.Tracer = client._otel_tracer  # noqa: SLF001 - the SDK's scope: its processor exports it
+        self.background = background
         self.mask_pii = mask_pii
         self.common: Attributes = {Key.ENVIRONMENT: environment}
         if release:
@@ -69,6 +76,16 @@ class SpanWriter:
                              Key.TRACE_TAGS: tags or None}
         attrs.update(self._metadata(metadata, Key.TRACE_METADATA))
         return {key: value for key, value in attrs.items() if value is not None}
+
+    def hand_over(self, job: Callable[[], object], *, nested: bool) -> None:
+        """Run a finished turn's writing ``job``: in the background when there is one, unless the turn is nested.
+
+        A turn nested in another span (an experiment item) is written at once, while that span is still open.
+        """
+        if self.background is not None and not nested:
+            self.background.submit(job)
+        else:
+            job()
 
     def write(self, runs: dict[UUID, Run], root: UUID, parent: otel_context.Context, trace_attrs: Attributes, *,
               as_root: bool) -> int:

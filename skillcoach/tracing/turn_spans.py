@@ -18,6 +18,7 @@ from uuid import UUID
 
 from langfuse.langchain.CallbackHandler import _parse_model, _parse_usage
 from langfuse.langchain.utils import _extract_model_name
+from opentelemetry import context as otel_context
 
 from skillcoach.tracing.span_writer import Run, SpanWriter
 from skillcoach.tracing.summaries import COACH_NODES, node_input, node_name, node_output, turn_input, turn_output
@@ -51,8 +52,9 @@ class TurnSpans:
         self.route: list[str] = []
         self._nodes: dict[UUID, str] = {}
         self._prompts: dict[UUID, Any] = {}  # run id -> the Langfuse prompt its metadata carries
-        self._inherited: dict[str, Any] = {}  # the root run's metadata, which every child run repeats
-        self._trace: dict[str, Any] = {}
+        self._root_metadata: dict[str, Any] = {}  # the root run's metadata, which every child run repeats
+        self._root_tags: list[str] | None = None
+        self._context: otel_context.Context | None = None  # nested: the span current when the turn started
 
     def nest(self) -> None:
         """Write the turn under the span current when it starts instead of a trace of its own (experiments)."""
@@ -65,32 +67,19 @@ class TurnSpans:
         """Note a run's start: the turn with the learner's input, a coach node with a summary of its state."""
         name = run_name(serialized, kwargs)
         if parent_run_id is None:
-            inputs, meta = self._start_turn(name, inputs, tags, metadata)
-        else:
+            self._root_metadata, self._root_tags = metadata or {}, tags
+            self._context = otel_context.get_current() if self.trace_id is None else None
+            if self.events is not None:
+                inputs = turn_input(self.learner_input) or "(session start)"
+        elif self.events is not None:
             node = (metadata or {}).get("langgraph_node")
-            if node in COACH_NODES and name == node and self.events is not None:
+            if node in COACH_NODES and name == node:
                 self._nodes[run_id] = node
                 inputs = node_input(node, inputs)
-            meta = lean(joined(step_free(tags), metadata), self._inherited)
         if metadata and metadata.get("langfuse_prompt") is not None:
             self._prompts[run_id] = metadata["langfuse_prompt"]
-        self.runs[run_id] = Run(name, "chain", parent_run_id, time.time_ns(), inputs, meta,
+        self.runs[run_id] = Run(name, "chain", parent_run_id, time.time_ns(), inputs, metadata, tags,
                                 level="DEBUG" if tags and HIDDEN in tags else None)
-
-    def _start_turn(self, name: str, inputs: Any, tags: list[str] | None,
-                    metadata: dict[str, Any] | None) -> tuple[Any, dict[str, Any]]:
-        """The root run: the trace's attributes from the run's metadata, and where its spans will go."""
-        self._inherited = dict(metadata or {})
-        meta = lean({key: value for key, value in self._inherited.items() if not key.startswith("langfuse_")})
-        trace_tags = {*(self._inherited.get("langfuse_tags") or []), *(tags or [])}
-        self._trace = self.writer.trace_attributes(
-            name=self._inherited.get("langfuse_trace_name"), user_id=self._inherited.get("langfuse_user_id"),
-            session_id=self._inherited.get("langfuse_session_id"), tags=sorted(trace_tags), metadata=meta)
-        self._parent = self.writer.parent(self.trace_id)
-        self._as_root = self.trace_id is not None
-        if self.events is not None:
-            inputs = turn_input(self.learner_input) or "(session start)"
-        return inputs, {**meta, "is_langchain_root": True}
 
     def on_chain_end(self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None,
                      **kwargs: Any) -> None:
@@ -105,7 +94,6 @@ class TurnSpans:
             run.name, run.output = node_name(node, outputs), node_output(node, outputs)
         elif parent_run_id is None and self.events is not None:
             run.output = turn_output(self.events)
-            run.metadata = {**(run.metadata or {}), "route": self.route}
         else:
             run.output = outputs
         if parent_run_id is None:
@@ -125,20 +113,41 @@ class TurnSpans:
             self._write(run_id)
 
     def _write(self, root: UUID) -> None:
-        try:
-            self.writer.write(self.runs, root, self._parent, self._trace, as_root=self._as_root)
-        finally:
-            self.runs, self._nodes, self._prompts = {}, {}, {}
+        """Hand the finished turn to the writer; its metadata and the trace's attributes are shaped there too."""
+        runs, route, context = self.runs, self.route, self._context
+        root_metadata, root_tags, trace_id = self._root_metadata, self._root_tags, self.trace_id
+        self.runs, self.route, self._nodes, self._prompts = {}, [], {}, {}
+
+        def job() -> None:
+            trace = self._settle(runs, root, root_metadata, root_tags, route)
+            parent = context if context is not None else self.writer.parent(trace_id)
+            self.writer.write(runs, root, parent, trace, as_root=context is None)
+
+        self.writer.hand_over(job, nested=context is not None)
+
+    def _settle(self, runs: dict[UUID, Run], root: UUID, root_metadata: dict[str, Any],
+                root_tags: list[str] | None, route: list[str]) -> dict[str, Any]:
+        """Each run's observation metadata, lean; the trace's attributes from the root run's metadata."""
+        trace_meta = lean({key: value for key, value in root_metadata.items() if not key.startswith("langfuse_")})
+        for run_id, run in runs.items():
+            if run_id == root:
+                run.metadata = {**trace_meta, "is_langchain_root": True,
+                                **({"route": route} if self.events is not None else {})}
+            else:
+                run.metadata = {**lean(joined(step_free(run.tags), run.metadata), root_metadata), **(run.extras or {})}
+        tags = {*(root_metadata.get("langfuse_tags") or []), *(root_tags or [])}
+        return self.writer.trace_attributes(
+            name=root_metadata.get("langfuse_trace_name"), user_id=root_metadata.get("langfuse_user_id"),
+            session_id=root_metadata.get("langfuse_session_id"), tags=sorted(tags), metadata=trace_meta)
 
     # -- tools -------------------------------------------------------------------------------------------
     def on_tool_start(self, serialized: Any, input_str: str, *, run_id: UUID, parent_run_id: UUID | None = None,
                       tags: list[str] | None = None, metadata: dict[str, Any] | None = None, inputs: Any = None,
                       **kwargs: Any) -> None:
         """Note a tool call with its arguments."""
-        meta = lean(joined(step_free(tags), metadata), self._inherited)
-        meta.update({key: value for key, value in kwargs.items() if value is not None})
         self.runs[run_id] = Run(run_name(serialized, kwargs), "tool", parent_run_id, time.time_ns(),
-                                input_str if inputs is None else inputs, meta)
+                                input_str if inputs is None else inputs, metadata, tags,
+                                extras={key: value for key, value in kwargs.items() if value is not None})
 
     def on_tool_end(self, output: Any, *, run_id: UUID, **kwargs: Any) -> None:
         """Note what the tool returned."""
@@ -167,11 +176,10 @@ class TurnSpans:
                     tags: list[str] | None, metadata: dict[str, Any] | None, kwargs: dict[str, Any]) -> None:
         params = kwargs.get("invocation_params") or {}
         model = (metadata or {}).get("ls_model_name") or _extract_model_name(serialized, **kwargs)
-        meta = lean(joined(step_free(tags), metadata), self._inherited)
         generation = {"model": model, "prompt": self._prompt(metadata, parent_run_id),
                       "parameters": {key: params[key] for key in MODEL_PARAMETERS if params.get(key) is not None}}
         self.runs[run_id] = Run(run_name(serialized, kwargs), "generation", parent_run_id, time.time_ns(),
-                                prompt_input, meta, generation=generation)
+                                prompt_input, metadata, tags, generation=generation)
 
     def _prompt(self, metadata: dict[str, Any] | None, parent: UUID | None) -> Any:
         """The Langfuse prompt of a model call: its own, else the nearest enclosing run's."""
