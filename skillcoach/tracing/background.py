@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 log = logging.getLogger("skillcoach.tracing.tracer")
 Job = Callable[[], object]
-INTERVAL = 0.1  # seconds between the writer's rounds
+INTERVAL = 0.5  # seconds between the writer's rounds
 
 
 class Background:

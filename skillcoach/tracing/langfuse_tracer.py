@@ -12,6 +12,7 @@ turn nothing, is reported once, and the flush at exit is bounded.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -35,6 +36,7 @@ CLIENT_STARTED = threading.Event()
 FLUSH_SECONDS = 3.0
 DRAIN_SECONDS = 30.0  # an explicit flush waits this long at most for the turns' traces still being written
 EXPORT_TIMEOUT_SECONDS = 5
+EXPORT_BATCH, EXPORT_INTERVAL_SECONDS = 512, 5.0  # OpenTelemetry's span batching defaults, for scores too
 SERVICE_NAME = "skillcoach"
 NOISY_LOGGERS = ("langfuse", "opentelemetry.exporter.otlp.proto.http", "opentelemetry.sdk._shared_internal")
 
@@ -59,6 +61,7 @@ class LangfuseTracer:
                                secret_key=settings.langfuse_secret_key.get_secret_value(),
                                base_url=self.base_url, timeout=EXPORT_TIMEOUT_SECONDS,
                                environment=settings.env, release=release(), tracer_provider=self.provider,
+                               **batching(),
                                mask=langfuse_mask if settings.mask_pii else None, span_exporter=span_exporter)
         self.background = Background()  # spans and scores are written after the turn has answered
         self.writer = SpanWriter(self.client, mask_pii=settings.mask_pii, environment=settings.env,
@@ -168,6 +171,16 @@ def release() -> str | None:
         return version("skillcoach")
     except PackageNotFoundError:  # a source tree that was never installed
         return None
+
+
+def batching() -> dict[str, Any]:
+    """Scores sent in batches as large and as seldom as spans are (512, or every 5 s), unless the environment says.
+
+    The SDK's own score default is a request per 15 scores or every second: with a score or two per turn
+    that is an HTTP request every few turns, made on a thread that takes the interpreter from the turns.
+    """
+    return {"flush_at": None if os.environ.get("LANGFUSE_FLUSH_AT") else EXPORT_BATCH,
+            "flush_interval": None if os.environ.get("LANGFUSE_FLUSH_INTERVAL") else EXPORT_INTERVAL_SECONDS}
 
 
 def tracer_provider(settings: Settings) -> TracerProvider:
