@@ -11,6 +11,7 @@ turn nothing, is reported once, and the flush at exit is bounded.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -67,6 +68,9 @@ class LangfuseTracer:
         self.writer = SpanWriter(self.client, mask_pii=settings.mask_pii, environment=settings.env,
                                  release=release(), background=self.background)
         CLIENT_STARTED.set()
+        # A program that never calls Coach.close(): the SDK's exit hook flushes the spans it holds; this one,
+        # registered after it and so run before it, first writes the turns still queued (bounded).
+        atexit.register(self.background.drain, FLUSH_SECONDS)
         self.reachable: bool | None = None  # unknown until the background check answers
         if span_exporter is None:
             threading.Thread(target=self._check_reachable, daemon=True, name="langfuse-check").start()

@@ -332,3 +332,24 @@ def test_flush_and_close_send_every_turn_written_in_the_background(tmp_path: Pat
         session.send(reply_for(coach.curriculum, session.pending))
         last = coach.store.turns(session.id)[-1].trace_id
     assert last in {format(s.context.trace_id, "032x") for s in exporter.get_finished_spans()}
+
+
+def test_a_program_that_never_closes_the_coach_still_exports_its_turns(tmp_path: Path) -> None:
+    """Spans written in the background are drained at exit, before the SDK's own exit flush sends them."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\nfrom pathlib import Path\nfrom skillcoach.app.api import Coach\n"
+        "from skillcoach.settings import Settings\n"
+        "coach = Coach(Settings(data_dir=Path(sys.argv[1]), langfuse_public_key='pk-lf-exit',"
+        " langfuse_secret_key='sk-lf-exit', langfuse_base_url=sys.argv[2]))\n"
+        "session = coach.session('ada', minutes=6)\nsession.start()\nsession.command('continue')\n"
+        "print(session.id)\n")  # no coach.close()
+    with LangfuseSink() as sink:
+        run = subprocess.run([sys.executable, "-c", program, str(tmp_path / "data"), sink.url],
+                             capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+        assert run.returncode == 0, run.stderr
+        session_id = run.stdout.strip().splitlines()[-1]
+        received = {s["trace_id"] for s in sink.spans}
+    assert {Langfuse.create_trace_id(seed=f"{session_id}:{n}") for n in (0, 1)} <= received
