@@ -267,3 +267,89 @@ def test_node_observations_carry_only_what_the_trace_does_not(tmp_path: Path) ->
     assert all(s.attributes["langfuse.observation.level"] == "DEFAULT" for s in waits)
     roots = [s for s in spans if s.name.startswith("interactive-turn-")]
     assert all(s.attributes["langfuse.observation.metadata.turn"] is not None for s in roots)
+
+
+def test_span_times_nest_and_the_generation_sits_under_its_node(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spans are written after the turn with the times the runs had: each child inside its parent, in order;
+    a model call is a generation under the node that made it, with its model, usage and prompt version."""
+    from langfuse.api import Prompt_Chat
+    from langfuse.model import ChatPromptClient
+
+    from skillcoach.llm.prompts import load_local
+    from tests.fakes import ScriptedChatModel, text
+
+    exporter = InMemorySpanExporter()
+    settings = traced_settings(tmp_path, "http://127.0.0.1:9", "nesting")
+    tracer = LangfuseTracer(settings, span_exporter=exporter)
+
+    def served(name: str, **_: Any) -> ChatPromptClient:
+        messages = [dict(m) for m in load_local(settings.prompts_dir, name).messages]
+        return ChatPromptClient(Prompt_Chat(name=name, version=3, prompt=messages, config={}, labels=["production"],
+                                            tags=[]))
+    monkeypatch.setattr(tracer.client, "get_prompt", served)
+    tutor = ScriptedChatModel(replies=[text("## A lesson\nModel-written.")])
+    with Coach(settings, tracer=tracer, models={"tutor": tutor}) as coach:
+        session = coach.session("ada", minutes=6)
+        session.start()
+        session.command("continue")
+        tracer.flush()
+    spans = exporter.get_finished_spans()
+    by_id = {s.context.span_id: s for s in spans}
+    for span in spans:
+        assert span.start_time is not None and span.end_time is not None and span.start_time <= span.end_time
+        parent = by_id.get(span.parent.span_id) if span.parent else None
+        if parent is not None:
+            assert parent.start_time <= span.start_time and span.end_time <= parent.end_time, span.name
+    generation = next(s for s in spans if s.attributes.get("langfuse.observation.type") == "generation")
+    node = by_id[generation.parent.span_id]
+    assert node.name.startswith("tutor: lesson"), node.name
+    assert generation.attributes["langfuse.observation.prompt.name"] == "tutor_lesson"
+    assert generation.attributes["langfuse.observation.prompt.version"] == 3
+    assert generation.attributes["langfuse.observation.model.name"]
+    assert '"total"' in generation.attributes["langfuse.observation.usage_details"]
+    assert "Model-written." in generation.attributes["langfuse.observation.output"]
+    assert "interactive-turn-0" in {s.name for s in spans if s.context.span_id == node.parent.span_id}
+    nodes = sorted((s for s in spans if s.parent and by_id.get(s.parent.span_id) is not None
+                    and by_id[s.parent.span_id].name.startswith("interactive-turn-")), key=lambda s: s.start_time)
+    for earlier, later in zip(nodes, nodes[1:], strict=False):  # nodes run one after the other
+        if earlier.parent.span_id == later.parent.span_id:
+            assert earlier.end_time <= later.start_time
+
+
+def test_flush_and_close_send_every_turn_written_in_the_background(tmp_path: Path) -> None:
+    """A turn's spans are written after it has answered; flush waits for them, and so does Coach.close."""
+    exporter = InMemorySpanExporter()
+    settings = traced_settings(tmp_path, "http://127.0.0.1:9", "drain")
+    tracer = LangfuseTracer(settings, span_exporter=exporter)
+    with Coach(settings, tracer=tracer) as coach:
+        session = coach.session("ada", minutes=6)
+        session.start()
+        session.command("continue")
+        tracer.flush()
+        flushed = {format(s.context.trace_id, "032x") for s in exporter.get_finished_spans()}
+        assert flushed == {t.trace_id for t in coach.store.turns(session.id)}
+        session.send(reply_for(coach.curriculum, session.pending))
+        last = coach.store.turns(session.id)[-1].trace_id
+    assert last in {format(s.context.trace_id, "032x") for s in exporter.get_finished_spans()}
+
+
+def test_a_program_that_never_closes_the_coach_still_exports_its_turns(tmp_path: Path) -> None:
+    """Spans written in the background are drained at exit, before the SDK's own exit flush sends them."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\nfrom pathlib import Path\nfrom skillcoach.app.api import Coach\n"
+        "from skillcoach.settings import Settings\n"
+        "coach = Coach(Settings(data_dir=Path(sys.argv[1]), langfuse_public_key='pk-lf-exit',"
+        " langfuse_secret_key='sk-lf-exit', langfuse_base_url=sys.argv[2]))\n"
+        "session = coach.session('ada', minutes=6)\nsession.start()\nsession.command('continue')\n"
+        "print(session.id)\n")  # no coach.close()
+    with LangfuseSink() as sink:
+        run = subprocess.run([sys.executable, "-c", program, str(tmp_path / "data"), sink.url],
+                             capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+        assert run.returncode == 0, run.stderr
+        session_id = run.stdout.strip().splitlines()[-1]
+        received = {s["trace_id"] for s in sink.spans}
+    assert {Langfuse.create_trace_id(seed=f"{session_id}:{n}") for n in (0, 1)} <= received

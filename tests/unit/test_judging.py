@@ -64,4 +64,5 @@ def test_the_disagreement_is_a_trace_score(tmp_path: Path, monkeypatch: pytest.M
     feedback = {"type": "feedback", "score": 0.0, "mastery": 0.2, "item_id": "s/o/q4", "verdict": "wrong",
                 "grader_disagreement": 1.0, "disputed": True}
     tracer.after_turn("t" * 32, [feedback, {**feedback, "grader_disagreement": None}], finished=False)
+    tracer.flush()  # scores are sent in the background, after the turn
     assert [s["value"] for s in scores if s["name"] == "grader_disagreement"] == [1.0]

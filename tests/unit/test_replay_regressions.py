@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from skillcoach.app.replay.datasets import item_id, turn_item
 from skillcoach.app.replay.experiment import ExperimentSummary, NestedTracer, evaluations
 from skillcoach.storage.models import CoachingSession, Turn
+from skillcoach.tracing.turn_spans import TurnSpans
 
 GRADE = {"item_id": "rag/q1", "verdict": "partial", "score": 0.5, "mastery_before": 0.3, "mastery": 0.4,
          "grader": "rubric", "text": "Half right. Mail ada@example.com for help."}
@@ -63,11 +64,6 @@ def test_summary_means_per_score() -> None:
     assert summary.means() == {"grade_agreement": (pytest.approx(2 / 3), 3), "tokens": (150.0, 2)}
 
 
-class Handler:
-    def __init__(self) -> None:
-        self._trace_context: dict[str, str] | None = {"trace_id": "abc"}
-
-
 class Inner:
     client = object()
     base_url = "http://lf"
@@ -76,13 +72,13 @@ class Inner:
         return f"{session_id}:{turn}"
 
     def config(self, base: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        return {**base, "callbacks": [Handler()], "metadata": kwargs}
+        return {**base, "callbacks": [TurnSpans(cast(Any, None), trace_id="a" * 32)], "metadata": kwargs}
 
 
 def test_nested_tracer_joins_the_current_span_and_leaves_scores_to_the_experiment() -> None:
     nested = NestedTracer(Inner(), langfuse_prompts=False)
     config = nested.config({"configurable": {}}, session_id="s", learner_id="l", turn=3, mode="replay")
-    assert config["callbacks"][0]._trace_context is None and config["metadata"]["turn"] == 3
+    assert config["callbacks"][0].trace_id is None and config["metadata"]["turn"] == 3  # under the current span
     assert nested.client is None  # --prompts DIR: the local files, not Langfuse's
     assert NestedTracer(Inner(), langfuse_prompts=True).client is Inner.client
     assert nested.trace_id("s", 3) == "s:3" and nested.base_url == "http://lf"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skillcoach.tracing.summaries import node_input, node_name, node_output, turn_input, turn_output
-from skillcoach.tracing.turn_handler import lean
+from skillcoach.tracing.turn_spans import lean
 
 STATE = {"learner_id": "ada", "session_id": "s", "turn": 4, "objective_id": "rag/chunking", "item_id": "rag/q1",
          "mode": "learn", "inbox": {"answer": "b"}, "last": {"mastery": 0.31}, "stats": {"answered": 3},
@@ -52,3 +52,14 @@ def test_lean_metadata_drops_langgraph_plumbing() -> None:
     metadata = {"langgraph_step": 3, "langgraph_node": "quiz", "langgraph_triggers": ["x"], "thread_id": "s",
                 "checkpoint_ns": "quiz:1", "turn": 4, "langfuse_session_id": "s"}
     assert lean(metadata) == {"turn": 4, "langfuse_session_id": "s", "step": 3}
+
+
+def test_an_interrupt_is_the_wait_for_the_learner_and_a_failure_is_an_error() -> None:
+    from langgraph.errors import GraphInterrupt, ParentCommand
+    from langgraph.types import Command
+
+    from skillcoach.tracing.turn_spans import error_level
+
+    assert error_level(GraphInterrupt(())) == ("DEFAULT", "waits for the learner")
+    assert error_level(ParentCommand(Command()))[0] == "DEFAULT", "LangGraph's control flow is no failure"
+    assert error_level(ValueError("bad input")) == ("ERROR", "bad input")

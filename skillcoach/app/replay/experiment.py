@@ -23,6 +23,7 @@ from skillcoach.llm.langfuse_api import LangfuseAPIError, LangfuseNotFound, call
 from skillcoach.settings import Settings
 from skillcoach.storage.store import Store
 from skillcoach.tracing.tracer import NullTracer
+from skillcoach.tracing.turn_spans import TurnSpans
 
 SCORES = ("grade_agreement", "route_agreement", "mastery_delta", "tokens", "latency_ms")
 
@@ -124,9 +125,9 @@ class Cursors:
 class NestedTracer:
     """The coach's tracer for an experiment turn: its spans join the experiment item's trace.
 
-    The SDK's experiment opens a span per item; the coach's handler normally starts a trace of its
-    own (a deterministic id per turn), so here the handler's trace context is dropped and it nests
-    under the current span. Turn scores are left to the experiment's evaluators.
+    The SDK's experiment opens a span per item; the coach's turn normally makes a trace of its own
+    (a deterministic id per turn), so here its spans nest under the current span instead.
+    Turn scores are left to the experiment's evaluators.
     """
 
     def __init__(self, inner: Any, *, langfuse_prompts: bool):
@@ -142,8 +143,8 @@ class NestedTracer:
         """The inner tracer's run config, its handlers attached to the current span instead of a trace of their own."""
         config: dict[str, Any] = self.inner.config(base, **kwargs)
         for handler in config.get("callbacks") or []:
-            if hasattr(handler, "_trace_context"):
-                handler._trace_context = None
+            if isinstance(handler, TurnSpans):
+                handler.nest()
         return config
 
     def after_turn(self, trace_id: str, events: list[dict[str, Any]], *, finished: bool,
