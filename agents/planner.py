@@ -9,8 +9,8 @@ from langgraph.runtime import Runtime
 from agents.context import CoachContext
 from agents.events import emit
 from agents.state import CoachState
-from skillcoach.learner import fit
 from skillcoach.learner.bkt import ObjectiveKnowledge
+from skillcoach.learner.mastery import refit_due
 from skillcoach.planning.next_step import REVIEW_SHARE
 from skillcoach.planning.pacing import MAX_QUESTIONS_PER_OBJECTIVE
 from skillcoach.protocol import Plan, notice
@@ -75,7 +75,12 @@ def step_reason(ctx: CoachContext, step: dict[str, Any]) -> str:
 
 
 def refresh_model(ctx: CoachContext) -> None:
-    """At a session's start, fit the learner model per objective again if the log has grown enough."""
-    rows = ctx.store.evidence_rows()
-    if fit.due(len(rows), ctx.store.model):
-        ctx.store.model = fit.refit(ctx.store.model, rows, ctx.curriculum.items)
+    """At a session's start, fit the learner model per objective again if the log has grown enough.
+
+    The log is counted first and read only when a fit is due: most sessions start without reading it,
+    and without loading the fitter (numpy).
+    """
+    if refit_due(ctx.store.evidence_count(), ctx.store.model):
+        from skillcoach.learner import fit
+
+        ctx.store.model = fit.refit(ctx.store.model, ctx.store.evidence_rows(), ctx.curriculum.items)

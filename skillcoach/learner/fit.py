@@ -30,8 +30,6 @@ GRID = {
     "guess_scale": np.array([0.5, 0.75, 1.0, 1.25, 1.5, 2.0]),
 }
 EPS = 1e-6
-REFIT_FIRST = 100  # the coach first fits once the log holds this many attempts ...
-REFIT_GROWTH = 1.25  # ... and fits again each time it has grown by this factor since the last fit
 DEFAULT_PARAMS = BKTParams()
 DEFAULT_RATES = GuessRates()
 
@@ -173,11 +171,6 @@ def overall(fits: Iterable[Fit]) -> dict[str, float | int | None]:
     return {"held_out_attempts": n, "log_loss_default": round(default, 4), "log_loss_fitted": round(fitted, 4)}
 
 
-def due(attempts: int, model: LearnerModel) -> bool:
-    """Whether the log has grown enough since the model's last fit to fit again."""
-    return attempts >= max(REFIT_FIRST, model.fitted_on * REFIT_GROWTH)
-
-
 def refit(model: LearnerModel, rows: Sequence[tuple[str, str, str, float]], items: Mapping[str, Item],
           min_attempts: int = MIN_ATTEMPTS) -> LearnerModel:
     """The model with per-objective parameters fitted on ``rows`` (the defaults as priors).
@@ -190,4 +183,4 @@ def refit(model: LearnerModel, rows: Sequence[tuple[str, str, str, float]], item
     return replace(model, fitted=fitted, fitted_on=len(rows))
 
 
-__all__ = ["Fit", "Response", "due", "fit_all", "fit_objective", "log_loss", "overall", "refit", "sequences"]
+__all__ = ["Fit", "Response", "fit_all", "fit_objective", "log_loss", "overall", "refit", "sequences"]

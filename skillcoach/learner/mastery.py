@@ -56,6 +56,15 @@ class LearnerModel:
         return self.fitted.get(objective_id, self.params)
 
 
+REFIT_FIRST = 100  # the coach first fits once the log holds this many attempts ...
+REFIT_GROWTH = 1.25  # ... and fits again each time it has grown by this factor since the last fit
+
+
+def refit_due(attempts: int, model: LearnerModel) -> bool:
+    """Whether the log (``attempts`` undisputed) has grown enough since the model's last fit to fit again."""
+    return attempts >= max(REFIT_FIRST, model.fitted_on * REFIT_GROWTH)
+
+
 @dataclass(frozen=True)
 class MasteryState:
     """One learner and one objective: the BKT estimate and where it stands on the way to mastery."""

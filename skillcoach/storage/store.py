@@ -417,6 +417,11 @@ class Store:
                 query = query.where(Attempt.learner_id == learner_id)
             return list(db.scalars(query))
 
+    def evidence_count(self) -> int:
+        """How many undisputed attempts the log holds: what decides whether the model is fitted again."""
+        with self.transaction() as db:
+            return int(db.scalar(select(func.count()).select_from(Attempt).where(Attempt.disputed.is_(False))) or 0)
+
     def evidence_rows(self) -> list[tuple[str, str, str, float]]:
         """(learner, objective, item, score) of every undisputed attempt, in log order: to fit the model."""
         with self.transaction() as db:

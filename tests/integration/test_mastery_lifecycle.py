@@ -140,6 +140,7 @@ def test_dispute_excludes_the_attempt_until_resolved(sim: Coach) -> None:
     notice = next(e for e in events if e.get("dispute"))
     attempt = sim.store.attempts(learner_id="di")[0]
     assert attempt.disputed and notice["dispute"]["attempt_id"] == attempt.id
+    assert sim.store.evidence_count() == len(sim.store.evidence_rows()) == 0  # the model is not fitted on it
     oid = sim.curriculum.item_objective[item.id]
     state = sim.store.states("di")[oid]
     assert state.knowledge.responses == 0 and state.knowledge.p_mastery == pytest.approx(0.2)
@@ -148,6 +149,7 @@ def test_dispute_excludes_the_attempt_until_resolved(sim: Coach) -> None:
     assert resolved["p_mastery"] > before["mastery"]
     assert not sim.store.attempts(learner_id="di")[0].disputed
     assert sim.store.states("di")[oid].knowledge.responses == 1
+    assert sim.store.evidence_count() == len(sim.store.evidence_rows()) == 1
 
 
 def test_dispute_with_nothing_graded_is_a_clear_error(sim: Coach) -> None:

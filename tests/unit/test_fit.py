@@ -55,8 +55,9 @@ def test_overall_weighs_objectives_by_held_out_attempts() -> None:
 
 
 def test_refit_gives_the_model_fitted_parameters_where_the_log_has_enough() -> None:
-    from skillcoach.learner.fit import REFIT_FIRST, due, refit
-    from skillcoach.learner.mastery import LearnerModel
+    from skillcoach.learner.fit import refit
+    from skillcoach.learner.mastery import REFIT_FIRST, LearnerModel
+    from skillcoach.learner.mastery import refit_due as due
 
     item = mcq("s/o/q1")
     data = simulate(200, p_init=0.45, p_learn=0.3, p_slip=0.05, guess=0.25)
@@ -80,11 +81,16 @@ def test_the_planner_refits_at_a_session_start_only_when_the_log_has_grown() -> 
     item = mcq("s/o/q1")
     data = simulate(200, p_init=0.45, p_learn=0.3, p_slip=0.05, guess=0.25)
     rows = [(learner, "s/o", item.id, 1.0 if r.right else 0.0) for learner, seq in data.items() for r in seq]
-    store = SimpleNamespace(model=LearnerModel(), evidence_rows=lambda: rows)
+    store = SimpleNamespace(model=LearnerModel(), evidence_rows=lambda: rows, evidence_count=lambda: len(rows))
     ctx = SimpleNamespace(store=store, curriculum=SimpleNamespace(items={item.id: item}))
     refresh_model(ctx)  # type: ignore[arg-type]
     fitted = store.model
     assert "s/o" in fitted.fitted and fitted.fitted_on == len(rows)
     rows.append(("sim-new", "s/o", item.id, 1.0))
+
+    def unread() -> list[tuple[str, str, str, float]]:
+        raise AssertionError("the log is read although no fit is due")
+
+    store.evidence_rows = unread
     refresh_model(ctx)  # type: ignore[arg-type]
     assert store.model is fitted, "one more attempt is no reason to fit again"
