@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from skillcoach.curriculum.models import Item
-from skillcoach.learner.bkt import WEIGHTY, BKTParams, Evidence, GuessRates, ObjectiveKnowledge, update
+from skillcoach.learner.bkt import WEIGHTY, BKTParams, Evidence, GuessRates, ObjectiveKnowledge, guess_rate, update
 from skillcoach.settings import Settings
 
 REVOKE_BELOW = 0.8  # P(L) under this clears mastery
 CONFIDENT = 0.6  # a wrong review answer graded with less confidence than this is no miss
+CONFIRM_MAX_GUESS = 1 / 3  # a confirming item must be this hard to guess (true/false is not)
 CONFIRM_GAP = timedelta(hours=12)  # a confirmation is on a later calendar day and at least this much later
 WRONG_SCORE = 0.5  # a review answer scored below this is a miss
 MISSES_TO_FAIL = 2  # consecutive confident misses in reviews that fail the review
@@ -118,7 +119,7 @@ def step(state: MasteryState, obs: Observation, model: LearnerModel = LearnerMod
         # A right answer straight after a confident miss is a second try, not a confirmation: the
         # objective stays provisional and a later day asks again (gradual learners otherwise
         # confirmed on wrong-then-right while their true chance was still low).
-        if ready and not state.misses and _confirms(obs, state.provisional_at):
+        if ready and not state.misses and _confirms(obs, state.provisional_at, model.rates):
             return replace(after, mastered_at=obs.at), Change.CONFIRMED
         return after, Change.NONE
     if ready:
@@ -139,10 +140,15 @@ def _missed_review(obs: Observation) -> bool:
     return obs.review and obs.evidence.score < WRONG_SCORE and obs.evidence.confidence >= CONFIDENT
 
 
-def _confirms(obs: Observation, provisional_at: datetime) -> bool:
-    """A weighty right answer on a later day than the provisional mastery."""
+def _confirms(obs: Observation, provisional_at: datetime, rates: GuessRates) -> bool:
+    """A weighty right answer on a later day than the provisional mastery, to an item hard to guess.
+
+    A true/false item (one in two by guessing) cannot confirm: a gradual learner whose grasp had faded
+    overnight still got it right often enough that one confirmation in sixteen was premature.
+    """
     later = obs.at.date() > provisional_at.date() and obs.at - provisional_at >= CONFIRM_GAP
-    return later and obs.evidence.right and obs.evidence.right_weight >= WEIGHTY
+    hard_to_guess = guess_rate(obs.item, rates) <= CONFIRM_MAX_GUESS
+    return later and hard_to_guess and obs.evidence.right and obs.evidence.right_weight >= WEIGHTY
 
 
 def rebuild(observations: Iterable[Observation], model: LearnerModel = LearnerModel()) -> MasteryState:

@@ -53,6 +53,15 @@ def test_a_right_answer_after_hints_does_not_confirm() -> None:
     assert change is Change.NONE and after.status == "provisional"
 
 
+def test_a_right_true_false_answer_does_not_confirm_but_a_later_mcq_does() -> None:
+    state, _ = run(same_day())
+    next_day = DAY1 + timedelta(days=1)
+    after, change = step(state, right(1, next_day, review=True))  # true/false: one in two by guessing
+    assert change is Change.NONE and after.status == "provisional"
+    confirmed, change = step(after, right(4, next_day + timedelta(minutes=2), review=True))
+    assert change is Change.CONFIRMED and confirmed.status == "mastered"
+
+
 def test_a_failed_review_revokes_mastery() -> None:
     state, _ = run([*same_day(), right(4, DAY1 + timedelta(days=1), review=True)])
     assert state.status == "mastered"
