@@ -11,6 +11,7 @@ from agents.events import question
 from agents.state import CoachState
 from skillcoach.curriculum.models import Item, Objective
 from skillcoach.learner.bkt import guess_rate
+from skillcoach.learner.mastery import CONFIRM_MAX_GUESS
 
 
 def quiz(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
@@ -53,8 +54,9 @@ def pick_item(objective: Objective, asked: list[str], seen: dict[str, int], p_ma
     An item answered with a misconception comes back (not straight after itself); else the least-seen
     item not asked this session, closest to the target difficulty, bank order last.
 
-    A review (or a later-day confirmation) prefers an item the learner has never answered, then the
-    item hardest to guess: one right answer there is the whole evidence that the objective is held.
+    A review (or a later-day confirmation) prefers an item hard enough to guess to confirm mastery (a
+    true/false item cannot), then one the learner has never answered, then the hardest to guess: one
+    right answer there is the whole evidence that the objective is held.
     """
     again = [i for i in objective.items if i.id in (recheck or set()) and (not asked or asked[-1] != i.id)]
     if again:
@@ -63,6 +65,6 @@ def pick_item(objective: Objective, asked: list[str], seen: dict[str, int], p_ma
     target = target_difficulty(p_mastery)
     position = {i.id: n for n, i in enumerate(objective.items)}
     if review:
-        return min(fresh, key=lambda i: (seen.get(i.id, 0) > 0, guess_rate(i), seen.get(i.id, 0),
-                                         abs(i.difficulty - target), position[i.id]))
+        return min(fresh, key=lambda i: (guess_rate(i) > CONFIRM_MAX_GUESS, seen.get(i.id, 0) > 0, guess_rate(i),
+                                         seen.get(i.id, 0), abs(i.difficulty - target), position[i.id]))
     return min(fresh, key=lambda i: (seen.get(i.id, 0), abs(i.difficulty - target), position[i.id]))

@@ -1,5 +1,5 @@
 """Which item the quiz asks: in learning the least seen near the target difficulty; in reviews the
-strongest evidence (never answered, then hardest to guess)."""
+strongest evidence (able to confirm mastery, never answered, then hardest to guess)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ def test_a_review_prefers_a_never_answered_item_then_the_hardest_to_guess() -> N
     seen = {"s/o/sa": 1, "s/o/ms": 1, "s/o/tf": 1, "s/o/mcq": 1}
     assert pick_item(OBJECTIVE, [], seen, 0.97, review=True).id == "s/o/sa", "all seen: the free-text answer"
     assert pick_item(OBJECTIVE, ["s/o/sa"], seen, 0.97, review=True).id == "s/o/ms", "then pick-all (0.2)"
+
+
+def test_a_review_asks_an_item_that_can_confirm_before_a_never_answered_true_false_item() -> None:
+    seen = {"s/o/sa": 1, "s/o/ms": 1, "s/o/mcq": 1}
+    assert pick_item(OBJECTIVE, [], seen, 0.97, review=True).id == "s/o/sa", "a seen free-text item beats true/false"
+    only_tf_left = ["s/o/sa", "s/o/ms", "s/o/mcq"]
+    assert pick_item(OBJECTIVE, only_tf_left, seen, 0.97, review=True).id == "s/o/tf", "true/false when nothing else"
 
 
 def test_learning_keeps_the_least_seen_item_near_the_target_difficulty() -> None:
