@@ -68,7 +68,7 @@ def due_reviews(cards: dict[str, dict[str, Any]], until: datetime) -> list[tuple
 
 
 def confirmable(provisional: Mapping[str, datetime], now: datetime) -> list[str]:
-    """Provisionally mastered objectives that a right answer now would confirm (a later day)."""
+    """Provisionally mastered objectives a right answer now would count towards confirming (a later day)."""
     return sorted(oid for oid, since in provisional.items()
                   if now.date() > since.date() and now - since >= CONFIRM_GAP)
 

@@ -76,11 +76,13 @@ def provisional_then_confirmed(coach: Coach, clock: Clock, learner: str = "ada")
     day1 = run(coach, learner, minutes=8)
     assert any(f["change"] == "provisional" for f in feedback(day1, FIRST))
     assert coach.store.provisional(learner) and FIRST not in coach.store.mastered(learner)
-    clock.now = DAY1 + timedelta(days=1)
-    day2 = run(coach, learner, minutes=8)
-    plans = [e for e in day2 if e["type"] == "plan"]
-    assert plans[0]["objective_id"] == FIRST and "confirm" in plans[0]["reason"]
-    assert any(f["newly_mastered"] for f in feedback(day2, FIRST))
+    for later_day in (1, 3):  # four answers on day one and one on day two are too few: a third day confirms
+        clock.now = DAY1 + timedelta(days=later_day)
+        events = run(coach, learner, minutes=8)
+        plans = [e for e in events if e["type"] == "plan"]
+        assert plans[0]["objective_id"] == FIRST and "confirm" in plans[0]["reason"]
+    assert not any(f["newly_mastered"] for f in feedback(day1, FIRST))
+    assert any(f["newly_mastered"] for f in feedback(events, FIRST))
     assert FIRST in coach.store.mastered(learner)
 
 
@@ -96,7 +98,12 @@ def test_mastery_is_provisional_until_a_later_day_confirms_it(sim: Coach, clock:
     clock.now = DAY1 + timedelta(days=1)
     day2 = run(sim, "ada", minutes=8)
     assert [e for e in day2 if e["type"] == "plan"][0]["reason"].startswith("confirm")
-    assert any(f["newly_mastered"] and f["item_id"].startswith(FIRST) for f in feedback(day2))
+    assert [f["change"] for f in feedback(day2, FIRST)] == ["none"], "five answers in all are too few to confirm"
+    assert FIRST in sim.store.provisional("ada") and FIRST not in sim.store.mastered("ada")
+    clock.now = DAY1 + timedelta(days=3)
+    day4 = run(sim, "ada", minutes=8)
+    assert [e for e in day4 if e["type"] == "plan"][0]["reason"].startswith("confirm")
+    assert any(f["newly_mastered"] and f["item_id"].startswith(FIRST) for f in feedback(day4))
     assert FIRST in sim.store.mastered("ada") and FIRST in sim.store.review_cards("ada")
 
 

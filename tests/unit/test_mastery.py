@@ -28,8 +28,9 @@ def wrong(item_index: int, at: datetime, *, review: bool = False, confidence: fl
     return Observation(ITEMS[item_index], Evidence(0.0, confidence), review, at)
 
 
-def same_day() -> list[Observation]:
-    return [right(n, DAY1 + timedelta(minutes=n)) for n in range(4)]
+def same_day(answers: int = 5) -> list[Observation]:
+    """Right answers on day 1: the fourth makes the objective provisional; after five, a later day confirms."""
+    return [right(n, DAY1 + timedelta(minutes=n)) for n in range(answers)]
 
 
 def test_enough_varied_evidence_in_one_day_is_only_provisional() -> None:
@@ -45,6 +46,17 @@ def test_a_right_answer_on_a_later_day_confirms() -> None:
     next_day = DAY1 + timedelta(days=1)
     confirmed, change = step(state, right(4, next_day, review=True))
     assert change is Change.CONFIRMED and confirmed.mastered_at == next_day and confirmed.status == "mastered"
+
+
+def test_a_short_run_needs_right_answers_on_two_later_days() -> None:
+    state, changes = run(same_day(4))
+    assert changes[-1] is Change.PROVISIONAL
+    day2 = DAY1 + timedelta(days=1)
+    after, change = step(state, right(4, day2, review=True))
+    assert change is Change.NONE and after.status == "provisional", "five answers in all are too few to confirm"
+    day4 = day2 + timedelta(days=2)
+    confirmed, change = step(after, right(2, day4, review=True))
+    assert change is Change.CONFIRMED and confirmed.mastered_at == day4
 
 
 def test_a_right_answer_after_hints_does_not_confirm() -> None:
