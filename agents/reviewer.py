@@ -156,8 +156,8 @@ def _after_change(runtime: Runtime[CoachContext], change: str, title: str) -> di
     """Tell the learner what moved; a lost mastery turns the review into a short re-teach."""
     _ = runtime.context.gettext
     if change == "provisional":
-        emit(runtime, notice(_("Provisionally mastered: {title}. A right answer on a later day (on two later "
-                               "days after a short run) will confirm it (until then it does not unlock what "
+        emit(runtime, notice(_("Provisionally mastered: {title}. A right answer on a later day (on more than "
+                               "one after a short run) will confirm it (until then it does not unlock what "
                                "builds on it).").format(
                                    title=title)))
     elif change == "confirmed":

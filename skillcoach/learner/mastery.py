@@ -1,7 +1,7 @@
 """Mastery that is earned and can be lost: the states an objective goes through, as pure functions.
 
 new -> learning -> provisional (enough, varied evidence in one run) -> mastered (a right answer on a later
-day, not a second try straight after a miss, confirms it once the objective has six answers in all); a
+day, not a second try straight after a miss, confirms it once the objective has seven answers in all); a
 failed review, or P(L) falling below ``revoke_below``, takes a provisional or mastered objective back to
 learning. A wrong review answer gets a second item; the review is failed when that one is wrong too (one
 wrong answer is as often a slip as forgetting: in bench/learning.py revoking on the first wrong answer was
@@ -25,9 +25,10 @@ CONFIDENT = 0.6  # a wrong review answer graded with less confidence than this i
 CONFIRM_MAX_GUESS = 1 / 3  # a confirming item must be this hard to guess (true/false is not)
 CONFIRM_GAP = timedelta(hours=12)  # a confirmation is on a later calendar day and at least this much later
 # An objective is confirmed only once it has this many answers in all, so a provisional mastery from a short run
-# (four or five answers) needs right answers on more than one later day. In bench/learning.py gradual learners
-# confirmed after five to seven answers were premature about 7 % of the time, after eight or more under 3 %.
-CONFIRM_MIN_RESPONSES = 6
+# needs right answers on more than one later day (three after the shortest run, four answers). In
+# bench/learning.py gradual learners confirmed after five to seven answers were premature about 7 % of the time,
+# after eight or more under 3 %; six here left gradual premature mastery at 5.3 %, seven brought it under 5 %.
+CONFIRM_MIN_RESPONSES = 7
 WRONG_SCORE = 0.5  # a review answer scored below this is a miss
 MISSES_TO_FAIL = 2  # consecutive confident misses in reviews that fail the review
 

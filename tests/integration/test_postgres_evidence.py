@@ -27,7 +27,7 @@ def test_evidence_disputes_and_rebuild_on_postgres(pg_url: str, tmp_path: Path) 
     clock = Clock()
     with Coach(Settings(data_dir=tmp_path, database_url=pg_url), clock=clock) as coach:
         start = clock.now
-        for day in range(3):  # day one's run is provisional; two later days' right answers confirm it
+        for day in range(4):  # day one's run is provisional; three later days' right answers confirm it
             clock.now = start + timedelta(days=day)
             session = coach.session("ada", minutes=8, new=True)
             session.start()

@@ -28,9 +28,9 @@ def wrong(item_index: int, at: datetime, *, review: bool = False, confidence: fl
     return Observation(ITEMS[item_index], Evidence(0.0, confidence), review, at)
 
 
-def same_day(answers: int = 5) -> list[Observation]:
-    """Right answers on day 1: the fourth makes the objective provisional; after five, a later day confirms."""
-    return [right(n, DAY1 + timedelta(minutes=n)) for n in range(answers)]
+def same_day(answers: int = 6) -> list[Observation]:
+    """Right answers on day 1: the fourth makes the objective provisional; after six, a later day confirms."""
+    return [right(n % len(ITEMS), DAY1 + timedelta(minutes=n)) for n in range(answers)]
 
 
 def test_enough_varied_evidence_in_one_day_is_only_provisional() -> None:
@@ -48,15 +48,14 @@ def test_a_right_answer_on_a_later_day_confirms() -> None:
     assert change is Change.CONFIRMED and confirmed.mastered_at == next_day and confirmed.status == "mastered"
 
 
-def test_a_short_run_needs_right_answers_on_two_later_days() -> None:
+def test_a_short_run_needs_right_answers_on_more_later_days() -> None:
     state, changes = run(same_day(4))
     assert changes[-1] is Change.PROVISIONAL
-    day2 = DAY1 + timedelta(days=1)
-    after, change = step(state, right(4, day2, review=True))
-    assert change is Change.NONE and after.status == "provisional", "five answers in all are too few to confirm"
-    day4 = day2 + timedelta(days=2)
-    confirmed, change = step(after, right(2, day4, review=True))
-    assert change is Change.CONFIRMED and confirmed.mastered_at == day4
+    for n, day in enumerate((1, 3), start=5):
+        state, change = step(state, right(4, DAY1 + timedelta(days=day), review=True))
+        assert change is Change.NONE and state.status == "provisional", f"{n} answers in all are too few to confirm"
+    confirmed, change = step(state, right(2, DAY1 + timedelta(days=5), review=True))
+    assert change is Change.CONFIRMED and confirmed.mastered_at == DAY1 + timedelta(days=5)
 
 
 def test_a_right_answer_after_hints_does_not_confirm() -> None:
@@ -102,7 +101,7 @@ def test_unsure_wrong_review_answers_are_no_misses() -> None:
 def test_estimate_below_the_threshold_revokes_outside_reviews_too() -> None:
     state, _ = run([*same_day(), right(4, DAY1 + timedelta(days=1), review=True)])
     changes = []
-    for n in range(5):
+    for n in range(8):
         state, change = step(state, wrong(n % 3, DAY1 + timedelta(days=2, minutes=n)))
         changes.append(change)
     assert Change.REVOKED in changes and state.status == "learning"

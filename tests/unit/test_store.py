@@ -55,9 +55,11 @@ def test_mastery_creates_a_review_card(store: Store) -> None:
     assert [r.status for r in results] == ["learning", "learning", "learning", "provisional"]
     assert store.mastered("ada") == set() and store.provisional("ada") == {"s/o": NOW}
     assert "s/o" not in store.review_cards("ada"), "no card before a confirmation on a later day"
-    early = attempt(store, session.id, 5, "s/o/q1", now=NOW + timedelta(days=1), review_mode=True)
-    assert early.status == "provisional", "five answers in all are too few to confirm"
-    confirm = attempt(store, session.id, 6, "s/o/q2", now=NOW + timedelta(days=3), review_mode=True)
+    for turn, day in ((5, 1), (6, 3)):
+        early = attempt(store, session.id, turn, "s/o/q1", now=NOW + timedelta(days=day), review_mode=True)
+        assert early.status == "provisional", f"{turn} answers in all are too few to confirm"
+    assert "s/o" not in store.review_cards("ada")
+    confirm = attempt(store, session.id, 7, "s/o/q2", now=NOW + timedelta(days=5), review_mode=True)
     assert confirm.newly_mastered and confirm.status == "mastered"
     assert store.mastered("ada") == {"s/o"}
     assert "s/o" in store.review_cards("ada")

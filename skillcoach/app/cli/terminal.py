@@ -92,6 +92,6 @@ def print_evidence(why: dict[str, Any]) -> None:
                       f"{a['confidence']:.2f}", str(a["hints"]), f"{a['p_before']:.0%} -> {a['p_after']:.0%}")
     console.print(table)
     if why["status"] == "provisional":
-        console.print("Provisionally mastered: a right answer on a later day (on two later days after a short "
-                      "run) will confirm it.")
+        console.print("Provisionally mastered: a right answer on a later day (on more than one after a "
+                      "short run) will confirm it.")
     console.print(plain(why["note"], "dim"))
